@@ -1,0 +1,3 @@
+from kfkit.cli.main import main
+
+main()

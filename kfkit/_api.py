@@ -1,0 +1,88 @@
+"""The library facade: load an app, generate components, render environments.
+
+``kfkit.App.load(path).render("default", components=["model-server"])`` is what the CLI
+does for ``kfkit show``; the CLI only formats what these methods return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from kfkit._types import JsonValue, Obj
+from kfkit.app import AppDir, Prototype, component_source, discover_prototypes, find_prototype, prototype_params, write_atomic
+from kfkit.errors import UsageError
+from kfkit.evaluator import Evaluation, evaluate_file
+from kfkit.params import add_component_params, remove_component_params
+from kfkit.render import RenderOptions, render
+
+__all__ = ["App", "load_values_file"]
+
+
+class App:
+    """A kfkit (ksonnet 0.13) app and the operations on it."""
+
+    def __init__(self, app_dir: AppDir) -> None:
+        self.dir = app_dir
+
+    @classmethod
+    def load(cls, start: Path | str = ".") -> App:
+        """The app containing ``start``: walks up to the nearest app.yaml."""
+        return cls(AppDir.load(start))
+
+    @classmethod
+    def init(cls, directory: Path | str, *, env: str = "default", server: str = "", namespace: str = "default") -> App:
+        """Create a new app in ``directory`` with one environment."""
+        return cls(AppDir.create(Path(directory), env=env, server=server, namespace=namespace))
+
+    @property
+    def root(self) -> Path:
+        return self.dir.root
+
+    def render(
+        self,
+        env: str | None = None,
+        *,
+        components: Sequence[str] = (),
+        options: RenderOptions | None = None,
+    ) -> list[Obj]:
+        """The objects of ``env`` (default: the current environment), optionally only some components."""
+        return render(self.dir, self.dir.resolve_env(env), components=components, options=options)
+
+    def prototypes(self) -> list[Prototype]:
+        return discover_prototypes(self.root)
+
+    def generate(
+        self,
+        prototype: str,
+        component: str,
+        flags: Mapping[str, str],
+        values: Mapping[str, JsonValue] | None = None,
+    ) -> Path:
+        """Write ``components/<component>.jsonnet`` from a prototype and add its params.
+
+        Everything is checked before anything is written; the params go in first so a
+        failure leaves no component file without its params.
+        """
+        proto = find_prototype(prototype, self.prototypes())
+        path = self.dir.new_component_path(component)
+        params = prototype_params(proto, component, flags, values)
+        add_component_params(self.dir, component, params)
+        write_atomic(path, component_source(proto, component))
+        return path
+
+    def remove_component(self, name: str) -> None:
+        """Delete a component's file and its params everywhere."""
+        component = self.dir.component(name)
+        remove_component_params(self.dir, name)
+        component.path.unlink()
+
+
+def load_values_file(path: Path) -> dict[str, JsonValue]:
+    """A ``--values-file``: a Jsonnet (or JSON) file evaluating to an object of params."""
+    if not path.is_file():
+        raise UsageError(f"values file {path} does not exist")
+    value = evaluate_file(path, Evaluation(root=path.parent.resolve()))
+    if not isinstance(value, dict):
+        raise UsageError(f"values file {path} must evaluate to an object")
+    return value

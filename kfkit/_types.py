@@ -1,0 +1,13 @@
+"""Type aliases shared across kfkit."""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
+__all__ = ["JsonValue", "Obj"]
+
+JsonValue: TypeAlias = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
+"""A value that JSON (and so Jsonnet's output) can hold."""
+
+Obj: TypeAlias = dict[str, Any]
+"""A Kubernetes object as a plain dict (apiVersion, kind, metadata, …)."""

@@ -1,0 +1,264 @@
+"""The app on disk: its layout, environments and component files. No Jsonnet evaluation here."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from kfkit.app._appyaml import AppSpec, Destination, EnvironmentSpec, load_app_yaml, save_app_yaml
+from kfkit.app._files import write_atomic
+from kfkit.app._layout import (
+    APP_YAML,
+    BUILTIN,
+    COMPONENT_SUFFIXES,
+    COMPONENTS,
+    CURRENT_ENV_FILE,
+    ENVIRONMENTS,
+    LIB,
+    PARAMS_FILE,
+    VENDOR,
+    find_root,
+)
+from kfkit.errors import AppError, UsageError
+
+__all__ = ["AppDir", "Component"]
+
+_ENV_FILES = ("main.jsonnet", "params.libsonnet", "globals.libsonnet")
+_GITIGNORE = "/lib\n/.ksonnet/registries\n/app.override.yaml\n/.ks_environment\n/.kfkit.lock\n"
+_COMPONENT_PARAMS = """\
+{
+  global: {
+    // Params every component gets; `kfkit param set <key> <value>` edits them, e.g.
+    // replicas: 2,
+  },
+  components: {
+    // One entry per file in components/, written by `kfkit generate`;
+    // `kfkit param set <component> <key> <value>` edits them.
+  },
+}
+"""
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_ENV_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
+
+
+@dataclass(frozen=True)
+class Component:
+    """A file in components/: ``kind`` is ``jsonnet``, ``yaml`` or ``json``."""
+
+    name: str
+    path: Path
+
+    @property
+    def kind(self) -> str:
+        return "yaml" if self.path.suffix in (".yaml", ".yml") else self.path.suffix.lstrip(".")
+
+
+class AppDir:
+    """A ksonnet 0.13 app directory, read and written as ksonnet did."""
+
+    def __init__(self, root: Path, spec: AppSpec) -> None:
+        self.root = root
+        self.spec = spec
+
+    @classmethod
+    def load(cls, start: Path | str = ".") -> AppDir:
+        """Find the app containing ``start`` (walking up) and read its app.yaml."""
+        root = find_root(Path(start))
+        return cls(root, load_app_yaml(root))
+
+    @classmethod
+    def create(
+        cls,
+        directory: Path,
+        *,
+        env: str = "default",
+        server: str = "",
+        namespace: str = "default",
+    ) -> AppDir:
+        """Write a new app: app.yaml, components/params.libsonnet, environments/, .gitignore."""
+        if (directory / APP_YAML).exists():
+            raise UsageError(f"{directory} already holds an app ({APP_YAML} exists)")
+        if directory.exists() and not directory.is_dir():
+            raise UsageError(f"{directory} exists and is not a directory")
+        _check_env_name(env)
+        directory.mkdir(parents=True, exist_ok=True)
+        name = directory.resolve().name
+        app = cls(directory.resolve(), AppSpec(name=name, extra={"version": "0.0.1"}))
+        write_atomic(app.root / COMPONENTS / PARAMS_FILE, _COMPONENT_PARAMS)
+        write_atomic(app.root / ENVIRONMENTS / "base.libsonnet", _template("base.libsonnet"))
+        write_atomic(app.root / ".gitignore", _GITIGNORE)
+        (app.root / VENDOR).mkdir(exist_ok=True)
+        app.add_env(env, server=server, namespace=namespace)
+        return app
+
+    # --- paths ---------------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def components_dir(self) -> Path:
+        return self.root / COMPONENTS
+
+    @property
+    def params_file(self) -> Path:
+        return self.components_dir / PARAMS_FILE
+
+    def env_dir(self, env: str) -> Path:
+        return self.root / ENVIRONMENTS / self.env(env).path
+
+    def jpath(self, env: str) -> list[Path]:
+        """ksonnet's library path for an environment (go-jsonnet searches it from the end)."""
+        spec = self.env(env)
+        paths = [self.root / ENVIRONMENTS, self.env_dir(env), self.root / VENDOR, self.root / LIB]
+        if spec.k8s_version:
+            paths.append(self.root / LIB / "ksonnet-lib" / spec.k8s_version)
+        paths.append(self.components_dir)
+        return paths
+
+    # --- environments --------------------------------------------------------------------
+
+    def env(self, name: str) -> EnvironmentSpec:
+        """The named environment, or a usage error that lists the known ones."""
+        try:
+            return self.spec.environments[name]
+        except KeyError:
+            known = ", ".join(sorted(self.spec.environments)) or "none"
+            raise UsageError(f'environment "{name}" not found in app "{self.name}"; known: {known}') from None
+
+    def resolve_env(self, name: str | None) -> str:
+        """The given environment, else the current one from .ks_environment."""
+        if name:
+            self.env(name)
+            return name
+        current = self.current_env()
+        if current is None:
+            raise UsageError("no environment given and none is current; use `kfkit env list` to see them")
+        return current
+
+    def current_env(self) -> str | None:
+        path = self.root / CURRENT_ENV_FILE
+        if not path.is_file():
+            return None
+        name = path.read_text(encoding="utf-8").strip()
+        if name and name not in self.spec.environments:
+            raise AppError(f'{CURRENT_ENV_FILE} names environment "{name}", which does not exist')
+        return name or None
+
+    def set_current_env(self, name: str | None) -> None:
+        path = self.root / CURRENT_ENV_FILE
+        if name is None:
+            path.unlink(missing_ok=True)
+            return
+        self.env(name)
+        write_atomic(path, name + "\n")
+
+    def add_env(self, name: str, *, server: str = "", namespace: str = "default", k8s_version: str = "") -> EnvironmentSpec:
+        """Create an environment's directory from the templates and record it in app.yaml."""
+        _check_env_name(name)
+        if name in self.spec.environments:
+            raise UsageError(f'environment "{name}" already exists in app "{self.name}"')
+        env_dir = self.root / ENVIRONMENTS / name
+        if env_dir.exists():
+            raise UsageError(f"{env_dir.relative_to(self.root)} already exists; remove it or pick another name")
+        for file in _ENV_FILES:
+            write_atomic(env_dir / file, _template(file))
+        spec = EnvironmentSpec(name=name, path=name, destination=Destination(server, namespace), k8s_version=k8s_version)
+        self.spec.environments[name] = spec
+        save_app_yaml(self.root, self.spec)
+        return spec
+
+    def remove_env(self, name: str) -> None:
+        """Forget an environment and delete its directory (and parents it leaves empty)."""
+        env_dir = self.env_dir(name)
+        del self.spec.environments[name]
+        save_app_yaml(self.root, self.spec)
+        shutil.rmtree(env_dir, ignore_errors=True)
+        top = self.root / ENVIRONMENTS
+        for parent in env_dir.parents:
+            if parent == top or not parent.is_relative_to(top) or any(parent.iterdir()):
+                break
+            parent.rmdir()
+        if self._current_raw() == name:
+            self.set_current_env(None)
+
+    def _current_raw(self) -> str:
+        path = self.root / CURRENT_ENV_FILE
+        return path.read_text(encoding="utf-8").strip() if path.is_file() else ""
+
+    def update_env(
+        self,
+        name: str,
+        *,
+        new_name: str | None = None,
+        server: str | None = None,
+        namespace: str | None = None,
+    ) -> EnvironmentSpec:
+        """Change an environment's server or namespace, or rename it (moving its directory)."""
+        spec = self.env(name)
+        if server is not None:
+            spec.destination.server = server
+        if namespace is not None:
+            spec.destination.namespace = namespace
+        if new_name and new_name != name:
+            _check_env_name(new_name)
+            if new_name in self.spec.environments:
+                raise UsageError(f'environment "{new_name}" already exists in app "{self.name}"')
+            old_dir, new_dir = self.env_dir(name), self.root / ENVIRONMENTS / new_name
+            if new_dir.exists():
+                raise UsageError(f"{new_dir.relative_to(self.root)} already exists")
+            new_dir.parent.mkdir(parents=True, exist_ok=True)
+            old_dir.rename(new_dir)
+            del self.spec.environments[name]
+            spec.name, spec.path = new_name, new_name
+            self.spec.environments[new_name] = spec
+            if self._current_raw() == name:
+                self.set_current_env(new_name)
+        save_app_yaml(self.root, self.spec)
+        return spec
+
+    # --- components ----------------------------------------------------------------------
+
+    def components(self) -> list[Component]:
+        """Component files directly in components/, sorted by name."""
+        found: dict[str, Component] = {}
+        if not self.components_dir.is_dir():
+            return []
+        for path in sorted(self.components_dir.iterdir()):
+            if path.suffix not in COMPONENT_SUFFIXES or not path.is_file():
+                continue
+            name = path.stem
+            if name in found:
+                raise AppError(
+                    f"component {name!r} is ambiguous: {found[name].path.name} and {path.name} in {COMPONENTS}/"
+                )
+            found[name] = Component(name, path)
+        return list(found.values())
+
+    def component(self, name: str) -> Component:
+        """The named component, or a usage error that lists the known ones."""
+        for component in self.components():
+            if component.name == name:
+                return component
+        known = ", ".join(c.name for c in self.components()) or "none"
+        raise UsageError(f'component "{name}" not found in app "{self.name}"; known: {known}')
+
+    def new_component_path(self, name: str, suffix: str = ".jsonnet") -> Path:
+        """Where a new component goes; refuses bad names and names already taken."""
+        if not _NAME.match(name):
+            raise UsageError(f"invalid component name {name!r}: use letters, digits, '.', '_' and '-'")
+        if any(c.name == name for c in self.components()):
+            raise UsageError(f'component "{name}" already exists in app "{self.name}"')
+        return self.components_dir / f"{name}{suffix}"
+
+
+def _template(name: str) -> str:
+    return (BUILTIN / ENVIRONMENTS / name).read_text(encoding="utf-8")
+
+
+def _check_env_name(name: str) -> None:
+    if not _ENV_NAME.match(name):
+        raise UsageError(f"invalid environment name {name!r}: use letters, digits, '.', '_', '-' and '/'")

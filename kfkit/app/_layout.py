@@ -1,0 +1,48 @@
+"""Where things live in a ksonnet 0.13 app, and where kfkit's own data files live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kfkit.errors import AppError
+
+__all__ = [
+    "APP_YAML",
+    "BUILTIN",
+    "COMPONENTS",
+    "COMPONENT_SUFFIXES",
+    "CURRENT_ENV_FILE",
+    "ENVIRONMENTS",
+    "LIB",
+    "PARAMS_FILE",
+    "VENDOR",
+    "find_root",
+]
+
+APP_YAML = "app.yaml"
+COMPONENTS = "components"
+ENVIRONMENTS = "environments"
+VENDOR = "vendor"
+LIB = "lib"
+PARAMS_FILE = "params.libsonnet"
+CURRENT_ENV_FILE = ".ks_environment"
+COMPONENT_SUFFIXES = (".jsonnet", ".yaml", ".yml", ".json")
+
+
+def _builtin_dir() -> Path:
+    """Built-in data: inside the wheel (kfkit/_builtin), or the source checkout's top level."""
+    packaged = Path(__file__).resolve().parent.parent / "_builtin"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2]
+
+
+BUILTIN = _builtin_dir()
+"""Holds ``prototypes/`` and ``environments/`` (the templates for new environments)."""
+
+
+def find_root(start: Path) -> Path:
+    """Walk up from ``start`` to the directory holding app.yaml, as ksonnet did."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / APP_YAML).is_file():
+            return directory
+    raise AppError(f"no kfkit app found in {start} or any parent (no {APP_YAML}); run `kfkit init`")

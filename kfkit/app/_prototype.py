@@ -1,0 +1,256 @@
+"""Prototypes: Jsonnet templates with an annotated header, turned into components.
+
+The header is ksonnet's: ``// @name``, ``// @param name type description``,
+``// @optionalParam name type default description`` and friends; it ends at the first
+line that is not a ``//`` comment. kfkit adds the ``boolean`` type.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from kfkit._types import JsonValue
+from kfkit.app._layout import BUILTIN, VENDOR
+from kfkit.errors import PrototypeError, UsageError
+
+__all__ = [
+    "PARAM_TYPES",
+    "Param",
+    "Prototype",
+    "component_source",
+    "discover_prototypes",
+    "find_prototype",
+    "parse_prototype",
+    "prototype_params",
+]
+
+PARAM_TYPES = ("string", "number", "numberOrString", "object", "array", "boolean")
+_DIRECTIVE = re.compile(r"^//\s*@(\w+)\s*(.*)$")
+_PLACEHOLDER = re.compile(r"""import\s+(['"])(param|env)://([A-Za-z_][\w-]*)\1""")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared prototype parameter; ``default`` is None for required ones."""
+
+    name: str
+    type: str
+    description: str
+    required: bool
+    default: JsonValue = None
+    default_text: str = ""
+
+
+@dataclass(frozen=True)
+class Prototype:
+    """A parsed prototype file."""
+
+    name: str
+    path: Path
+    api_version: str
+    description: str
+    short_description: str
+    params: tuple[Param, ...]
+    body: str
+
+    @property
+    def short_name(self) -> str:
+        """``io.ksonnet.pkg.tf-serving`` → ``tf-serving``."""
+        return self.name.rsplit(".", 1)[-1] if self.name.startswith("io.ksonnet.pkg.") else self.name
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+def parse_prototype(path: Path) -> Prototype:
+    """Parse a prototype file's annotated header; errors name the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PrototypeError(f"cannot read prototype {path}: {exc.strerror}") from exc
+    lines = text.splitlines(keepends=True)
+    fields: dict[str, str] = {}
+    params: list[Param] = []
+    last: str | None = None
+    index = 0
+    for index, raw in enumerate(lines):  # noqa: B007 - index is used after the loop
+        line = raw.strip()
+        if not line.startswith("//"):
+            break
+        match = _DIRECTIVE.match(line)
+        if match is None:
+            continuation = line[2:].strip()
+            if last == "param" and params and continuation:
+                p = params[-1]
+                params[-1] = replace(p, description=f"{p.description} {continuation}")
+            elif last is not None and continuation:
+                fields[last] = f"{fields[last]} {continuation}".strip()
+            continue
+        key, rest = match.group(1), match.group(2).strip()
+        where = f"{path}:{index + 1}"
+        if key == "param":
+            params.append(_param(where, rest, required=True))
+            last = "param"
+        elif key == "optionalParam":
+            params.append(_param(where, rest, required=False))
+            last = "param"
+        elif key in ("apiVersion", "name", "description", "shortDescription"):
+            fields[key] = rest
+            last = key
+        else:
+            raise PrototypeError(f'{where}: unknown prototype directive "@{key}"')
+    else:
+        index = len(lines)
+    if "name" not in fields:
+        raise PrototypeError(f"{path}: prototype has no `// @name` annotation")
+    return Prototype(
+        name=fields["name"],
+        path=path,
+        api_version=fields.get("apiVersion", ""),
+        description=fields.get("description", ""),
+        short_description=fields.get("shortDescription", fields.get("description", "")),
+        params=tuple(params),
+        body="".join(lines[index:]),
+    )
+
+
+def _param(where: str, rest: str, *, required: bool) -> Param:
+    parts = rest.split(None, 2 if required else 3)
+    need = 2 if required else 3
+    if len(parts) < need:
+        form = "name type description" if required else "name type default description"
+        raise PrototypeError(f"{where}: expected `{form}`")
+    name, type_ = parts[0], parts[1]
+    if type_ not in PARAM_TYPES:
+        raise PrototypeError(f"{where}: param {name!r} has unknown type {type_!r}; use one of {', '.join(PARAM_TYPES)}")
+    if required:
+        return Param(name, type_, parts[2] if len(parts) > 2 else "", True)
+    default_text = parts[2]
+    default = _typed(f"{where}: default of {name!r}", type_, default_text, literal_null=True)
+    return Param(name, type_, parts[3] if len(parts) > 3 else "", False, default, default_text)
+
+
+def _typed(where: str, type_: str, text: str, *, literal_null: bool = False) -> JsonValue:
+    """Turn a flag or annotation text into the param's typed value."""
+    if literal_null and text == "null":
+        return None
+    if type_ == "string":
+        return text
+    if type_ in ("number", "numberOrString"):
+        number = _number(text)
+        if number is not None:
+            return number
+        if type_ == "numberOrString":
+            return text
+        raise UsageError(f"{where}: {text!r} is not a number")
+    if type_ == "boolean":
+        if text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        raise UsageError(f"{where}: {text!r} is not true or false")
+    try:
+        value: JsonValue = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{where}: {text!r} is not a JSON {type_} ({exc.msg})") from exc
+    expected = dict if type_ == "object" else list
+    if not isinstance(value, expected):
+        raise UsageError(f"{where}: {text!r} is not a JSON {type_}")
+    return value
+
+
+def _number(text: str) -> int | float | None:
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value == value and value not in (float("inf"), float("-inf")) else None
+
+
+def prototype_params(
+    proto: Prototype,
+    component: str,
+    flags: Mapping[str, str],
+    values: Mapping[str, JsonValue] | None = None,
+) -> dict[str, JsonValue]:
+    """Every declared param's value: flags, then the values file, then defaults.
+
+    ``name`` defaults to the component name; unknown flags, bad values and missing
+    required params are usage errors that list what is expected.
+    """
+    declared = {p.name: p for p in proto.params}
+    unknown = sorted(set(flags) - set(declared))
+    if unknown:
+        known = ", ".join(f"--{n}" for n in declared) or "none"
+        raise UsageError(f"prototype {proto.name} has no param {', '.join('--' + u for u in unknown)}; known: {known}")
+    result: dict[str, JsonValue] = {}
+    for p in proto.params:
+        if p.name in flags:
+            result[p.name] = _typed(f"--{p.name}", p.type, flags[p.name])
+        elif not p.required:
+            result[p.name] = p.default
+    if "name" in declared and "name" not in flags:
+        result["name"] = component
+    for key, value in (values or {}).items():
+        result[key] = value
+    missing = [p.name for p in proto.params if p.required and result.get(p.name) in (None, "")]
+    if missing:
+        flags_text = " ".join(f"--{m}=<{m}>" for m in missing)
+        raise UsageError(f"prototype {proto.name} needs {flags_text}")
+    return result
+
+
+def component_source(proto: Prototype, component: str) -> str:
+    """The component file ksonnet wrote: two header locals, then the body with placeholders filled."""
+    key = f"components.{component}" if _is_identifier(component) else f'components["{component}"]'
+    header = (
+        'local env = std.extVar("__ksonnet/environments");\n'
+        f'local params = std.extVar("__ksonnet/params").{key};\n'
+    )
+    body = _PLACEHOLDER.sub(lambda m: f"{'params' if m.group(2) == 'param' else 'env'}.{m.group(3)}", proto.body)
+    return header + body.lstrip("\n")
+
+
+_KEYWORDS = frozenset(
+    "assert else error false for function if import importstr importbin in local null "
+    "tailstrict then self super true".split()
+)
+
+
+def _is_identifier(name: str) -> bool:
+    return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) is not None and name not in _KEYWORDS
+
+
+def discover_prototypes(root: Path | None) -> list[Prototype]:
+    """Built-in prototypes, then those of installed packages (which win on equal names)."""
+    dirs = [BUILTIN / "prototypes"]
+    if root is not None and (root / VENDOR).is_dir():
+        dirs.extend(sorted((root / VENDOR).glob("**/prototypes")))
+    found: dict[str, Prototype] = {}
+    for directory in dirs:
+        for path in sorted(directory.glob("*.jsonnet")):
+            proto = parse_prototype(path)
+            found[proto.name] = proto
+    return sorted(found.values(), key=lambda p: p.name)
+
+
+def find_prototype(query: str, prototypes: Iterable[Prototype]) -> Prototype:
+    """Resolve a name by suffix, as ksonnet did: ``tf-serving`` finds ``io.ksonnet.pkg.tf-serving``."""
+    protos = list(prototypes)
+    exact = [p for p in protos if p.name == query]
+    if exact:
+        return exact[0]
+    matches = [p for p in protos if p.name.endswith(query)]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise UsageError(f"ambiguous prototype {query!r}: {', '.join(p.name for p in matches)}")
+    partial = [p.name for p in protos if query.lower() in p.name.lower()]
+    hint = f"; partial matches: {', '.join(partial)}" if partial else f"; known: {', '.join(p.short_name for p in protos)}"
+    raise UsageError(f"no prototype matches {query!r}{hint}")

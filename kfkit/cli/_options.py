@@ -1,0 +1,40 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kfkit.errors import UsageError
+from kfkit.render import RenderOptions
+
+__all__ = ["Components", "ExtStr", "JPath", "Output", "TlaStr", "key_values", "render_options"]
+
+Components = Annotated[
+    list[str] | None, typer.Option("--component", "-c", help="Only these components (repeatable).")
+]
+JPath = Annotated[list[Path] | None, typer.Option("--jpath", "-J", help="Extra Jsonnet library path (repeatable).")]
+ExtStr = Annotated[list[str] | None, typer.Option("--ext-str", "-V", help="Jsonnet ext var key=value (repeatable).")]
+TlaStr = Annotated[list[str] | None, typer.Option("--tla-str", "-A", help="Jsonnet top-level arg key=value (repeatable).")]
+Output = Annotated[str, typer.Option("--output", "-o", help="table or json.")]
+
+
+def key_values(pairs: list[str] | None, flag: str) -> dict[str, str]:
+    """``key=value`` flags as a dict; a pair without ``=`` is a usage error."""
+    result = {}
+    for pair in pairs or ():
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"{flag} expects key=value, got {pair!r}")
+        result[key] = value
+    return result
+
+
+def render_options(jpath: list[Path] | None, ext_str: list[str] | None, tla_str: list[str] | None) -> RenderOptions:
+    return RenderOptions(
+        jpath=[p.resolve() for p in jpath or ()],
+        ext_strs=key_values(ext_str, "--ext-str"),
+        tla_strs=key_values(tla_str, "--tla-str"),
+    )

@@ -1,0 +1,41 @@
+"""Formatting of command results: ksonnet-style tables, JSON lists, messages on stderr.
+
+Only the CLI prints; stdout carries data (YAML, JSON, tables) so it can be piped.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["OUTPUT_FORMATS", "emit", "note", "table"]
+
+OUTPUT_FORMATS = ("table", "json")
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """ksonnet's table: upper-case header, ``=`` under each header word, columns padded."""
+    cells = [[h.upper() for h in header], ["=" * len(h) for h in header], *[list(r) for r in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    return "".join(" ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n" for row in cells)
+
+
+def emit(kind: str, header: Sequence[str], rows: Sequence[Sequence[str]], output: str) -> None:
+    """Print rows as a table, or as ksonnet's ``{"kind": …, "data": […]}`` JSON."""
+    if output == "json":
+        data = [dict(zip([h.lower() for h in header], row, strict=True)) for row in rows]
+        sys.stdout.write(json.dumps({"kind": kind, "data": data}, indent="\t", sort_keys=True) + "\n")
+    else:
+        sys.stdout.write(table(header, rows))
+
+
+def note(message: str) -> None:
+    """A progress or result message for people: stderr, never mixed into the data."""
+    sys.stderr.write(message + "\n")
+
+
+def dumps(value: Any) -> str:
+    """A param value shown in a table: JSON for everything but plain strings."""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False)

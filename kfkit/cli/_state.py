@@ -1,0 +1,35 @@
+"""Global options (``--dir``, ``--debug``) and loading the app they point at."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+
+from kfkit import App
+
+__all__ = ["State", "current_app", "set_state", "state"]
+
+
+@dataclass(frozen=True)
+class State:
+    """What the root options said, for the command that runs under them."""
+
+    directory: Path = Path()
+    debug: bool = False
+
+
+_STATE: ContextVar[State] = ContextVar("kfkit_cli_state", default=State())
+
+
+def state() -> State:
+    return _STATE.get()
+
+
+def set_state(new: State) -> None:
+    _STATE.set(new)
+
+
+def current_app() -> App:
+    """The app containing ``--dir`` (default: the working directory)."""
+    return App.load(state().directory)

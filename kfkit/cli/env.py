@@ -1,0 +1,114 @@
+"""``kfkit env``: environments and their destinations."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from kfkit.cli._output import emit, note
+from kfkit.cli._options import Output
+from kfkit.cli._state import current_app
+from kfkit.errors import UsageError
+from kfkit.manifests import yaml_document
+
+app = typer.Typer(help="Manage environments: where and how the app is deployed.", no_args_is_help=True)
+
+Server = Annotated[str | None, typer.Option("--server", help="API server URL of the cluster.")]
+Namespace = Annotated[str | None, typer.Option("--namespace", "-n", help="Default namespace.")]
+Context = Annotated[str | None, typer.Option("--context", help="Take the server from this kubeconfig context.")]
+
+
+def server_of(server: str | None, context: str | None) -> str:
+    """The server to record: ``--server``, else the kubeconfig context's (``--context`` or current)."""
+    if server is not None:
+        return server
+    from kfkit.cluster import kube_contexts
+    from kfkit.errors import ClusterError
+
+    try:
+        contexts = kube_contexts()
+    except ClusterError:
+        if context:
+            raise
+        return ""  # no kubeconfig: an app can be made and rendered offline
+    if context:
+        match = [c for c in contexts if c.name == context]
+        if not match:
+            raise UsageError(f"context {context!r} not in kubeconfig; known: {', '.join(c.name for c in contexts)}")
+        return match[0].server
+    return next((c.server for c in contexts if c.current), "")
+
+
+@app.command("add")
+def add(name: str, server: Server = None, namespace: Namespace = None, context: Context = None) -> None:
+    """Add an environment (its files under environments/<name>/)."""
+    kf = current_app()
+    spec = kf.dir.add_env(name, server=server_of(server, context), namespace=namespace or "default")
+    note(f'added environment "{name}" (server {spec.destination.server or "not set"}, namespace {spec.destination.namespace})')
+
+
+@app.command("list")
+def list_(output: Output = "table") -> None:
+    """List environments."""
+    kf = current_app()
+    rows = [
+        [name, "", e.k8s_version, e.destination.namespace, e.destination.server]
+        for name, e in sorted(kf.dir.spec.environments.items())
+    ]
+    emit("environmentList", ["name", "override", "kubernetes-version", "namespace", "server"], rows, output)
+
+
+@app.command("rm")
+def rm(name: str) -> None:
+    """Remove an environment and its directory."""
+    current_app().dir.remove_env(name)
+    note(f'removed environment "{name}"')
+
+
+@app.command("set")
+def set_(
+    name: str,
+    new_name: Annotated[str | None, typer.Option("--name", help="Rename the environment.")] = None,
+    namespace: Namespace = None,
+    server: Server = None,
+) -> None:
+    """Change an environment's name, namespace or server."""
+    if new_name is None and namespace is None and server is None:
+        raise UsageError("nothing to set: give --name, --namespace or --server")
+    current_app().dir.update_env(name, new_name=new_name, server=server, namespace=namespace)
+    note(f'updated environment "{new_name or name}"')
+
+
+@app.command("current")
+def current(
+    set_to: Annotated[str | None, typer.Option("--set", help="Make this the current environment.")] = None,
+    unset: Annotated[bool, typer.Option("--unset", help="Clear the current environment.")] = False,
+) -> None:
+    """Show, set or clear the current environment (.ks_environment)."""
+    kf = current_app()
+    if set_to and unset:
+        raise UsageError("--set and --unset exclude each other")
+    if set_to or unset:
+        kf.dir.set_current_env(set_to)
+        return
+    name = kf.dir.current_env()
+    if name:
+        sys.stdout.write(name + "\n")
+
+
+@app.command("describe")
+def describe(name: str) -> None:
+    """Print an environment's settings as YAML."""
+    e = current_app().dir.env(name)
+    sys.stdout.write(
+        yaml_document(
+            {
+                "name": e.name,
+                "kubernetesVersion": e.k8s_version,
+                "path": e.path,
+                "destination": {"server": e.destination.server, "namespace": e.destination.namespace},
+            }
+        )
+    )

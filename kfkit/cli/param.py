@@ -1,0 +1,88 @@
+"""``kfkit param``: set, delete, list and diff params, per component and per environment."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from kfkit.cli._output import OUTPUT_FORMATS, dumps, emit, note
+from kfkit.cli._options import Output
+from kfkit.cli._state import current_app
+from kfkit.errors import UsageError
+from kfkit.params import delete_param, diff_params, list_params, parse_value, set_param
+
+app = typer.Typer(help="Set, delete, list and compare params.", no_args_is_help=True)
+
+Env = Annotated[str | None, typer.Option("--env", help="Write/read this environment's overrides instead.")]
+
+
+def _split(args: list[str], count: int, usage: str) -> tuple[str | None, list[str]]:
+    """``[component] key …``: with ``count`` trailing args, a leading extra one is the component."""
+    if len(args) == count + 1:
+        return args[0], args[1:]
+    if len(args) == count:
+        return None, args
+    raise UsageError(f"usage: kfkit param {usage}")
+
+
+@app.command("set", context_settings={"ignore_unknown_options": True})
+def set_(
+    args: Annotated[list[str], typer.Argument(metavar="[COMPONENT] KEY VALUE")],
+    env: Env = None,
+    as_string: Annotated[bool, typer.Option("--as-string", help="Store VALUE as a string, whatever it looks like.")] = False,
+) -> None:
+    """Set a component param (3 args) or a global param (2 args); dotted keys nest."""
+    component, (key, raw) = _split(args, 2, "set [component] <key> <value> [--env ENV] [--as-string]")
+    kf = current_app()
+    path = set_param(kf.dir, component, key, parse_value(raw, as_string=as_string), env=env)
+    note(f"set {key} in {path.relative_to(kf.root)}")
+
+
+@app.command("delete")
+def delete(args: Annotated[list[str], typer.Argument(metavar="[COMPONENT] KEY")], env: Env = None) -> None:
+    """Delete a component param (2 args) or a global param (1 arg)."""
+    component, (key,) = _split(args, 1, "delete [component] <key> [--env ENV]")
+    kf = current_app()
+    path = delete_param(kf.dir, component, key, env=env)
+    note(f"deleted {key} from {path.relative_to(kf.root)}")
+
+
+@app.command("list")
+def list_(
+    component: Annotated[str | None, typer.Argument(help="Only this component.")] = None,
+    env: Env = None,
+    output: Output = "table",
+) -> None:
+    """List params (effective values in --env), and the file each comes from."""
+    _check_output(output)
+    rows = list_params(current_app().dir, component, env=env)
+    if output == "json":
+        data = [{"component": r.component, "param": r.param, "value": r.value, "source": r.source} for r in rows]
+        sys.stdout.write(json.dumps({"kind": "paramList", "data": data}, indent="\t", sort_keys=True) + "\n")
+        return
+    emit("paramList", ["component", "param", "value", "source"], [[r.component, r.param, json.dumps(r.value, ensure_ascii=False), r.source] for r in rows], output)
+
+
+@app.command("diff")
+def diff(
+    env1: str,
+    env2: str,
+    component: Annotated[str | None, typer.Option("--component", "-c", help="Only this component.")] = None,
+    output: Output = "table",
+) -> None:
+    """Compare the effective params of two environments."""
+    _check_output(output)
+    rows = diff_params(current_app().dir, env1, env2, component=component)
+    emit("paramDiff", ["component", "param", env1, env2], [[r.component, r.param, _cell(r.left), _cell(r.right)] for r in rows], output)
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else dumps(value) if not isinstance(value, str) else json.dumps(value)
+
+
+def _check_output(output: str) -> None:
+    if output not in OUTPUT_FORMATS:
+        raise UsageError(f"unknown output format {output!r}; use {' or '.join(OUTPUT_FORMATS)}")

@@ -1,0 +1,104 @@
+"""``kfkit prototype`` and ``kfkit generate``: templates and turning them into components."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kfkit._api import load_values_file
+from kfkit.app import Prototype, component_source, discover_prototypes, find_prototype, find_root, prototype_params
+from kfkit.cli._output import emit, note
+from kfkit.cli._options import Output
+from kfkit.cli._state import current_app, state
+from kfkit.errors import AppError, UsageError
+
+app = typer.Typer(help="Find, inspect and use prototypes.", no_args_is_help=True)
+
+_EXTRA = {"allow_extra_args": True, "ignore_unknown_options": True}
+ValuesFile = Annotated[
+    Path | None, typer.Option("--values-file", help="Jsonnet/JSON file with param values (overrides flags).")
+]
+
+
+def _available() -> list[Prototype]:
+    """Built-in prototypes, plus installed packages' when run inside an app."""
+    try:
+        root: Path | None = find_root(state().directory)
+    except AppError:
+        root = None
+    return discover_prototypes(root)
+
+
+def param_flags(args: list[str]) -> dict[str, str]:
+    """Prototype params given as ``--name value`` or ``--name=value``."""
+    flags: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if not arg.startswith("--") or len(arg) == 2:
+            raise UsageError(f"unexpected argument {arg!r}; prototype params are given as --<param> <value>")
+        name, sep, value = arg[2:].partition("=")
+        if not sep:
+            if i + 1 >= len(args):
+                raise UsageError(f"--{name} needs a value")
+            i += 1
+            value = args[i]
+        flags[name] = value
+        i += 1
+    return flags
+
+
+def generate(ctx: typer.Context, prototype: str, component: str, values_file: ValuesFile = None) -> None:
+    """Create a component from a prototype: --<param> <value> for its params."""
+    kf = current_app()
+    values = load_values_file(values_file) if values_file else None
+    path = kf.generate(prototype, component, param_flags(ctx.args), values)
+    note(f"wrote {path.relative_to(kf.root)} and its params in components/params.libsonnet")
+
+
+app.command("use", context_settings=_EXTRA)(generate)
+
+
+@app.command("list")
+def list_(output: Output = "table") -> None:
+    """List the available prototypes."""
+    rows = [[p.name, p.short_description] for p in _available()]
+    emit("prototypeList", ["name", "description"], rows, output)
+
+
+@app.command("search")
+def search(query: str, output: Output = "table") -> None:
+    """List prototypes whose name contains QUERY."""
+    rows = [[p.name, p.short_description] for p in _available() if query.lower() in p.name.lower()]
+    emit("prototypeList", ["name", "description"], rows, output)
+
+
+@app.command("describe")
+def describe(name: str) -> None:
+    """Show a prototype's description and params."""
+    proto = find_prototype(name, _available())
+    out = [f"PROTOTYPE NAME:\n{proto.name}\n", f"\nDESCRIPTION:\n{proto.description}\n"]
+    for title, required in (("REQUIRED PARAMETERS", True), ("OPTIONAL PARAMETERS", False)):
+        params = [p for p in proto.params if p.required is required]
+        flags = [f"--{p.name}=<{p.name}>" for p in params]
+        width = max((len(f) for f in flags), default=0)
+        lines = [
+            f"  {flag.ljust(width)} {p.description} "
+            + (f"[type: {p.type}]" if required else f"[default: {p.default_text}, type: {p.type}]")
+            for flag, p in zip(flags, params, strict=True)
+        ]
+        out.append(f"\n{title}:\n" + ("\n".join(lines) if lines else "  [none]") + "\n")
+    out.append("\nTEMPLATE TYPES AVAILABLE:\n  [jsonnet]\n")
+    sys.stdout.write("".join(out))
+
+
+@app.command("preview", context_settings=_EXTRA)
+def preview(ctx: typer.Context, name: str, values_file: ValuesFile = None) -> None:
+    """Print the component source a prototype generates, and the params it would get."""
+    proto = find_prototype(name, _available())
+    values = load_values_file(values_file) if values_file else None
+    prototype_params(proto, "preview", param_flags(ctx.args), values)  # checks the params
+    sys.stdout.write(component_source(proto, "preview") + "\n")

@@ -1,0 +1,20 @@
+"""Everything that talks to a Kubernetes cluster; the only package importing the client.
+
+Import it lazily (inside functions): ``kfkit show`` and ``kfkit --help`` never pay for it.
+"""
+
+from kfkit.cluster._client import FIELD_MANAGER, ApiResource, ClusterClient
+from kfkit.cluster._kubeconfig import ContextInfo, kube_contexts, kubeconfig_path
+from kfkit.cluster._select import Target, normalize_server, select_target
+
+__all__ = [
+    "FIELD_MANAGER",
+    "ApiResource",
+    "ClusterClient",
+    "ContextInfo",
+    "Target",
+    "kube_contexts",
+    "kubeconfig_path",
+    "normalize_server",
+    "select_target",
+]

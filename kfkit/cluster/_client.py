@@ -1,0 +1,279 @@
+"""ClusterClient: discovery, get, server-side apply, delete and list over the official client.
+
+Requests go through ``ApiClient.param_serialize``/``call_api``, so kubeconfig TLS, tokens
+and exec plugins behave as the client implements them; bodies go out as JSON and come
+back as plain dicts. Every HTTP status and transport failure becomes a one-line
+:class:`~kfkit.errors.ClusterError` here, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+import urllib3
+from kubernetes.client.exceptions import OpenApiException
+from kubernetes.config.config_exception import ConfigException
+
+from kfkit._types import Obj
+from kfkit.cluster._kubeconfig import api_client
+from kfkit.cluster._select import Target
+from kfkit.errors import ClusterError, Conflict, Forbidden, Invalid
+
+__all__ = ["FIELD_MANAGER", "ApiResource", "ClusterClient"]
+
+FIELD_MANAGER = "kfkit"
+DEFAULT_REQUEST_TIMEOUT = (10.0, 60.0)
+"""Seconds to connect, seconds to read: an unreachable server fails fast, a slow one gets time."""
+DISCOVERY_PARALLELISM = 5
+_PAGE_SIZE = 500
+_APPLY_PATCH = "application/apply-patch+yaml"
+_TYPED_PATCH_ERROR = "failed to create typed patch object"
+"""How SSA reports an unknown field (with HTTP 500): the object is invalid, the server is fine."""
+
+
+@dataclass(frozen=True)
+class ApiResource:
+    """One resource type from discovery: its REST name and whether objects live in namespaces."""
+
+    group_version: str
+    kind: str
+    name: str
+    namespaced: bool
+    verbs: frozenset[str]
+
+    def path(self, namespace: str = "", name: str = "") -> str:
+        base = "/api/v1" if self.group_version == "v1" else f"/apis/{self.group_version}"
+        if self.namespaced and namespace:
+            base += f"/namespaces/{quote(namespace, safe='')}"
+        base += f"/{self.name}"
+        return base + (f"/{quote(name, safe='')}" if name else "")
+
+
+class ClusterClient:
+    """The cluster behind one kubeconfig context; thread-safe, so tiers apply in parallel.
+
+    ``ClusterClient.connect(select_target(...))`` opens it; use it as a context manager.
+    """
+
+    def __init__(self, api: Any, target: Target) -> None:
+        self._api = api
+        self.target = target
+        self._discovery: dict[str, dict[str, ApiResource]] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def connect(cls, target: Target) -> ClusterClient:
+        return cls(api_client(target.kubeconfig, target.context), target)
+
+    def close(self) -> None:
+        self._api.close()
+
+    def __enter__(self) -> ClusterClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # --- discovery -------------------------------------------------------------------------
+
+    def resource(self, api_version: str, kind: str) -> ApiResource | None:
+        """The resource serving ``kind`` in ``api_version``, or None when the server has none."""
+        return self._group_version(api_version).get(kind)
+
+    def is_namespaced(self, api_version: str, kind: str) -> bool | None:
+        """Whether ``kind`` objects live in namespaces; None for a kind the server does not serve."""
+        resource = self.resource(api_version, kind)
+        return None if resource is None else resource.namespaced
+
+    def forget_discovery(self) -> None:
+        """Drop cached discovery, e.g. once new CRDs are established."""
+        with self._lock:
+            self._discovery.clear()
+
+    def listable_resources(self) -> list[ApiResource]:
+        """Every listable resource type, at each API group's preferred version."""
+        versions = list(self._request("GET", "/api").get("versions", []))
+        groups = self._request("GET", "/apis").get("groups", [])
+        versions += [g["preferredVersion"]["groupVersion"] for g in groups if g.get("preferredVersion")]
+        with ThreadPoolExecutor(DISCOVERY_PARALLELISM) as pool:
+            tables = list(pool.map(self._group_version, versions))
+        return [r for table in tables for r in table.values() if "list" in r.verbs]
+
+    def _group_version(self, api_version: str) -> dict[str, ApiResource]:
+        with self._lock:
+            cached = self._discovery.get(api_version)
+        if cached is not None:
+            return cached
+        path = "/api/v1" if api_version == "v1" else f"/apis/{api_version}"
+        body = self._request("GET", path, missing_ok=True) or {}
+        table = {
+            r["kind"]: ApiResource(api_version, r["kind"], r["name"], bool(r.get("namespaced")), frozenset(r.get("verbs", [])))
+            for r in body.get("resources", [])
+            if "/" not in r["name"]  # subresources such as deployments/status
+        }
+        with self._lock:
+            self._discovery[api_version] = table
+        return table
+
+    # --- objects ---------------------------------------------------------------------------
+
+    def get(self, obj: Obj) -> Obj | None:
+        """The live object with ``obj``'s identity, or None."""
+        found: Obj | None = self._request("GET", self._object_path(obj), missing_ok=True)
+        return found
+
+    def apply(self, obj: Obj, *, dry_run: bool = False, force: bool = False) -> Obj:
+        """Server-side apply ``obj`` as field manager ``kfkit``, with strict field validation."""
+        query = [("fieldManager", FIELD_MANAGER), ("fieldValidation", "Strict")]
+        if force:
+            query.append(("force", "true"))
+        if dry_run:
+            query.append(("dryRun", "All"))
+        try:
+            applied: Obj = self._request("PATCH", self._object_path(obj), query=query, body=obj, content_type=_APPLY_PATCH)
+        except Conflict as exc:
+            raise Conflict(f"{exc}; rerun with --force-conflicts to take these fields over") from exc
+        return applied
+
+    def delete(self, obj: Obj, *, dry_run: bool = False, uid: str = "") -> bool:
+        """Delete in the background (no controller needed to finish it); False when already gone.
+
+        ``uid`` makes the server refuse if the object was replaced since it was read.
+        """
+        options: Obj = {"apiVersion": "v1", "kind": "DeleteOptions", "propagationPolicy": "Background"}
+        if uid:
+            options["preconditions"] = {"uid": uid}
+        if dry_run:
+            options["dryRun"] = ["All"]
+        return self._request("DELETE", self._object_path(obj), body=options, missing_ok=True) is not None
+
+    def list(self, resource: ApiResource, *, selector: str, namespace: str = "") -> list[Obj]:
+        """Objects of one type matching a label selector, in ``namespace`` or all namespaces."""
+        items: list[Obj] = []
+        query = [("labelSelector", selector), ("limit", str(_PAGE_SIZE))]
+        while True:
+            page = self._request("GET", resource.path(namespace), query=query)
+            for item in page.get("items", []):
+                item.setdefault("apiVersion", resource.group_version)
+                item.setdefault("kind", resource.kind)
+                items.append(item)
+            token = page.get("metadata", {}).get("continue")
+            if not token:
+                return items
+            query = [*query[:2], ("continue", token)]
+
+    def list_labelled(self, selector: str, namespaces: Sequence[str]) -> list[Obj]:
+        """Objects of every listable type matching ``selector``, each once.
+
+        Namespaced types are listed across all namespaces; a user without that right gets
+        ``namespaces`` listed one by one, and types it may not list at all are skipped.
+        """
+
+        def one_type(resource: ApiResource) -> list[Obj]:
+            try:
+                return self.list(resource, selector=selector)
+            except Forbidden:
+                if not resource.namespaced:
+                    return []
+            found = []
+            for namespace in namespaces:
+                with contextlib.suppress(Forbidden):
+                    found += self.list(resource, selector=selector, namespace=namespace)
+            return found
+
+        with ThreadPoolExecutor(DISCOVERY_PARALLELISM) as pool:
+            batches = list(pool.map(one_type, self.listable_resources()))
+        unique: dict[str, Obj] = {}
+        for obj in (o for batch in batches for o in batch):
+            unique.setdefault(obj.get("metadata", {}).get("uid", id(obj)), obj)
+        return list(unique.values())
+
+    def _object_path(self, obj: Obj) -> str:
+        api_version, kind = obj.get("apiVersion", ""), obj.get("kind", "")
+        resource = self.resource(api_version, kind)
+        if resource is None:
+            raise Invalid(f"the server has no kind {kind} in {api_version}")
+        meta = obj.get("metadata", {})
+        namespace = meta.get("namespace", "") if resource.namespaced else ""
+        if resource.namespaced and not namespace:
+            raise Invalid(f"{kind} {meta.get('name', '')} is namespaced but has no namespace")
+        return resource.path(namespace, meta.get("name", ""))
+
+    # --- HTTP ------------------------------------------------------------------------------
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Sequence[tuple[str, str]] = (),
+        body: Any = None,
+        content_type: str = "application/json",
+        missing_ok: bool = False,
+    ) -> Any:
+        """The decoded JSON answer; None for 404 when ``missing_ok``; ClusterError otherwise."""
+        headers = {"Accept": "application/json", "Content-Type": content_type}
+        try:
+            request = self._api.param_serialize(
+                method, path, query_params=list(query), header_params=headers, body=body, auth_settings=["BearerToken"]
+            )
+            response = self._api.call_api(*request, _request_timeout=DEFAULT_REQUEST_TIMEOUT)
+            data = response.read()
+        except urllib3.exceptions.HTTPError as exc:
+            raise ClusterError(f"cannot reach {self.target.server} ({self._where()}): {_reason(exc)}") from exc
+        except (OpenApiException, ConfigException, OSError) as exc:
+            raise ClusterError(f"request to {self.target.server} failed ({self._where()}): {_first_line(exc)}") from exc
+        if 200 <= response.status < 300:
+            return json.loads(data) if data else {}
+        if response.status == 404 and missing_ok:
+            return None
+        raise self._error(response.status, response.reason or "", data)
+
+    def _error(self, status: int, reason: str, data: bytes) -> ClusterError:
+        message = _status_message(data) or reason or f"HTTP {status}"
+        if status == 401:
+            return ClusterError(f"{self.target.server} rejected the credentials of {self._where()} (401 Unauthorized)")
+        if status == 403:
+            return Forbidden(message)
+        if status == 409:
+            return Conflict(message)
+        if status in (400, 404, 422) or (status == 500 and message.startswith(_TYPED_PATCH_ERROR)):
+            return Invalid(message)
+        return ClusterError(f"{self.target.server} answered {status} {reason}: {message}")
+
+    def _where(self) -> str:
+        return f'context "{self.target.context}"'
+
+
+def _status_message(data: bytes) -> str:
+    """The ``message`` of a ``Status`` body (or the body's first line), on one line."""
+    text = data.decode("utf-8", "replace").strip()
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return text.splitlines()[0] if text else ""
+    message = body.get("message", "") if isinstance(body, dict) else ""
+    return " ".join(str(message).split())
+
+
+def _reason(exc: urllib3.exceptions.HTTPError) -> str:
+    """``Connection refused`` rather than urllib3's nested repr of the connection object."""
+    text = str(getattr(exc, "reason", None) or exc)
+    if "] " in text:
+        return text.rsplit("] ", 1)[1].rstrip("')\"")
+    return text.rsplit(": ", 1)[-1].rstrip("')\"")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,385 @@
+"""The Jsonnet syntax tree: frozen nodes that remember where they are in the source.
+
+Every node has ``span = (start, end)``, character offsets into the source text
+(``source[start:end]`` is the node's text). The tree is never evaluated; it exists so the
+editor can find the exact bytes of a value and change only those.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal as TypingLiteral
+
+__all__ = [
+    "Apply",
+    "ApplyBrace",
+    "Arg",
+    "Array",
+    "ArrayComp",
+    "Assert",
+    "Binary",
+    "Bind",
+    "BoolLit",
+    "CompSpec",
+    "ComputedKey",
+    "Dollar",
+    "Error",
+    "Field",
+    "FieldKey",
+    "ForSpec",
+    "Function",
+    "Id",
+    "If",
+    "IfSpec",
+    "Import",
+    "InSuper",
+    "Index",
+    "Literal",
+    "Local",
+    "Member",
+    "Node",
+    "NullLit",
+    "NumberLit",
+    "Object",
+    "ObjectAssert",
+    "ObjectComp",
+    "ObjectLocal",
+    "Param",
+    "Parens",
+    "Self",
+    "Slice",
+    "Span",
+    "StringLit",
+    "StringStyle",
+    "SuperIndex",
+    "Unary",
+    "Var",
+]
+
+Span = tuple[int, int]
+StringStyle = TypingLiteral['"', "'", '@"', "@'", "|||", "|||-"]
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """Base of every node."""
+
+    span: Span
+
+
+# --- literals and names ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StringLit(Node):
+    """A string literal: ``value`` is decoded, ``style`` is how it was written."""
+
+    value: str
+    style: StringStyle
+
+
+@dataclass(frozen=True, slots=True)
+class NumberLit(Node):
+    """A number literal; ``text`` is the source spelling (``1_000``, ``1e3``)."""
+
+    text: str
+
+    @property
+    def value(self) -> float:
+        """The number as Jsonnet sees it (every Jsonnet number is a double)."""
+        return float(self.text.replace("_", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class BoolLit(Node):
+    """``true`` or ``false``."""
+
+    value: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NullLit(Node):
+    """``null``."""
+
+
+Literal = StringLit | NumberLit | BoolLit | NullLit
+
+
+@dataclass(frozen=True, slots=True)
+class Id(Node):
+    """A bare identifier where a name is expected: a field name, or the ``b`` of ``a.b``."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Var(Node):
+    """A variable reference."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Self(Node):
+    """``self``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Dollar(Node):
+    """``$``, the outermost object."""
+
+
+@dataclass(frozen=True, slots=True)
+class SuperIndex(Node):
+    """``super.x`` (``index`` is an :class:`Id`) or ``super[e]``."""
+
+    index: Node
+
+
+@dataclass(frozen=True, slots=True)
+class InSuper(Node):
+    """``e in super``."""
+
+    key: Node
+
+
+# --- objects --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ComputedKey(Node):
+    """A ``[expr]`` field name; the span includes the brackets."""
+
+    expr: Node
+
+
+FieldKey = Id | StringLit | ComputedKey
+
+
+@dataclass(frozen=True, slots=True)
+class Param(Node):
+    """A function parameter, with its default value if it has one."""
+
+    name: str
+    default: Node | None
+
+
+@dataclass(frozen=True, slots=True)
+class Field(Node):
+    """An object field ``key[+]sep value`` or method ``key(params) sep body``.
+
+    ``sep`` is ``:``, ``::`` or ``:::``; ``plus`` is the ``+`` of ``+:``; ``params`` is None
+    unless the field is a method. ``comma`` is the span of the comma after the field, if any.
+    The field's span runs from the key to the end of the value, without the comma.
+    """
+
+    key: FieldKey
+    plus: bool
+    sep: TypingLiteral[":", "::", ":::"]
+    params: tuple[Param, ...] | None
+    value: Node
+    comma: Span | None
+
+
+@dataclass(frozen=True, slots=True)
+class Bind(Node):
+    """``name = value`` or ``name(params) = value`` in a ``local``."""
+
+    name: str
+    params: tuple[Param, ...] | None
+    value: Node
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectLocal(Node):
+    """``local x = e`` inside an object."""
+
+    bind: Bind
+    comma: Span | None
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectAssert(Node):
+    """``assert cond [: message]`` inside an object."""
+
+    cond: Node
+    message: Node | None
+    comma: Span | None
+
+
+Member = Field | ObjectLocal | ObjectAssert
+
+
+@dataclass(frozen=True, slots=True)
+class Object(Node):
+    """An object literal ``{ … }``; the span includes the braces."""
+
+    members: tuple[Member, ...]
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        """The members that are fields (not locals or asserts)."""
+        return tuple(m for m in self.members if isinstance(m, Field))
+
+
+@dataclass(frozen=True, slots=True)
+class ForSpec(Node):
+    """``for var in expr`` in a comprehension."""
+
+    var: str
+    expr: Node
+
+
+@dataclass(frozen=True, slots=True)
+class IfSpec(Node):
+    """``if cond`` in a comprehension."""
+
+    cond: Node
+
+
+CompSpec = ForSpec | IfSpec
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectComp(Node):
+    """``{ [k]: v for … }``; ``members`` holds the one field plus any object locals."""
+
+    members: tuple[Member, ...]
+    specs: tuple[CompSpec, ...]
+
+
+# --- arrays ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Array(Node):
+    """``[a, b, …]``."""
+
+    elements: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArrayComp(Node):
+    """``[body for … if …]``."""
+
+    body: Node
+    specs: tuple[CompSpec, ...]
+
+
+# --- expressions ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Local(Node):
+    """``local a = …, b = …; body``."""
+
+    binds: tuple[Bind, ...]
+    body: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Binary(Node):
+    """``left op right``; ``op`` is the operator text (``+``, ``&&``, ``in``, …)."""
+
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Unary(Node):
+    """``op operand`` for ``- + ! ~``."""
+
+    op: str
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class If(Node):
+    """``if cond then a [else b]``."""
+
+    cond: Node
+    then: Node
+    orelse: Node | None
+
+
+@dataclass(frozen=True, slots=True)
+class Function(Node):
+    """``function(params) body``."""
+
+    params: tuple[Param, ...]
+    body: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Arg(Node):
+    """A call argument; ``name`` is set for ``name=value``."""
+
+    name: str | None
+    value: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Apply(Node):
+    """``target(args) [tailstrict]``."""
+
+    target: Node
+    args: tuple[Arg, ...]
+    tailstrict: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyBrace(Node):
+    """``target { … }``: the object is merged onto ``target`` like ``target + { … }``."""
+
+    target: Node
+    obj: Object | ObjectComp
+
+
+@dataclass(frozen=True, slots=True)
+class Index(Node):
+    """``target.name`` (``index`` is an :class:`Id`) or ``target[index]``."""
+
+    target: Node
+    index: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Slice(Node):
+    """``target[begin:end:step]`` with any part omitted."""
+
+    target: Node
+    begin: Node | None
+    end: Node | None
+    step: Node | None
+
+
+@dataclass(frozen=True, slots=True)
+class Import(Node):
+    """``import``, ``importstr`` or ``importbin`` of a literal path."""
+
+    kind: TypingLiteral["import", "importstr", "importbin"]
+    path: StringLit
+
+
+@dataclass(frozen=True, slots=True)
+class Error(Node):
+    """``error expr``."""
+
+    expr: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Assert(Node):
+    """``assert cond [: message]; rest``."""
+
+    cond: Node
+    message: Node | None
+    rest: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Parens(Node):
+    """``( inner )``."""
+
+    inner: Node

@@ -1,0 +1,274 @@
+"""Jsonnet tokens with source offsets.
+
+The rules follow go-jsonnet's lexer (the engine kfkit renders with), quirks included, so that
+a file kfkit accepts is exactly a file the engine accepts. Comments are tokens too: the editor
+needs to know where they are to insert text around them without ever dropping one.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from kfkit.errors import JsonnetSyntaxError
+
+__all__ = ["KEYWORDS", "Kind", "Token", "lex", "position", "syntax_error"]
+
+
+class Kind(enum.Enum):
+    """What a token is; keywords are one kind each so the parser can match on them."""
+
+    BRACE_L = "{"
+    BRACE_R = "}"
+    BRACKET_L = "["
+    BRACKET_R = "]"
+    COMMA = ","
+    DOLLAR = "$"
+    DOT = "."
+    PAREN_L = "("
+    PAREN_R = ")"
+    SEMICOLON = ";"
+    IDENTIFIER = "identifier"
+    NUMBER = "number"
+    OPERATOR = "operator"
+    STRING_DOUBLE = "string"
+    STRING_SINGLE = "single-quoted string"
+    VERBATIM_DOUBLE = "verbatim string"
+    VERBATIM_SINGLE = "single-quoted verbatim string"
+    TEXT_BLOCK = "text block"
+    COMMENT = "comment"
+    EOF = "end of file"
+    ASSERT = "assert"
+    ELSE = "else"
+    ERROR = "error"
+    FALSE = "false"
+    FOR = "for"
+    FUNCTION = "function"
+    IF = "if"
+    IMPORT = "import"
+    IMPORTSTR = "importstr"
+    IMPORTBIN = "importbin"
+    IN = "in"
+    LOCAL = "local"
+    NULL = "null"
+    SELF = "self"
+    SUPER = "super"
+    TAILSTRICT = "tailstrict"
+    THEN = "then"
+    TRUE = "true"
+
+
+KEYWORDS: dict[str, Kind] = {
+    k.value: k for k in Kind if k.name.lower() == k.value and k is not Kind.IDENTIFIER
+}
+
+_SINGLE = {k.value: k for k in Kind if len(k.value) == 1 and k is not Kind.DOLLAR}
+_SYMBOLS = frozenset("!$:~+-&|^=<>*/%")
+_WHITESPACE = frozenset(" \t\r\n")
+_DIGITS = frozenset("0123456789")
+_ID_FIRST = frozenset("_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_ID_REST = _ID_FIRST | _DIGITS
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One lexeme: ``source[start:end]``.
+
+    ``data`` is what the parser needs: the name, number text or operator; for quoted strings
+    the raw text between the quotes (escapes are decoded by the parser, as go-jsonnet does);
+    for verbatim strings and text blocks the decoded value.
+    """
+
+    kind: Kind
+    start: int
+    end: int
+    data: str
+
+
+def position(source: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a character offset, columns counted in characters."""
+    line = source.count("\n", 0, offset)
+    return line + 1, offset - (source.rfind("\n", 0, offset) + 1) + 1
+
+
+def syntax_error(source: str, filename: str, offset: int, what: str) -> JsonnetSyntaxError:
+    """The error for ``what`` at ``offset``, as ``file:line:col: what``."""
+    line, col = position(source, offset)
+    return JsonnetSyntaxError(f"{filename}:{line}:{col}: {what}")
+
+
+def lex(source: str, filename: str) -> list[Token]:
+    """Split ``source`` into tokens (comments included), ending with an EOF token."""
+    return _Lexer(source, filename).run()
+
+
+class _Lexer:
+    def __init__(self, source: str, filename: str) -> None:
+        self.src = source
+        self.filename = filename
+        self.tokens: list[Token] = []
+
+    def error(self, offset: int, what: str) -> JsonnetSyntaxError:
+        return syntax_error(self.src, self.filename, offset, what)
+
+    def emit(self, kind: Kind, start: int, end: int, data: str | None = None) -> int:
+        self.tokens.append(Token(kind, start, end, self.src[start:end] if data is None else data))
+        return end
+
+    def run(self) -> list[Token]:
+        src, n, i = self.src, len(self.src), 0
+        while i < n:
+            c = src[i]
+            if c in _WHITESPACE:
+                i += 1
+            elif c in _SINGLE:
+                i = self.emit(_SINGLE[c], i, i + 1)
+            elif c in _DIGITS:
+                i = self.emit(Kind.NUMBER, i, self.number(i))
+            elif c in "\"'":
+                i = self.quoted(i)
+            elif c == "@":
+                i = self.verbatim(i)
+            elif c in _ID_FIRST:
+                j = i + 1
+                while j < n and src[j] in _ID_REST:
+                    j += 1
+                i = self.emit(KEYWORDS.get(src[i:j], Kind.IDENTIFIER), i, j)
+            elif c == "#" or src.startswith(("//", "/*"), i):
+                i = self.comment(i)
+            elif src.startswith("|||", i):
+                i = self.text_block(i)
+            elif c in _SYMBOLS:
+                i = self.operator(i)
+            else:
+                raise self.error(i, f"unexpected character {c!r}")
+        self.emit(Kind.EOF, n, n, "")
+        return self.tokens
+
+    def digits(self, i: int) -> int:
+        """Skip digits from ``i`` (a digit), allowing single ``_`` separators between them."""
+        src, n = self.src, len(self.src)
+        while True:
+            while i < n and src[i] in _DIGITS:
+                i += 1
+            if i < n and src[i] == "_":
+                if i + 1 < n and src[i + 1] in _DIGITS:
+                    i += 1
+                    continue
+                raise self.error(i + 1, "couldn't lex number, junk after '_'")
+            return i
+
+    def number(self, start: int) -> int:
+        src, n = self.src, len(self.src)
+        if src[start] == "0":
+            i = start + 1
+            if i < n and src[i] == "_":
+                raise self.error(i, "couldn't lex number, _ not allowed after leading 0")
+        else:
+            i = self.digits(start)
+        if i < n and src[i] == ".":
+            i += 1
+            if i >= n or src[i] not in _DIGITS:
+                raise self.error(i, "couldn't lex number, junk after decimal point")
+            i = self.digits(i)
+        if i < n and src[i] in "eE":
+            i += 1
+            if i < n and src[i] in "+-":
+                i += 1
+                if i >= n or src[i] not in _DIGITS:
+                    raise self.error(i, "couldn't lex number, junk after exponent sign")
+            elif i >= n or src[i] not in _DIGITS:
+                raise self.error(i, "couldn't lex number, junk after 'E'")
+            i = self.digits(i)
+        return i
+
+    def quoted(self, start: int) -> int:
+        src, quote, i = self.src, self.src[start], start + 1
+        while i < len(src):
+            if src[i] == quote:
+                kind = Kind.STRING_DOUBLE if quote == '"' else Kind.STRING_SINGLE
+                return self.emit(kind, start, i + 1, src[start + 1 : i])
+            i += 2 if src[i] == "\\" else 1
+        raise self.error(start, "unterminated string")
+
+    def verbatim(self, start: int) -> int:
+        src = self.src
+        quote = src[start + 1 : start + 2]
+        if quote not in ('"', "'"):
+            raise self.error(start, "couldn't lex verbatim string, junk after '@'")
+        chunks: list[str] = []
+        i = start + 2
+        while True:
+            j = src.find(quote, i)
+            if j < 0:
+                raise self.error(start, "unterminated string")
+            chunks.append(src[i:j])
+            if not src.startswith(quote, j + 1):
+                kind = Kind.VERBATIM_DOUBLE if quote == '"' else Kind.VERBATIM_SINGLE
+                return self.emit(kind, start, j + 1, quote.join(chunks))
+            i = j + 2
+
+    def comment(self, start: int) -> int:
+        src = self.src
+        if src.startswith("/*", start):
+            close = src.find("*/", start + 2)
+            if close < 0:
+                raise self.error(start, "multi-line comment has no terminating */")
+            return self.emit(Kind.COMMENT, start, close + 2)
+        end = src.find("\n", start)
+        return self.emit(Kind.COMMENT, start, len(src) if end < 0 else end)
+
+    def text_block(self, start: int) -> int:
+        """A ``|||`` block: lines share the first line's indentation, which is removed."""
+        src, n = self.src, len(self.src)
+        i = start + 3
+        chomp = src.startswith("-", i)
+        i += chomp
+        while i < n and src[i] in " \t\r":
+            i += 1
+        if not src.startswith("\n", i):
+            raise self.error(start, "text block requires a new line after |||")
+        i += 1
+        lines: list[str] = []
+        while src.startswith("\n", i):
+            lines.append("\n")
+            i += 1
+        j = i
+        while j < n and src[j] in " \t":
+            j += 1
+        indent = src[i:j]
+        if not indent:
+            raise self.error(start, "text block's first line must start with whitespace")
+        while True:
+            i += len(indent)
+            eol = src.find("\n", i)
+            if eol < 0:
+                raise self.error(start, "unexpected end of file in text block")
+            lines.append(src[i : eol + 1])
+            i = eol + 1
+            while src.startswith("\n", i):
+                lines.append("\n")
+                i += 1
+            if not src.startswith(indent, i):
+                while i < n and src[i] in " \t":
+                    i += 1
+                if not src.startswith("|||", i):
+                    raise self.error(start, "text block not terminated with |||")
+                value = "".join(lines)
+                return self.emit(Kind.TEXT_BLOCK, start, i + 3, value[:-1] if chomp else value)
+
+    def operator(self, start: int) -> int:
+        """A run of symbol characters, with go-jsonnet's quirks.
+
+        A run stops before any ``/`` and before ``||``; a run of two or more characters that
+        ends in ``+ - ~ ! $`` is cut back to its first character (so ``==-`` lexes as ``=``,
+        which is why ``1==-1`` is a syntax error in Jsonnet).
+        """
+        src, n = self.src, len(self.src)
+        j = start + 1
+        while j < n and src[j] in _SYMBOLS and src[j] != "/" and not src.startswith("||", j):
+            j += 1
+        if j > start + 1 and src[j - 1] in "+-~!$":
+            j = start + 1
+        kind = Kind.DOLLAR if src[start:j] == "$" else Kind.OPERATOR
+        return self.emit(kind, start, j)

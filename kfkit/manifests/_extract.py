@@ -1,0 +1,88 @@
+"""Turn an environment's evaluated output into a flat list of labelled Kubernetes objects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from kfkit._types import Obj
+from kfkit.errors import ManifestError
+
+__all__ = ["COMPONENT_LABEL", "extract", "object_id"]
+
+COMPONENT_LABEL = "ksonnet.io/component"
+
+
+def extract(rendered: Any, *, components: Mapping[str, str] | None = None) -> list[Obj]:
+    """Objects of every component field of ``rendered`` (or just ``components``), labelled.
+
+    A component may evaluate to an object, an array, a ``*List`` with ``items``, or a
+    nested map of those (as Tanka allows); ``null`` leaves are skipped. ``components``
+    maps a component name to the file it came from, for error messages.
+    """
+    if not isinstance(rendered, dict):
+        raise ManifestError(f"the environment must evaluate to an object keyed by component, got {_kind(rendered)}")
+    objects: list[Obj] = []
+    seen: dict[tuple[str, str, str, str], str] = {}
+    for name in sorted(rendered):
+        if components is not None and name not in components:
+            continue
+        for path, obj in _walk(rendered[name], name):
+            labels = obj.setdefault("metadata", {}).setdefault("labels", {})
+            if not isinstance(labels, dict):
+                raise ManifestError(f"component {name!r}: {path}: metadata.labels must be an object")
+            labels[COMPONENT_LABEL] = name
+            key = object_id(obj)
+            if key in seen:
+                raise ManifestError(f"{_describe(obj)} is rendered twice: by component {seen[key]!r} and {name!r}")
+            seen[key] = name
+            objects.append(obj)
+    return objects
+
+
+def _walk(value: Any, path: str) -> Iterator[tuple[str, Obj]]:
+    if value is None:
+        return
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _walk(item, f"{path}[{i}]")
+        return
+    if not isinstance(value, dict):
+        raise ManifestError(f"component {path.split('[')[0].split('.')[0]!r}: {path} is {_kind(value)}, not a Kubernetes object")
+    if "kind" in value or "apiVersion" in value:
+        if str(value.get("kind", "")).endswith("List") and isinstance(value.get("items"), list):
+            yield from _walk(value["items"], f"{path}.items")
+            return
+        _check(value, path)
+        yield path, value
+        return
+    for key in sorted(value):
+        yield from _walk(value[key], f"{path}.{key}")
+
+
+def _check(obj: Obj, path: str) -> None:
+    component = path.split("[")[0].split(".")[0]
+    for field in ("apiVersion", "kind"):
+        if not isinstance(obj.get(field), str) or not obj[field]:
+            raise ManifestError(f"component {component!r}: {path} has no {field}")
+    metadata = obj.get("metadata")
+    if not isinstance(metadata, dict) or not (metadata.get("name") or metadata.get("generateName")):
+        raise ManifestError(f"component {component!r}: {path} ({obj['kind']}) has no metadata.name")
+
+
+def object_id(obj: Obj) -> tuple[str, str, str, str]:
+    """Identity of an object: API group, kind, namespace, name (the version does not matter)."""
+    group = obj["apiVersion"].rpartition("/")[0]
+    meta = obj.get("metadata", {})
+    return group, obj["kind"], meta.get("namespace", "") or "", meta.get("name") or meta.get("generateName", "")
+
+
+def _describe(obj: Obj) -> str:
+    _, kind, namespace, name = object_id(obj)
+    return f"{kind} {namespace + '/' if namespace else ''}{name}"
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}.get(
+        type(value), "null" if value is None else "a number"
+    )

@@ -1,0 +1,56 @@
+"""Evaluate params files into each component's effective params for an environment.
+
+ksonnet's precedence, lowest first: the component's entry in components/params.libsonnet,
+the module ``global`` object (merge-patched over it), the environment's overrides
+(environments/<env>/params.libsonnet), the environment's globals.libsonnet.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kfkit.app import AppDir
+from kfkit.evaluator import Evaluation, evaluate_file
+from kfkit.errors import ParamsError
+
+__all__ = ["environment_ext", "module_params", "resolve_params"]
+
+
+def environment_ext(app: AppDir, env: str | None) -> str:
+    """The ``__ksonnet/environments`` ext var: the environment's server and namespace."""
+    if env is None:
+        return json.dumps({"server": "", "namespace": ""})
+    dest = app.env(env).destination
+    return json.dumps({"server": dest.server, "namespace": dest.namespace})
+
+
+_MERGE_GLOBALS = """
+local p = import %s;
+local g = if std.objectHas(p, "global") then p.global else {};
+{ components: { [c]: std.mergePatch(p.components[c], g) for c in std.objectFields(p.components) } }
+"""
+
+
+def module_params(app: AppDir, env: str | None) -> dict[str, Any]:
+    """components/params.libsonnet as evaluated: ``{global: …, components: …}``."""
+    value = evaluate_file(app.params_file, _evaluation(app, env, {}))
+    if not isinstance(value, dict) or not isinstance(value.get("components", {}), dict):
+        raise ParamsError(f"{app.params_file.relative_to(app.root)}: expected an object with a `components` object")
+    return value
+
+
+def resolve_params(app: AppDir, env: str) -> dict[str, dict[str, Any]]:
+    """Every component's effective params in ``env``: the ``__ksonnet/params`` the components see."""
+    merged = _MERGE_GLOBALS % json.dumps(str(app.params_file))
+    env_file = app.env_dir(env) / "params.libsonnet"
+    value = evaluate_file(env_file, _evaluation(app, env, {"__ksonnet/params": merged}))
+    components = value.get("components") if isinstance(value, dict) else None
+    if not isinstance(components, dict):
+        raise ParamsError(f"{env_file.relative_to(app.root)}: expected an object with a `components` object")
+    return components
+
+
+def _evaluation(app: AppDir, env: str | None, ext_codes: dict[str, str]) -> Evaluation:
+    codes = {"__ksonnet/environments": environment_ext(app, env), **ext_codes}
+    return Evaluation(jpath=app.jpath(env) if env else [app.root / "vendor", app.root / "lib"], ext_codes=codes, root=app.root)

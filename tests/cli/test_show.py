@@ -1,0 +1,112 @@
+"""kfkit show: ksonnet's rendering semantics, selection, variables and data components."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from tests.cli.support import Kf
+
+
+def _write(app: Path, rel: str, text: str) -> None:
+    (app / rel).write_text(text)
+
+
+def _objects(out: str) -> list[dict]:
+    return [o for o in yaml.safe_load_all(out) if o is not None]
+
+
+def test_dash_c_evaluates_only_the_selected_components(app: Path, kf: Kf) -> None:
+    _write(app, "components/good.jsonnet", '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: "good"}}')
+    _write(app, "components/broken.jsonnet", 'error "must not be evaluated"')
+    result = kf("show", "default", "-c", "good", cwd=app)
+    assert result.code == 0, result.err
+    assert [o["metadata"]["name"] for o in _objects(result.out)] == ["good"]
+    whole = kf("show", "default", cwd=app)
+    assert whole.code == 1
+    assert "components/broken.jsonnet:1:1" in whole.err and "must not be evaluated" in whole.err
+
+
+def test_order_labels_and_component_shapes(app: Path, kf: Kf) -> None:
+    _write(
+        app,
+        "components/stack.jsonnet",
+        """
+        {
+          deploy: {apiVersion: "apps/v1", kind: "Deployment", metadata: {name: "b"}, spec: {}},
+          more: [
+            {apiVersion: "v1", kind: "Service", metadata: {name: "a"}},
+            {apiVersion: "v1", kind: "List", items: [{apiVersion: "v1", kind: "Namespace", metadata: {name: "z"}}]},
+          ],
+          nothing: null,
+        }
+        """,
+    )
+    _write(app, "components/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  k: 'y'\n")
+    objects = _objects(kf("show", "default", cwd=app).out)
+    assert [(o["kind"], o["metadata"]["name"]) for o in objects] == [
+        ("Namespace", "z"),
+        ("ConfigMap", "from-yaml"),
+        ("Service", "a"),
+        ("Deployment", "b"),
+    ]
+    assert [o["metadata"]["labels"]["ksonnet.io/component"] for o in objects] == ["stack", "cm", "stack", "stack"]
+    assert objects[1]["data"] == {"k": "y"}
+
+
+def test_yaml_output_quotes_what_kubectl_would_retype(app: Path, kf: Kf) -> None:
+    values = ["y", "n", "yes", "off", "1e3", "0o17", "0x1F", "12:30", "1.5", "null", "~", "true", "plain"]
+    data = {f"k{i}": v for i, v in enumerate(values)}
+    _write(app, "components/cm.json", json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "q"}, "data": data}))
+    out = kf("show", "default", cwd=app).out
+    for i, value in enumerate(values[:-1]):
+        assert f"k{i}: '{value}'" in out
+    assert "plain: " not in out and "k12: plain" in out
+    (obj,) = _objects(out)
+    assert obj["data"] == data
+
+
+def test_ext_vars_tla_and_jpath(app: Path, kf: Kf, tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "helpers.libsonnet").write_text('{ name(x):: "cm-" + x }')
+    _write(
+        app,
+        "components/cm.jsonnet",
+        'local h = import "helpers.libsonnet";\n'
+        '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: h.name(std.extVar("who"))}}',
+    )
+    _write(app, "environments/default/main.jsonnet", 'function(suffix="") (import "base.libsonnet") + {cm+: {data: {s: suffix}}}\n')
+    result = kf("show", "default", "-J", str(lib), "-V", "who=alice", "-A", "suffix=x", cwd=app)
+    assert result.code == 0, result.err
+    (obj,) = _objects(result.out)
+    assert obj["metadata"]["name"] == "cm-alice"
+    assert obj["data"] == {"s": "x"}
+
+
+def test_relative_imports_in_components_work(app: Path, kf: Kf) -> None:
+    (app / "components/parts").mkdir()
+    _write(app, "components/parts/cm.libsonnet", '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: "rel"}}')
+    _write(app, "components/rel.jsonnet", 'import "parts/cm.libsonnet"')
+    assert [o["metadata"]["name"] for o in _objects(kf("show", "default", cwd=app).out)] == ["rel"]
+
+
+def test_yaml_component_params_are_merge_patched(app: Path, kf: Kf) -> None:
+    _write(app, "components/web.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n")
+    assert kf("param", "set", "web", "spec.replicas", "3", cwd=app).code == 0
+    assert kf("param", "set", "web", "spec.replicas", "5", "--env", "default", cwd=app).code == 0
+    (obj,) = _objects(kf("show", "default", cwd=app).out)
+    assert obj["spec"]["replicas"] == 5
+
+
+def test_main_jsonnet_overrides_apply(seed_app: Path, kf: Kf) -> None:
+    _write(
+        seed_app,
+        "environments/default/main.jsonnet",
+        'local base = import "base.libsonnet";\n'
+        'base + { "model-server": [o + {metadata+: {annotations+: {team: "ml"}}} for o in super["model-server"]] }\n',
+    )
+    objects = _objects(kf("show", "default", cwd=seed_app).out)
+    assert {o["metadata"]["annotations"]["team"] for o in objects} == {"ml"}

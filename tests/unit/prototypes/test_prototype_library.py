@@ -1,0 +1,305 @@
+"""Every built-in prototype: header, default render, and the rules a strict API server enforces."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+PROTOTYPE_DIR = Path(__file__).resolve().parents[3] / "prototypes"
+
+# file -> the required values a user must give to `kfkit generate` (beside the component name),
+# plus the param sets needed before it renders.
+REQUIRED = {
+    "configMap.jsonnet": {},
+    "deployed-service.jsonnet": {"image": "nginx:1.27"},
+    "namespace.jsonnet": {},
+    "single-port-deployment.jsonnet": {"image": "nginx:1.27"},
+    "single-port-service.jsonnet": {"targetLabelSelector": {"app": "MyApp"}},
+    "tf-serving.jsonnet": {},
+    "tf-serving-client.jsonnet": {},
+}
+SET_BEFORE_RENDER = {"tf-serving.jsonnet": {"modelPath": "gs://kubeflow-models/inception"}}
+
+# Renders that exercise the options, for the structural checks below.
+VARIANTS = [
+    *[(f, REQUIRED[f], SET_BEFORE_RENDER.get(f, {})) for f in REQUIRED],
+    ("configMap.jsonnet", {"data": {"key1": "value1", "replicas": 3, "debug": True}}, {}),
+    ("deployed-service.jsonnet", {"image": "nginx", "replicas": 3, "type": "NodePort"}, {}),
+    ("tf-serving-client.jsonnet", {"hostPath": None}, {}),
+    *[
+        ("tf-serving.jsonnet", {}, {"modelPath": "/m", **extra})
+        for extra in (
+            {"numGpus": 2, "deployHttpProxy": True},
+            {"cloud": "gcp", "gcpCredentialSecretName": "sa", "deployIstio": True},
+            {"s3Enable": True, "s3SecretName": "creds", "labels": {"team": "ml"}},
+            {"modelStorageType": "nfs", "nfsPVC": "models", "version": 3},
+        )
+    ],
+]
+
+
+def test_the_library_is_exactly_these_prototypes():
+    assert sorted(p.name for p in PROTOTYPE_DIR.glob("*.jsonnet")) == sorted(REQUIRED)
+
+
+@pytest.mark.parametrize("proto_file", sorted(REQUIRED))
+def test_header(prototype_header, proto_file):
+    proto = prototype_header(proto_file)
+    assert proto.directives["apiVersion"] == "0.1"
+    assert proto.directives["name"] == "io.ksonnet.pkg." + proto_file.removesuffix(".jsonnet")
+    assert proto.directives["description"]
+    assert proto.directives["shortDescription"]
+    assert proto.params["name"].required
+    assert {n for n, p in proto.params.items() if p.required} == {"name", *REQUIRED[proto_file]}
+    assert all(p.description for p in proto.params.values())
+    # The body is plain Jsonnet the user owns: it must not import anything.
+    assert "import " not in proto.body
+
+
+@pytest.mark.parametrize("proto_file", sorted(REQUIRED))
+def test_renders_objects_with_defaults(render_prototype, proto_file):
+    objects = render_prototype(
+        proto_file, "unit", set_params=SET_BEFORE_RENDER.get(proto_file), **REQUIRED[proto_file]
+    )
+    assert objects
+    for obj in objects:
+        assert isinstance(obj["apiVersion"], str)
+        assert isinstance(obj["kind"], str)
+        assert obj["metadata"]["name"].startswith("unit")  # tf-serving: unit-v1
+        # kfkit adds the component label itself
+        assert "ksonnet.io/component" not in obj["metadata"].get("labels", {})
+
+
+def test_missing_required_param_is_refused(render_prototype):
+    with pytest.raises(ValueError, match="--image"):
+        render_prototype("deployed-service.jsonnet", "unit")
+
+
+def _walk(value, path=""):
+    yield path, value
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _walk(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _walk(v, f"{path}[{i}]")
+
+
+def _pod_templates(obj):
+    if obj["kind"] in ("Deployment", "Job", "StatefulSet", "DaemonSet", "ReplicaSet"):
+        yield obj["spec"]["template"]
+
+
+@pytest.fixture(params=VARIANTS, ids=lambda v: f"{v[0]}:{sorted({**v[1], **v[2]})}")
+def rendered(request, render_prototype):
+    proto_file, values, later = request.param
+    return render_prototype(proto_file, "unit", set_params=later, **values)
+
+
+def test_workloads_use_current_apis_and_matching_selectors(rendered):
+    for obj in rendered:
+        assert (obj["apiVersion"], obj["kind"]) not in {
+            ("extensions/v1beta1", "Deployment"),
+            ("apps/v1beta1", "Deployment"),
+            ("apps/v1beta2", "Deployment"),
+        }
+        if obj["kind"] == "Deployment":
+            assert obj["apiVersion"] == "apps/v1"
+            match = obj["spec"]["selector"]["matchLabels"]
+            labels = obj["spec"]["template"]["metadata"]["labels"]
+            assert match
+            assert match.items() <= labels.items(), (match, labels)
+
+
+def test_pod_specs_have_no_misplaced_fields(rendered):
+    container_security = {
+        "allowPrivilegeEscalation", "appArmorProfile", "capabilities", "privileged", "procMount",
+        "readOnlyRootFilesystem", "runAsGroup", "runAsNonRoot", "runAsUser", "seLinuxOptions",
+        "seccompProfile", "windowsOptions",
+    }  # fmt: skip
+    for obj in rendered:
+        for template in _pod_templates(obj):
+            spec = template["spec"]
+            names = [c["name"] for c in spec["containers"]]
+            assert len(names) == len(set(names))
+            volumes = {v["name"] for v in spec.get("volumes", [])}
+            for c in spec["containers"]:
+                assert set(c.get("securityContext", {})) <= container_security
+                assert {m["name"] for m in c.get("volumeMounts", [])} <= volumes
+                for port in c.get("ports", []):
+                    assert isinstance(port["containerPort"], int)
+                for env in c.get("env", []):
+                    assert isinstance(env.get("value", ""), str), env
+                for kind in ("requests", "limits"):
+                    for q in c.get("resources", {}).get(kind, {}).values():
+                        assert isinstance(q, str), c["resources"]
+
+
+def test_services_have_int_ports_and_a_selector(rendered):
+    for obj in rendered:
+        if obj["kind"] == "Service":
+            assert obj["spec"]["selector"]
+            for port in obj["spec"]["ports"]:
+                assert isinstance(port["port"], int)
+                assert isinstance(port["targetPort"], int | str)
+
+
+def test_namespaced_objects_land_in_the_environment_namespace(rendered):
+    for obj in rendered:
+        if obj["kind"] == "Namespace":
+            assert "namespace" not in obj["metadata"]
+        else:
+            assert obj["metadata"]["namespace"] == "default"
+
+
+def test_no_nulls_reach_the_api_server(rendered):
+    for path, value in _walk(rendered):
+        assert value is not None, path
+
+
+# --- the system prototypes ------------------------------------------------------------------
+
+
+def test_config_map(render_prototype):
+    [cm] = render_prototype("configMap.jsonnet", "settings", data={"a": "x", "n": 3, "b": False})
+    assert cm == {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "settings", "namespace": "default"},
+        "data": {"a": "x", "n": "3", "b": "false"},
+    }
+    [empty] = render_prototype("configMap.jsonnet", "empty")
+    assert empty["data"] == {}
+
+
+def test_deployed_service(render_prototype):
+    svc, dep = render_prototype(
+        "deployed-service.jsonnet",
+        "guestbook-ui",
+        image="gcr.io/heptio-images/ks-guestbook-demo:0.1",
+        type="ClusterIP",
+    )
+    assert svc["kind"] == "Service"
+    assert svc["spec"] == {
+        "ports": [{"port": 80, "targetPort": 80}],
+        "selector": {"app": "guestbook-ui"},
+        "type": "ClusterIP",
+    }
+    assert (dep["apiVersion"], dep["kind"]) == ("apps/v1", "Deployment")
+    assert dep["spec"]["replicas"] == 1
+    assert dep["spec"]["selector"] == {"matchLabels": {"app": "guestbook-ui"}}
+    assert dep["spec"]["template"]["metadata"]["labels"] == {"app": "guestbook-ui"}
+    assert dep["spec"]["template"]["spec"]["containers"] == [
+        {
+            "name": "guestbook-ui",
+            "image": "gcr.io/heptio-images/ks-guestbook-demo:0.1",
+            "ports": [{"containerPort": 80}],
+        }
+    ]
+
+
+def test_deployed_service_ports_and_replicas(render_prototype):
+    svc, dep = render_prototype(
+        "deployed-service.jsonnet", "web", image="nginx", servicePort=8080, containerPort=80,
+        replicas=3, type="NodePort",
+    )  # fmt: skip
+    assert svc["spec"]["ports"] == [{"port": 8080, "targetPort": 80}]
+    assert svc["spec"]["type"] == "NodePort"
+    assert dep["spec"]["replicas"] == 3
+
+
+def test_namespace(render_prototype):
+    [ns] = render_prototype("namespace.jsonnet", "team-a")
+    assert ns == {
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": {"name": "team-a", "labels": {"name": "team-a"}},
+    }
+
+
+def test_single_port_deployment(render_prototype):
+    [dep] = render_prototype(
+        "single-port-deployment.jsonnet", "nginx-depl", image="nginx", replicas=2,
+        containerPort=8080,
+    )  # fmt: skip
+    assert (dep["apiVersion"], dep["kind"]) == ("apps/v1", "Deployment")
+    assert dep["spec"]["replicas"] == 2
+    assert dep["spec"]["selector"] == {"matchLabels": {"app": "nginx-depl"}}
+    [container] = dep["spec"]["template"]["spec"]["containers"]
+    assert container == {"name": "nginx-depl", "image": "nginx", "ports": [{"containerPort": 8080}]}
+
+
+def test_single_port_service(render_prototype):
+    [svc] = render_prototype(
+        "single-port-service.jsonnet", "my-svc", targetLabelSelector={"app": "MyApp"}
+    )
+    assert svc["spec"] == {
+        "ports": [{"protocol": "TCP", "port": 80, "targetPort": 80}],
+        "selector": {"app": "MyApp"},
+        "type": "ClusterIP",
+    }
+    [udp] = render_prototype(
+        "single-port-service.jsonnet", "dns", targetLabelSelector={"k8s-app": "dns"},
+        servicePort=53, targetPort=5353, protocol="UDP", serviceType="NodePort",
+    )  # fmt: skip
+    assert udp["spec"]["ports"] == [{"protocol": "UDP", "port": 53, "targetPort": 5353}]
+    assert udp["spec"]["type"] == "NodePort"
+
+
+# --- unknown fields, checked against the Kubernetes client's generated models ----------------
+# A stand-in for the API server's strict field validation until tests/cluster runs the real one.
+
+_MODELS = {
+    ("v1", "ConfigMap"): "V1ConfigMap",
+    ("v1", "Namespace"): "V1Namespace",
+    ("v1", "Service"): "V1Service",
+    ("apps/v1", "Deployment"): "V1Deployment",
+    ("batch/v1", "Job"): "V1Job",
+}
+
+
+def _schema_errors(models, value, type_name, path):
+    if m := re.fullmatch(r"(?:List|list)\[(.*)\]", type_name):
+        if not isinstance(value, list):
+            return [f"{path}: expected a list"]
+        return [
+            e for i, v in enumerate(value) for e in _schema_errors(models, v, m[1], f"{path}[{i}]")
+        ]
+    if m := re.fullmatch(r"Dict\[str, (.*)\]|dict\(str, (.*)\)", type_name):
+        if not isinstance(value, dict):
+            return [f"{path}: expected an object"]
+        inner = m[1] or m[2]
+        return [
+            e for k, v in value.items() for e in _schema_errors(models, v, inner, f"{path}.{k}")
+        ]
+    scalars = {"str": str, "int": int, "bool": bool, "float": (int, float)}
+    if type_name in scalars:
+        ok = isinstance(value, scalars[type_name]) and (
+            type_name == "bool" or not isinstance(value, bool)
+        )
+        return [] if ok else [f"{path}: {value!r} is not {type_name}"]
+    if type_name == "object":  # IntOrString, Quantity, raw JSON
+        return []
+    model = getattr(models, type_name)
+    if not isinstance(value, dict):
+        return [f"{path}: expected {type_name}"]
+    fields = {json_name: attr for attr, json_name in model.attribute_map.items()}
+    errors = []
+    for key, v in value.items():
+        if key not in fields:
+            errors.append(f"{path}.{key}: unknown field in {type_name}")
+        else:
+            errors += _schema_errors(models, v, model.openapi_types[fields[key]], f"{path}.{key}")
+    return errors
+
+
+def test_objects_have_only_known_fields_of_the_right_type(rendered):
+    models = pytest.importorskip("kubernetes.client.models")
+    for obj in rendered:
+        model = _MODELS.get((obj["apiVersion"], obj["kind"]))
+        if model is None:
+            assert obj["apiVersion"] == "networking.istio.io/v1"  # checked field by field above
+            continue
+        assert _schema_errors(models, obj, model, obj["kind"]) == []
