@@ -8,13 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kfkit._types import JsonValue, Obj
-from kfkit.app import AppDir, Prototype, component_source, discover_prototypes, find_prototype, prototype_params, write_atomic
+from kfkit.app import (
+    AppDir,
+    Prototype,
+    component_source,
+    discover_prototypes,
+    find_prototype,
+    prototype_params,
+    write_atomic,
+)
+from kfkit.deploy import Scope
 from kfkit.errors import UsageError
 from kfkit.evaluator import Evaluation, evaluate_file
 from kfkit.params import add_component_params, remove_component_params
 from kfkit.render import RenderOptions, render
+
+if TYPE_CHECKING:
+    from kfkit.cluster import ClusterClient
 
 __all__ = ["App", "load_values_file"]
 
@@ -31,7 +44,14 @@ class App:
         return cls(AppDir.load(start))
 
     @classmethod
-    def init(cls, directory: Path | str, *, env: str = "default", server: str = "", namespace: str = "default") -> App:
+    def init(
+        cls,
+        directory: Path | str,
+        *,
+        env: str = "default",
+        server: str = "",
+        namespace: str = "default",
+    ) -> App:
         """Create a new app in ``directory`` with one environment."""
         return cls(AppDir.create(Path(directory), env=env, server=server, namespace=namespace))
 
@@ -48,6 +68,34 @@ class App:
     ) -> list[Obj]:
         """The objects of ``env`` (default: the current environment), optionally only some components."""
         return render(self.dir, self.dir.resolve_env(env), components=components, options=options)
+
+    def scope(self, env: str | None = None, *, components: Sequence[str] = ()) -> Scope:
+        """Whose objects a diff/apply/delete of ``env`` concerns: app, env, namespace, components."""
+        name = self.dir.resolve_env(env)
+        return Scope(self.dir.name, name, self.dir.env(name).destination.namespace, tuple(components))
+
+    def connect(
+        self,
+        env: str | None = None,
+        *,
+        kubeconfig: str | None = None,
+        context: str | None = None,
+        force_context: bool = False,
+    ) -> ClusterClient:
+        """A client for the cluster ``env`` deploys to: the kubeconfig context at its server."""
+        from kfkit.cluster import ClusterClient, select_target  # lazy: show never loads the client
+
+        name = self.dir.resolve_env(env)
+        dest = self.dir.env(name).destination
+        target = select_target(
+            name,
+            dest.server,
+            dest.namespace,
+            kubeconfig=kubeconfig,
+            context=context,
+            force_context=force_context,
+        )
+        return ClusterClient.connect(target)
 
     def prototypes(self) -> list[Prototype]:
         return discover_prototypes(self.root)

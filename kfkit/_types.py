@@ -6,7 +6,7 @@ from typing import Any, TypeAlias
 
 __all__ = ["JsonValue", "Obj"]
 
-JsonValue: TypeAlias = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
+JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
 """A value that JSON (and so Jsonnet's output) can hold."""
 
 Obj: TypeAlias = dict[str, Any]

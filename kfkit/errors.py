@@ -47,6 +47,8 @@ class KfkitError(Exception):
     """Base of every error kfkit raises on purpose; ``str()`` is the one-line message."""
 
     exit_code = 1
+    details = ""
+    """More than the one line (e.g. the Jsonnet engine's stack), shown with ``--debug``."""
 
 
 class UsageError(KfkitError):

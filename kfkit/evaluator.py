@@ -79,12 +79,9 @@ def _render_error(message: str, root: Path | None) -> RenderError:
     head = lines[0] if lines else "evaluation failed"
     what = re.sub(r"^(RUNTIME|STATIC) ERROR: ", "", head)
     where = next((m.group(0).strip() for line in lines[1:] if (m := _LOCATION.match(line))), "")
-    if what.startswith(where.split(":")[0]) or not where:
-        one_line = what
-    else:
-        one_line = f"{where}: {what}"
-    error = RenderError(one_line)
-    error.details = text  # type: ignore[attr-defined]
+    located = not where or what.startswith(where.split(":")[0])
+    error = RenderError(what if located else f"{where}: {what}")
+    error.details = text
     return error
 
 

@@ -61,12 +61,13 @@ def ensure_binaries() -> Path:
         proc = subprocess.Popen(
             [str(BUILD_SCRIPT)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
-        last_err = ""
+        assert proc.stdout is not None
         assert proc.stderr is not None
+        last_err = ""
         for line in proc.stderr:
             sys.stderr.write(line)
             last_err = line.strip() or last_err
-        out = proc.stdout.read() if proc.stdout else ""
+        out = proc.stdout.read()
         if proc.wait() != 0:
             raise ControlPlaneError(last_err or f"{BUILD_SCRIPT} failed (exit {proc.returncode})")
         bin_dir = Path(out.strip().splitlines()[-1])
@@ -85,9 +86,12 @@ def _free_port() -> int:
 
 
 def _die_with_parent() -> None:
-    """Have Linux SIGTERM the child when its parent dies: a killed test run leaves no orphans."""
+    """Have Linux SIGKILL the child when its parent dies: a killed test run leaves no orphans.
+
+    SIGKILL, not SIGTERM: a terminating kube-apiserver whose etcd is also going away can hang.
+    """
     pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 def _tail(path: Path) -> str:
@@ -173,9 +177,7 @@ class ControlPlane:
 
     def _start(self, work: Path) -> None:
         if not shutil.which("openssl"):
-            raise ControlPlaneError(
-                "openssl not found on PATH; it makes the service-account key pair"
-            )
+            raise ControlPlaneError("openssl not found on PATH; it makes the service-account key pair")
         pki = work / "pki"
         pki.mkdir()
         sa_key, sa_pub = str(pki / "sa.key"), str(pki / "sa.pub")
@@ -184,13 +186,13 @@ class ControlPlane:
             ["openssl", "genpkey", *rsa, "-out", sa_key],
             ["openssl", "pkey", "-in", sa_key, "-pubout", "-out", sa_pub],
         ):
-            subprocess.run(cmd, check=True, capture_output=True)
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise ControlPlaneError(f"{' '.join(cmd[:2])} failed: {done.stderr.strip()}")
 
         admin_token, limited_token = secrets.token_hex(16), secrets.token_hex(16)
         tokens = work / "tokens.csv"
-        tokens.write_text(
-            f'{admin_token},admin,admin,"system:masters"\n{limited_token},limited,limited\n'
-        )
+        tokens.write_text(f'{admin_token},admin,admin,"system:masters"\n{limited_token},limited,limited\n')
 
         etcd_port, peer_port, api_port = _free_port(), _free_port(), _free_port()
         etcd_url, peer_url = f"http://127.0.0.1:{etcd_port}", f"http://127.0.0.1:{peer_port}"
@@ -227,9 +229,7 @@ class ControlPlane:
         ca = pki / "apiserver.crt"  # self-signed by the apiserver: the leaf followed by its CA
         self._wait_ready(ca, admin_token)
         self.kubeconfig = work / "kubeconfig"
-        self.kubeconfig.write_text(
-            json.dumps(self._kubeconfig(ca, admin_token, limited_token), indent=2)
-        )
+        self.kubeconfig.write_text(json.dumps(self._kubeconfig(ca, admin_token, limited_token), indent=2))
 
     def _spawn(self, name: str, *args: str) -> None:
         """Start one binary with its output in ``<workdir>/<name>.log``."""
@@ -254,8 +254,7 @@ class ControlPlane:
                 if not proc.alive():
                     raise self._failure(f"{proc.name} exited during start-up", proc.name)
             if ca.exists() and all(
-                self._get(ca, token, path) == 200
-                for path in ("/readyz", "/api/v1/namespaces/default")
+                self._get(ca, token, path) == 200 for path in ("/readyz", "/api/v1/namespaces/default")
             ):
                 return
             if time.monotonic() > deadline:
@@ -266,9 +265,7 @@ class ControlPlane:
 
     def _get(self, ca: Path, token: str, path: str) -> int | None:
         """HTTP status of an authenticated GET, or None when the server is not answering yet."""
-        request = urllib.request.Request(
-            self.server + path, headers={"Authorization": f"Bearer {token}"}
-        )
+        request = urllib.request.Request(self.server + path, headers={"Authorization": f"Bearer {token}"})
         try:
             context = ssl.create_default_context(cafile=str(ca))
             with urllib.request.urlopen(request, timeout=5, context=context) as response:
@@ -339,9 +336,7 @@ class ControlPlane:
         plane.kubeconfig = Path(state["kubeconfig"])
         plane.server = state["server"]
         plane.startup_seconds = state["startup_seconds"]
-        plane._procs = [
-            _Process(name, str(plane.bin_dir / name), pid) for name, pid in state["pids"].items()
-        ]
+        plane._procs = [_Process(name, str(plane.bin_dir / name), pid) for name, pid in state["pids"].items()]
         return plane
 
 
@@ -388,9 +383,7 @@ def _cmd_start() -> int:
         plane = ControlPlane(ensure_binaries(), daemon=True)
         plane.start()
         state_file.write_text(json.dumps(plane.to_state(), indent=2))
-        print(
-            f"control plane up at {plane.server} in {plane.startup_seconds:.1f} s", file=sys.stderr
-        )
+        print(f"control plane up at {plane.server} in {plane.startup_seconds:.1f} s", file=sys.stderr)
         print(_exports(plane))
         return 0
 

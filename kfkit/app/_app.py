@@ -156,17 +156,26 @@ class AppDir:
         self.env(name)
         write_atomic(path, name + "\n")
 
-    def add_env(self, name: str, *, server: str = "", namespace: str = "default", k8s_version: str = "") -> EnvironmentSpec:
+    def add_env(
+        self, name: str, *, server: str = "", namespace: str = "default", k8s_version: str = ""
+    ) -> EnvironmentSpec:
         """Create an environment's directory from the templates and record it in app.yaml."""
         _check_env_name(name)
         if name in self.spec.environments:
             raise UsageError(f'environment "{name}" already exists in app "{self.name}"')
         env_dir = self.root / ENVIRONMENTS / name
         if env_dir.exists():
-            raise UsageError(f"{env_dir.relative_to(self.root)} already exists; remove it or pick another name")
+            raise UsageError(
+                f"{env_dir.relative_to(self.root)} already exists; remove it or pick another name"
+            )
         for file in _ENV_FILES:
             write_atomic(env_dir / file, _template(file))
-        spec = EnvironmentSpec(name=name, path=name, destination=Destination(server, namespace), k8s_version=k8s_version)
+        spec = EnvironmentSpec(
+            name=name,
+            path=name,
+            destination=Destination(server, namespace),
+            k8s_version=k8s_version,
+        )
         self.spec.environments[name] = spec
         save_app_yaml(self.root, self.spec)
         return spec
@@ -233,7 +242,8 @@ class AppDir:
             name = path.stem
             if name in found:
                 raise AppError(
-                    f"component {name!r} is ambiguous: {found[name].path.name} and {path.name} in {COMPONENTS}/"
+                    f"component {name!r} is ambiguous: "
+                    f"{found[name].path.name} and {path.name} in {COMPONENTS}/"
                 )
             found[name] = Component(name, path)
         return list(found.values())

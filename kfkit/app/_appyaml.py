@@ -15,7 +15,14 @@ from kfkit.app._files import write_atomic
 from kfkit.app._layout import APP_YAML
 from kfkit.errors import AppError
 
-__all__ = ["API_VERSION", "AppSpec", "Destination", "EnvironmentSpec", "load_app_yaml", "save_app_yaml"]
+__all__ = [
+    "API_VERSION",
+    "AppSpec",
+    "Destination",
+    "EnvironmentSpec",
+    "load_app_yaml",
+    "save_app_yaml",
+]
 
 API_VERSION = "0.3.0"
 _READABLE = ("0.1.0", "0.2.0", "0.3.0")

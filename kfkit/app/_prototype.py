@@ -77,7 +77,7 @@ def parse_prototype(path: Path) -> Prototype:
     params: list[Param] = []
     last: str | None = None
     index = 0
-    for index, raw in enumerate(lines):  # noqa: B007 - index is used after the loop
+    for index, raw in enumerate(lines):
         line = raw.strip()
         if not line.startswith("//"):
             break
@@ -126,7 +126,9 @@ def _param(where: str, rest: str, *, required: bool) -> Param:
         raise PrototypeError(f"{where}: expected `{form}`")
     name, type_ = parts[0], parts[1]
     if type_ not in PARAM_TYPES:
-        raise PrototypeError(f"{where}: param {name!r} has unknown type {type_!r}; use one of {', '.join(PARAM_TYPES)}")
+        raise PrototypeError(
+            f"{where}: param {name!r} has unknown type {type_!r}; use one of {', '.join(PARAM_TYPES)}"
+        )
     if required:
         return Param(name, type_, parts[2] if len(parts) > 2 else "", True)
     default_text = parts[2]
@@ -188,7 +190,9 @@ def prototype_params(
     unknown = sorted(set(flags) - set(declared))
     if unknown:
         known = ", ".join(f"--{n}" for n in declared) or "none"
-        raise UsageError(f"prototype {proto.name} has no param {', '.join('--' + u for u in unknown)}; known: {known}")
+        raise UsageError(
+            f"prototype {proto.name} has no param {', '.join('--' + u for u in unknown)}; known: {known}"
+        )
     result: dict[str, JsonValue] = {}
     for p in proto.params:
         if p.name in flags:
@@ -213,14 +217,18 @@ def component_source(proto: Prototype, component: str) -> str:
         'local env = std.extVar("__ksonnet/environments");\n'
         f'local params = std.extVar("__ksonnet/params").{key};\n'
     )
-    body = _PLACEHOLDER.sub(lambda m: f"{'params' if m.group(2) == 'param' else 'env'}.{m.group(3)}", proto.body)
+    body = _PLACEHOLDER.sub(
+        lambda m: f"{'params' if m.group(2) == 'param' else 'env'}.{m.group(3)}", proto.body
+    )
     return header + body.lstrip("\n")
 
 
 _KEYWORDS = frozenset(
-    "assert else error false for function if import importstr importbin in local null "
-    "tailstrict then self super true".split()
-)
+    {
+        "assert", "else", "error", "false", "for", "function", "if", "import", "importstr",
+        "importbin", "in", "local", "null", "tailstrict", "then", "self", "super", "true",
+    }
+)  # fmt: skip
 
 
 def _is_identifier(name: str) -> bool:
@@ -252,5 +260,9 @@ def find_prototype(query: str, prototypes: Iterable[Prototype]) -> Prototype:
     if matches:
         raise UsageError(f"ambiguous prototype {query!r}: {', '.join(p.name for p in matches)}")
     partial = [p.name for p in protos if query.lower() in p.name.lower()]
-    hint = f"; partial matches: {', '.join(partial)}" if partial else f"; known: {', '.join(p.short_name for p in protos)}"
+    hint = (
+        f"; partial matches: {', '.join(partial)}"
+        if partial
+        else f"; known: {', '.join(p.short_name for p in protos)}"
+    )
     raise UsageError(f"no prototype matches {query!r}{hint}")

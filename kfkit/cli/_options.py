@@ -15,9 +15,18 @@ __all__ = ["Components", "ExtStr", "JPath", "Output", "TlaStr", "key_values", "r
 Components = Annotated[
     list[str] | None, typer.Option("--component", "-c", help="Only these components (repeatable).")
 ]
-JPath = Annotated[list[Path] | None, typer.Option("--jpath", "-J", help="Extra Jsonnet library path (repeatable).")]
-ExtStr = Annotated[list[str] | None, typer.Option("--ext-str", "-V", help="Jsonnet ext var key=value (repeatable).")]
-TlaStr = Annotated[list[str] | None, typer.Option("--tla-str", "-A", help="Jsonnet top-level arg key=value (repeatable).")]
+JPath = Annotated[
+    list[Path] | None,
+    typer.Option("--jpath", "-J", help="Extra Jsonnet library path (repeatable)."),
+]
+ExtStr = Annotated[
+    list[str] | None,
+    typer.Option("--ext-str", "-V", help="Jsonnet ext var key=value (repeatable)."),
+]
+TlaStr = Annotated[
+    list[str] | None,
+    typer.Option("--tla-str", "-A", help="Jsonnet top-level arg key=value (repeatable)."),
+]
 Output = Annotated[str, typer.Option("--output", "-o", help="table or json.")]
 
 
@@ -32,7 +41,9 @@ def key_values(pairs: list[str] | None, flag: str) -> dict[str, str]:
     return result
 
 
-def render_options(jpath: list[Path] | None, ext_str: list[str] | None, tla_str: list[str] | None) -> RenderOptions:
+def render_options(
+    jpath: list[Path] | None, ext_str: list[str] | None, tla_str: list[str] | None
+) -> RenderOptions:
     return RenderOptions(
         jpath=[p.resolve() for p in jpath or ()],
         ext_strs=key_values(ext_str, "--ext-str"),

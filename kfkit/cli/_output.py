@@ -19,7 +19,9 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """ksonnet's table: upper-case header, ``=`` under each header word, columns padded."""
     cells = [[h.upper() for h in header], ["=" * len(h) for h in header], *[list(r) for r in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    return "".join(" ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n" for row in cells)
+    return "".join(
+        " ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n" for row in cells
+    )
 
 
 def emit(kind: str, header: Sequence[str], rows: Sequence[Sequence[str]], output: str) -> None:

@@ -19,11 +19,11 @@ class State:
     debug: bool = False
 
 
-_STATE: ContextVar[State] = ContextVar("kfkit_cli_state", default=State())
+_STATE: ContextVar[State] = ContextVar("kfkit_cli_state")
 
 
 def state() -> State:
-    return _STATE.get()
+    return _STATE.get(State())
 
 
 def set_state(new: State) -> None:

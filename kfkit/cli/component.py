@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from kfkit.cli._output import emit, note
 from kfkit.cli._options import Output
+from kfkit.cli._output import emit, note
 from kfkit.cli._state import current_app
 
 app = typer.Typer(help="List and remove components.", no_args_is_help=True)

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from kfkit.cli._output import emit, note
 from kfkit.cli._options import Output
+from kfkit.cli._output import emit, note
 from kfkit.cli._state import current_app
 from kfkit.errors import UsageError
 from kfkit.manifests import yaml_document
@@ -17,7 +17,9 @@ app = typer.Typer(help="Manage environments: where and how the app is deployed."
 
 Server = Annotated[str | None, typer.Option("--server", help="API server URL of the cluster.")]
 Namespace = Annotated[str | None, typer.Option("--namespace", "-n", help="Default namespace.")]
-Context = Annotated[str | None, typer.Option("--context", help="Take the server from this kubeconfig context.")]
+Context = Annotated[
+    str | None, typer.Option("--context", help="Take the server from this kubeconfig context.")
+]
 
 
 def server_of(server: str | None, context: str | None) -> str:
@@ -36,7 +38,9 @@ def server_of(server: str | None, context: str | None) -> str:
     if context:
         match = [c for c in contexts if c.name == context]
         if not match:
-            raise UsageError(f"context {context!r} not in kubeconfig; known: {', '.join(c.name for c in contexts)}")
+            raise UsageError(
+                f"context {context!r} not in kubeconfig; known: {', '.join(c.name for c in contexts)}"
+            )
         return match[0].server
     return next((c.server for c in contexts if c.current), "")
 
@@ -46,7 +50,10 @@ def add(name: str, server: Server = None, namespace: Namespace = None, context: 
     """Add an environment (its files under environments/<name>/)."""
     kf = current_app()
     spec = kf.dir.add_env(name, server=server_of(server, context), namespace=namespace or "default")
-    note(f'added environment "{name}" (server {spec.destination.server or "not set"}, namespace {spec.destination.namespace})')
+    note(
+        f'added environment "{name}" '
+        f"(server {spec.destination.server or 'not set'}, namespace {spec.destination.namespace})"
+    )
 
 
 @app.command("list")
@@ -57,7 +64,12 @@ def list_(output: Output = "table") -> None:
         [name, "", e.k8s_version, e.destination.namespace, e.destination.server]
         for name, e in sorted(kf.dir.spec.environments.items())
     ]
-    emit("environmentList", ["name", "override", "kubernetes-version", "namespace", "server"], rows, output)
+    emit(
+        "environmentList",
+        ["name", "override", "kubernetes-version", "namespace", "server"],
+        rows,
+        output,
+    )
 
 
 @app.command("rm")
@@ -108,7 +120,10 @@ def describe(name: str) -> None:
                 "name": e.name,
                 "kubernetesVersion": e.k8s_version,
                 "path": e.path,
-                "destination": {"server": e.destination.server, "namespace": e.destination.namespace},
+                "destination": {
+                    "server": e.destination.server,
+                    "namespace": e.destination.namespace,
+                },
             }
         )
     )

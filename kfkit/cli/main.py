@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from kfkit import App, __version__
-from kfkit.cli import component, env, param, prototype
+from kfkit.cli import cluster, component, env, param, prototype
 from kfkit.cli._options import Components, ExtStr, JPath, TlaStr, render_options
 from kfkit.cli._output import note
 from kfkit.cli._state import State, current_app, set_state
@@ -35,6 +35,9 @@ app.add_typer(env.app, name="env")
 app.add_typer(prototype.app, name="prototype")
 app.add_typer(component.app, name="component")
 app.add_typer(param.app, name="param")
+app.command("diff")(cluster.diff)
+app.command("apply")(cluster.apply)
+app.command("delete")(cluster.delete)
 app.command("generate", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
     prototype.generate
 )
@@ -42,8 +45,12 @@ app.command("generate", context_settings={"allow_extra_args": True, "ignore_unkn
 
 @app.callback()
 def _root(
-    directory: Annotated[Path, typer.Option("--dir", help="App directory (default: the working directory).")] = Path(),
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and engine stacks on errors.")] = False,
+    directory: Annotated[
+        Path, typer.Option("--dir", help="App directory (default: the working directory).")
+    ] = Path(),
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks and engine stacks on errors.")
+    ] = False,
 ) -> None:
     set_state(State(directory, debug))
 
@@ -57,13 +64,20 @@ def init(
     context: env.Context = None,
 ) -> None:
     """Create a new app in DIRECTORY (a ksonnet 0.13 layout)."""
-    kf = App.init(directory, env=env_name, server=env.server_of(server, context), namespace=namespace or "default")
+    kf = App.init(
+        directory,
+        env=env_name,
+        server=env.server_of(server, context),
+        namespace=namespace or "default",
+    )
     note(f'created app "{kf.dir.name}" in {directory} with environment "{env_name}"')
 
 
 @app.command()
 def show(
-    env_name: Annotated[str | None, typer.Argument(metavar="[ENV]", help="Environment (default: current).")] = None,
+    env_name: Annotated[
+        str | None, typer.Argument(metavar="[ENV]", help="Environment (default: current).")
+    ] = None,
     component: Components = None,
     output: Annotated[str, typer.Option("--output", "-o", "--format", help="yaml or json.")] = "yaml",
     jpath: JPath = None,
@@ -73,7 +87,9 @@ def show(
     """Print an environment's rendered objects."""
     if output not in ("yaml", "json"):
         raise UsageError(f"unknown output format {output!r}; use yaml or json")
-    objects = current_app().render(env_name, components=component or (), options=render_options(jpath, ext_str, tla_str))
+    objects = current_app().render(
+        env_name, components=component or (), options=render_options(jpath, ext_str, tla_str)
+    )
     sys.stdout.write(to_yaml(objects) if output == "yaml" else to_json(objects))
 
 
@@ -95,9 +111,8 @@ def run(argv: list[str] | None = None) -> int:
     except KfkitError as exc:
         if "--debug" in args:
             traceback.print_exc()
-            details = getattr(exc, "details", "")
-            if details:
-                sys.stderr.write(details + "\n")
+            if exc.details:
+                sys.stderr.write(exc.details + "\n")
         sys.stderr.write(f"error: {exc}\n")
         return exc.exit_code
     return 0

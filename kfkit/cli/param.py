@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from kfkit.cli._output import OUTPUT_FORMATS, dumps, emit, note
 from kfkit.cli._options import Output
+from kfkit.cli._output import OUTPUT_FORMATS, dumps, emit, note
 from kfkit.cli._state import current_app
 from kfkit.errors import UsageError
 from kfkit.params import delete_param, diff_params, list_params, parse_value, set_param
@@ -32,7 +32,9 @@ def _split(args: list[str], count: int, usage: str) -> tuple[str | None, list[st
 def set_(
     args: Annotated[list[str], typer.Argument(metavar="[COMPONENT] KEY VALUE")],
     env: Env = None,
-    as_string: Annotated[bool, typer.Option("--as-string", help="Store VALUE as a string, whatever it looks like.")] = False,
+    as_string: Annotated[
+        bool, typer.Option("--as-string", help="Store VALUE as a string, whatever it looks like.")
+    ] = False,
 ) -> None:
     """Set a component param (3 args) or a global param (2 args); dotted keys nest."""
     component, (key, raw) = _split(args, 2, "set [component] <key> <value> [--env ENV] [--as-string]")
@@ -60,10 +62,17 @@ def list_(
     _check_output(output)
     rows = list_params(current_app().dir, component, env=env)
     if output == "json":
-        data = [{"component": r.component, "param": r.param, "value": r.value, "source": r.source} for r in rows]
+        data = [
+            {"component": r.component, "param": r.param, "value": r.value, "source": r.source} for r in rows
+        ]
         sys.stdout.write(json.dumps({"kind": "paramList", "data": data}, indent="\t", sort_keys=True) + "\n")
         return
-    emit("paramList", ["component", "param", "value", "source"], [[r.component, r.param, json.dumps(r.value, ensure_ascii=False), r.source] for r in rows], output)
+    emit(
+        "paramList",
+        ["component", "param", "value", "source"],
+        [[r.component, r.param, json.dumps(r.value, ensure_ascii=False), r.source] for r in rows],
+        output,
+    )
 
 
 @app.command("diff")
@@ -76,7 +85,12 @@ def diff(
     """Compare the effective params of two environments."""
     _check_output(output)
     rows = diff_params(current_app().dir, env1, env2, component=component)
-    emit("paramDiff", ["component", "param", env1, env2], [[r.component, r.param, _cell(r.left), _cell(r.right)] for r in rows], output)
+    emit(
+        "paramDiff",
+        ["component", "param", env1, env2],
+        [[r.component, r.param, _cell(r.left), _cell(r.right)] for r in rows],
+        output,
+    )
 
 
 def _cell(value: object) -> str:

@@ -9,9 +9,16 @@ from typing import Annotated
 import typer
 
 from kfkit._api import load_values_file
-from kfkit.app import Prototype, component_source, discover_prototypes, find_prototype, find_root, prototype_params
-from kfkit.cli._output import emit, note
+from kfkit.app import (
+    Prototype,
+    component_source,
+    discover_prototypes,
+    find_prototype,
+    find_root,
+    prototype_params,
+)
 from kfkit.cli._options import Output
+from kfkit.cli._output import emit, note
 from kfkit.cli._state import current_app, state
 from kfkit.errors import AppError, UsageError
 
@@ -19,7 +26,8 @@ app = typer.Typer(help="Find, inspect and use prototypes.", no_args_is_help=True
 
 _EXTRA = {"allow_extra_args": True, "ignore_unknown_options": True}
 ValuesFile = Annotated[
-    Path | None, typer.Option("--values-file", help="Jsonnet/JSON file with param values (overrides flags).")
+    Path | None,
+    typer.Option("--values-file", help="Jsonnet/JSON file with param values (overrides flags)."),
 ]
 
 

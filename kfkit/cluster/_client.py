@@ -23,7 +23,7 @@ from kubernetes.client.exceptions import OpenApiException
 from kubernetes.config.config_exception import ConfigException
 
 from kfkit._types import Obj
-from kfkit.cluster._kubeconfig import api_client
+from kfkit.cluster._kubeconfig import api_client, first_line
 from kfkit.cluster._select import Target
 from kfkit.errors import ClusterError, Conflict, Forbidden, Invalid
 
@@ -80,7 +80,10 @@ class ClusterClient:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -91,7 +94,7 @@ class ClusterClient:
         return self._group_version(api_version).get(kind)
 
     def is_namespaced(self, api_version: str, kind: str) -> bool | None:
-        """Whether ``kind`` objects live in namespaces; None for a kind the server does not serve."""
+        """Whether ``kind`` objects live in namespaces; None for a kind the server lacks."""
         resource = self.resource(api_version, kind)
         return None if resource is None else resource.namespaced
 
@@ -117,7 +120,13 @@ class ClusterClient:
         path = "/api/v1" if api_version == "v1" else f"/apis/{api_version}"
         body = self._request("GET", path, missing_ok=True) or {}
         table = {
-            r["kind"]: ApiResource(api_version, r["kind"], r["name"], bool(r.get("namespaced")), frozenset(r.get("verbs", [])))
+            r["kind"]: ApiResource(
+                api_version,
+                r["kind"],
+                r["name"],
+                bool(r.get("namespaced")),
+                frozenset(r.get("verbs", [])),
+            )
             for r in body.get("resources", [])
             if "/" not in r["name"]  # subresources such as deployments/status
         }
@@ -140,7 +149,9 @@ class ClusterClient:
         if dry_run:
             query.append(("dryRun", "All"))
         try:
-            applied: Obj = self._request("PATCH", self._object_path(obj), query=query, body=obj, content_type=_APPLY_PATCH)
+            applied: Obj = self._request(
+                "PATCH", self._object_path(obj), query=query, body=obj, content_type=_APPLY_PATCH
+            )
         except Conflict as exc:
             raise Conflict(f"{exc}; rerun with --force-conflicts to take these fields over") from exc
         return applied
@@ -150,14 +161,18 @@ class ClusterClient:
 
         ``uid`` makes the server refuse if the object was replaced since it was read.
         """
-        options: Obj = {"apiVersion": "v1", "kind": "DeleteOptions", "propagationPolicy": "Background"}
+        options: Obj = {
+            "apiVersion": "v1",
+            "kind": "DeleteOptions",
+            "propagationPolicy": "Background",
+        }
         if uid:
             options["preconditions"] = {"uid": uid}
         if dry_run:
             options["dryRun"] = ["All"]
         return self._request("DELETE", self._object_path(obj), body=options, missing_ok=True) is not None
 
-    def list(self, resource: ApiResource, *, selector: str, namespace: str = "") -> list[Obj]:
+    def list_objects(self, resource: ApiResource, *, selector: str, namespace: str = "") -> list[Obj]:
         """Objects of one type matching a label selector, in ``namespace`` or all namespaces."""
         items: list[Obj] = []
         query = [("labelSelector", selector), ("limit", str(_PAGE_SIZE))]
@@ -175,20 +190,16 @@ class ClusterClient:
     def list_labelled(self, selector: str, namespaces: Sequence[str]) -> list[Obj]:
         """Objects of every listable type matching ``selector``, each once.
 
-        Namespaced types are listed across all namespaces; a user without that right gets
-        ``namespaces`` listed one by one, and types it may not list at all are skipped.
+        Namespaced types are listed in ``namespaces`` only (never cluster-wide: another
+        namespace is someone else's), cluster-scoped types everywhere; types the user may
+        not list are skipped.
         """
 
         def one_type(resource: ApiResource) -> list[Obj]:
-            try:
-                return self.list(resource, selector=selector)
-            except Forbidden:
-                if not resource.namespaced:
-                    return []
             found = []
-            for namespace in namespaces:
+            for namespace in namespaces if resource.namespaced else [""]:
                 with contextlib.suppress(Forbidden):
-                    found += self.list(resource, selector=selector, namespace=namespace)
+                    found += self.list_objects(resource, selector=selector, namespace=namespace)
             return found
 
         with ThreadPoolExecutor(DISCOVERY_PARALLELISM) as pool:
@@ -225,14 +236,23 @@ class ClusterClient:
         headers = {"Accept": "application/json", "Content-Type": content_type}
         try:
             request = self._api.param_serialize(
-                method, path, query_params=list(query), header_params=headers, body=body, auth_settings=["BearerToken"]
+                method,
+                path,
+                query_params=list(query),
+                header_params=headers,
+                body=body,
+                auth_settings=["BearerToken"],
             )
             response = self._api.call_api(*request, _request_timeout=DEFAULT_REQUEST_TIMEOUT)
             data = response.read()
         except urllib3.exceptions.HTTPError as exc:
-            raise ClusterError(f"cannot reach {self.target.server} ({self._where()}): {_reason(exc)}") from exc
+            raise ClusterError(
+                f"cannot reach {self.target.server} ({self._where()}): {_reason(exc)}"
+            ) from exc
         except (OpenApiException, ConfigException, OSError) as exc:
-            raise ClusterError(f"request to {self.target.server} failed ({self._where()}): {_first_line(exc)}") from exc
+            raise ClusterError(
+                f"request to {self.target.server} failed ({self._where()}): {first_line(exc)}"
+            ) from exc
         if 200 <= response.status < 300:
             return json.loads(data) if data else {}
         if response.status == 404 and missing_ok:
@@ -242,7 +262,7 @@ class ClusterClient:
     def _error(self, status: int, reason: str, data: bytes) -> ClusterError:
         message = _status_message(data) or reason or f"HTTP {status}"
         if status == 401:
-            return ClusterError(f"{self.target.server} rejected the credentials of {self._where()} (401 Unauthorized)")
+            return ClusterError(f"{self.target.server} rejected the credentials of {self._where()} (401)")
         if status == 403:
             return Forbidden(message)
         if status == 409:
@@ -272,8 +292,3 @@ def _reason(exc: urllib3.exceptions.HTTPError) -> str:
     if "] " in text:
         return text.rsplit("] ", 1)[1].rstrip("')\"")
     return text.rsplit(": ", 1)[-1].rstrip("')\"")
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

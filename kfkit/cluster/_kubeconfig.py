@@ -6,12 +6,13 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
 from kubernetes import config as k8s_config
 from kubernetes.config.config_exception import ConfigException
 
 from kfkit.errors import ClusterError
 
-__all__ = ["ContextInfo", "api_client", "kube_contexts", "kubeconfig_path"]
+__all__ = ["ContextInfo", "api_client", "first_line", "kube_contexts", "kubeconfig_path"]
 
 DEFAULT_KUBECONFIG = "~/.kube/config"
 
@@ -29,42 +30,55 @@ class ContextInfo:
 
 
 def kubeconfig_path(kubeconfig: str | None = None) -> str:
-    """The kubeconfig to read: the given one, else ``$KUBECONFIG`` (may list several), else ~/.kube/config.
+    """The kubeconfig: the given one, else ``$KUBECONFIG`` (may list several), else ~/.kube/config.
 
-    Always passed explicitly: the client reads ``$KUBECONFIG`` once, at import time.
+    Always passed on explicitly: the client reads ``$KUBECONFIG`` once, at import time.
     """
     return kubeconfig or os.environ.get("KUBECONFIG") or DEFAULT_KUBECONFIG
 
 
 def kube_contexts(kubeconfig: str | None = None) -> list[ContextInfo]:
-    """Every context of the kubeconfig (``$KUBECONFIG`` or ~/.kube/config when not given)."""
+    """Every context of the kubeconfig (``$KUBECONFIG`` or ~/.kube/config when not given).
+
+    Read with the client's merger rather than its loader, which refuses a kubeconfig
+    without a current context.
+    """
+    path = kubeconfig_path(kubeconfig)
     try:
-        loader = k8s_config.kube_config._get_kube_config_loader(filename=kubeconfig_path(kubeconfig))
-        contexts, current = loader.list_contexts(), loader.current_context
-        servers = {c["name"]: c["cluster"].safe_get("server") or "" for c in loader._config.safe_get("clusters") or []}
-    except (ConfigException, OSError, TypeError) as exc:
-        raise ClusterError(f"cannot read kubeconfig: {exc}") from exc
-    result = []
-    for ctx in contexts:
-        body = ctx.get("context") or {}
-        cluster = body.get("cluster", "")
-        result.append(
-            ContextInfo(
-                name=ctx["name"],
-                cluster=cluster,
-                server=servers.get(cluster, ""),
-                namespace=body.get("namespace", "") or "",
-                current=bool(current) and ctx["name"] == current["name"],
-                user=body.get("user", "") or "",
-            )
+        merged = k8s_config.kube_config.KubeConfigMerger(path).config  # type: ignore[no-untyped-call]
+        if merged is None:
+            raise ConfigException("no configuration found")
+        current = merged.safe_get("current-context") or ""
+        servers = {
+            c["name"]: c["cluster"].safe_get("server") or "" for c in merged.safe_get("clusters") or []
+        }
+        contexts = [(c["name"], c.value.get("context") or {}) for c in merged.safe_get("contexts") or []]
+    except (ConfigException, OSError, TypeError, KeyError, yaml.YAMLError) as exc:
+        raise ClusterError(f"cannot read kubeconfig {path}: {first_line(exc)}") from exc
+    return [
+        ContextInfo(
+            name=name,
+            cluster=body.get("cluster", ""),
+            server=servers.get(body.get("cluster", ""), ""),
+            namespace=body.get("namespace", "") or "",
+            current=name == current,
+            user=body.get("user", "") or "",
         )
-    return result
+        for name, body in contexts
+    ]
 
 
 def api_client(kubeconfig: str | None, context: str) -> Any:
     """A ``kubernetes.client.ApiClient`` for one context: its TLS, tokens and exec plugins."""
     try:
-        return k8s_config.new_client_from_config(config_file=kubeconfig_path(kubeconfig), context=context)
+        return k8s_config.new_client_from_config(  # type: ignore[no-untyped-call]
+            config_file=kubeconfig_path(kubeconfig), context=context
+        )
     except (ConfigException, OSError, TypeError, ValueError) as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ClusterError(f"cannot use kubeconfig context {context!r}: {message}") from exc
+        raise ClusterError(f"cannot use kubeconfig context {context!r}: {first_line(exc)}") from exc
+
+
+def first_line(exc: BaseException) -> str:
+    """A third-party message cut to one line, for kfkit's one-line errors."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

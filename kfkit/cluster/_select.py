@@ -20,7 +20,7 @@ _DEFAULT_PORTS = {"https": 443, "http": 80}
 
 @dataclass(frozen=True)
 class Target:
-    """Where an environment's objects go: a kubeconfig context, its server, the default namespace."""
+    """Where an environment's objects go: a kubeconfig context, its server, a namespace."""
 
     env: str
     context: str
@@ -62,13 +62,15 @@ def select_target(
     * ``context`` — a context the user named; it must point at ``server``.
     * ``force_context`` — use ``context`` (or the current one) even when it points elsewhere.
     """
+    if not server and not force_context:
+        raise ClusterError(
+            f'environment "{env}" has no server; set one with `kfkit env set {env} --server URL`'
+        )
     path = kubeconfig_path(kubeconfig)
     contexts = kube_contexts(path)
     if not contexts:
         raise ClusterError(f"kubeconfig {path} has no contexts")
     chosen = _named(contexts, context) if context else None
-    if not server and not force_context:
-        raise UsageError(f'environment "{env}" has no server; set one with `kfkit env set {env} --server URL`')
     if force_context:
         chosen = chosen or _current(contexts, path)
         warning = ""
@@ -82,8 +84,8 @@ def select_target(
         chosen = _by_server(env, server, contexts)
     elif normalize_server(chosen.server) != normalize_server(server):
         raise ClusterMismatch(
-            f'environment "{env}" is at {server} but context "{chosen.name}" is at {chosen.server}; '
-            "pick a context for that server or pass --force-context"
+            f'environment "{env}" is at {server} but context "{chosen.name}" is at '
+            f"{chosen.server}; pick a context for that server or pass --force-context"
         )
     return Target(env, chosen.name, chosen.server, namespace, path)
 
@@ -103,7 +105,7 @@ def _current(contexts: list[ContextInfo], path: str) -> ContextInfo:
 
 
 def _by_server(env: str, server: str, contexts: list[ContextInfo]) -> ContextInfo:
-    """The one context at ``server``: the current one if several, or several that act as one user."""
+    """The context at ``server``: the current one if several, or one of several alike."""
     wanted = normalize_server(server)
     matches = [c for c in contexts if normalize_server(c.server) == wanted]
     if not matches:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from typing import TypeAlias
@@ -87,12 +88,15 @@ class _Renderer:
             return "null"
         if isinstance(value, bool):
             return "true" if value else "false"
-        if isinstance(value, int):
-            return str(value)
-        if isinstance(value, float):
-            if not math.isfinite(value):
-                raise ParamsError(f"cannot write {value} in Jsonnet: numbers must be finite")
-            return repr(value)
+        if isinstance(value, int | float):
+            # Every Jsonnet number is a double: ints are exact up to 2**53, and beyond the
+            # double range (or for inf/nan) there is no Jsonnet number at all.
+            if isinstance(value, int) and abs(value) <= sys.float_info.max:
+                return str(value)
+            if isinstance(value, float) and math.isfinite(value):
+                return repr(value)
+            shown = value if isinstance(value, float) else f"{str(value)[:12]}…"
+            raise ParamsError(f"cannot write {shown} in Jsonnet: numbers must be finite doubles")
         if isinstance(value, str):
             return self.string(value, self.quote)
         if isinstance(value, list):
@@ -104,9 +108,7 @@ class _Renderer:
                 fields = ", ".join(self.field(k, v, level, inline=True) for k, v in value.items())
                 return "{ " + fields + " }"
             inner = level + self.indent
-            lines = "".join(
-                f"{inner}{self.field(k, v, inner, inline=False)},\n" for k, v in value.items()
-            )
+            lines = "".join(f"{inner}{self.field(k, v, inner, inline=False)},\n" for k, v in value.items())
             return "{\n" + lines + level + "}"
         raise ParamsError(f"cannot write a {type(value).__name__} as Jsonnet")
 
@@ -157,6 +159,7 @@ class Document:
         quotes = Counter(t.kind for t in tokens)
         single = quotes[Kind.STRING_SINGLE] > quotes[Kind.STRING_DOUBLE]
         self._render = _Renderer(_indent_unit(source), "'" if single else '"')
+        self._newline = "\r\n" if "\r\n" in source else "\n"
 
     # --- finding objects -----------------------------------------------------------------
 
@@ -217,9 +220,7 @@ class Document:
         field = self._find(parent, path)
         return None if field is None else field.value
 
-    def set(
-        self, obj: ObjectRef, path: Sequence[str], value: JsonValue, *, plus: bool = False
-    ) -> str:
+    def set(self, obj: ObjectRef, path: Sequence[str], value: JsonValue, *, plus: bool = False) -> str:
         """Return the source with the value at ``path`` set to ``value``.
 
         An existing field keeps its key, separator, comma and comments: only its value's text
@@ -230,11 +231,10 @@ class Document:
         if not path:
             raise ParamsError(f"{self.filename}: cannot set an empty path")
         parent, found = self._descend(obj, path[:-1])
-        if found < len(path) - 1:
-            return self._splice(self._insert(parent, path[found:], value, plus))
-        field = self._find(parent, path)
+        field = self._find(parent, path) if found == len(path) - 1 else None
         if field is None:
-            return self._splice(self._insert(parent, path[-1:], value, plus))
+            edits = self._insert(parent, path[found:], value, plus)
+            return self._splice([(a, b, t.replace("\n", self._newline)) for a, b, t in edits])
         if field.params is not None:
             raise self._computed(path, field)
         return self._splice([self._replace(parent, field, value)])
@@ -244,9 +244,7 @@ class Document:
         parent, found = self._descend(obj, path[:-1])
         field = self._find(parent, path) if path and found == len(path) - 1 else None
         if field is None:
-            raise ParamsError(
-                f"{self.filename}: cannot delete {_dotted(path)}: there is no such field"
-            )
+            raise ParamsError(f"{self.filename}: cannot delete {_dotted(path)}: there is no such field")
         return self._splice(self._remove(parent, field))
 
     # --- navigation ----------------------------------------------------------------------
@@ -270,32 +268,30 @@ class Document:
         matches = [f for f in obj.fields if _key_name(f.key) == path[-1]]
         if len(matches) > 1:
             raise ParamsError(
-                f"{self._where(matches[1])}: cannot edit {_dotted(path)}: "
-                "the field is defined more than once"
+                f"{self._where(matches[1])}: cannot edit {_dotted(path)}: the field is defined more than once"
             )
         return matches[0] if matches else None
 
     def _computed(self, path: Sequence[str], field: Field) -> ParamsError:
+        """The error for a path that runs into (or ends at) what a literal edit cannot change."""
+        dotted = _dotted(path)
         if field.params is not None:
-            at: Node = field
-            what = f"its value is computed ({self._describe(field)} is a method)"
-        elif isinstance(field.value, _LITERALS):
-            at = field.value
-            what = f"it is {self._describe(field.value)}, not an object"
-        else:
-            at = field.value
-            what = f"its value is computed ({self._describe(field.value)})"
-        return ParamsError(
-            f"{self._where(at)}: cannot edit {_dotted(path)}: {what}, edit it by hand"
-        )
+            what = f"cannot edit {dotted}: it is a method ({self._describe(field)}), edit it by hand"
+            return ParamsError(f"{self._where(field)}: {what}")
+        if isinstance(field.value, _LITERALS):
+            what = f"its value {self._describe(field.value)} is not an object"
+            return ParamsError(f"{self._where(field.value)}: cannot set a field inside {dotted}: {what}")
+        what = f"its value is computed ({self._describe(field.value)}), edit it by hand"
+        return ParamsError(f"{self._where(field.value)}: cannot edit {dotted}: {what}")
 
     def _describe(self, node: Node) -> str:
+        """A short name for an expression: what kind it is and its first 40 characters."""
         text = self.source[node.span[0] : node.span[1]]
         short = text.split("\n", 1)[0]
         if len(short) > 40 or short != text:
             short = short[:40].rstrip() + " …"
-        noun = _NOUNS.get(type(node), "the value" if isinstance(node, _LITERALS) else "")
-        return f"{noun} `{short}`".strip() if noun else f"`{short}`"
+        noun = _NOUNS.get(type(node))
+        return f"{noun} `{short}`" if noun else f"`{short}`"
 
     def _where(self, node: Node) -> str:
         line, col = position(self.source, node.span[0])
@@ -322,16 +318,11 @@ class Document:
             verbatim = old.style.startswith("@")
             text = render.verbatim(value, quote) if verbatim else render.string(value, quote)
             return start, end, text
-        inline = not self._multiline(parent)
-        return (
-            start,
-            end,
-            render.value(value, _line_indent(self.source, field.span[0]), inline=inline),
-        )
+        level = _line_indent(self.source, field.span[0])
+        text = render.value(value, level, inline=not self._multiline(parent))
+        return start, end, text.replace("\n", self._newline)
 
-    def _insert(
-        self, obj: Object, names: Sequence[str], value: JsonValue, plus: bool
-    ) -> list[_Edit]:
+    def _insert(self, obj: Object, names: Sequence[str], value: JsonValue, plus: bool) -> list[_Edit]:
         src, unit = self.source, self._render.indent
         opening, closing = obj.span[0], obj.span[1] - 1
         inside = [c for c in self._comments.items() if opening < c[0] < closing]
@@ -353,9 +344,7 @@ class Document:
         if self._multiline(obj):
             after = max([end] + [c[1] for c in inside if c[0] >= end])
             level = self._member_indent(obj)
-            edits.append(
-                (after, after, f"\n{level}{self._field(names, value, plus, level)}{comma}")
-            )
+            edits.append((after, after, f"\n{level}{self._field(names, value, plus, level)}{comma}"))
         else:
             field = self._field(names, value, plus, "", inline=True)
             edits.append((end, end, f" {field}{comma}"))
@@ -402,9 +391,7 @@ class Document:
         if _starts_line(src, start) and eol is not None:
             line = src.rfind("\n", 0, start) + 1
             cut = (line, eol + 1) if eol < len(src) else (max(line - 1, 0), eol)
-        elif len(obj.members) == 1 and not any(
-            obj.span[0] < c < obj.span[1] for c in self._comments
-        ):
+        elif len(obj.members) == 1 and not any(obj.span[0] < c < obj.span[1] for c in self._comments):
             cut = (obj.span[0] + 1, obj.span[1] - 1)
         elif not is_last:
             after = _skip(src, end, " \t")

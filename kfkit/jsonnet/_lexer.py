@@ -59,7 +59,27 @@ class Kind(enum.Enum):
 
 
 KEYWORDS: dict[str, Kind] = {
-    k.value: k for k in Kind if k.name.lower() == k.value and k is not Kind.IDENTIFIER
+    word: Kind(word)
+    for word in [
+        "assert",
+        "else",
+        "error",
+        "false",
+        "for",
+        "function",
+        "if",
+        "import",
+        "importstr",
+        "importbin",
+        "in",
+        "local",
+        "null",
+        "self",
+        "super",
+        "tailstrict",
+        "then",
+        "true",
+    ]
 }
 
 _SINGLE = {k.value: k for k in Kind if len(k.value) == 1 and k is not Kind.DOLLAR}

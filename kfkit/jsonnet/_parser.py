@@ -59,7 +59,7 @@ from kfkit.jsonnet._ast import (
 )
 from kfkit.jsonnet._lexer import Kind, Token, lex, syntax_error
 
-__all__ = ["decode_string", "parse", "parse_tokens"]
+__all__ = ["parse", "parse_tokens"]
 
 # Binding power of binary operators; a lower number binds tighter (go-jsonnet's table).
 BINARY_PRECEDENCE = {
@@ -84,7 +84,7 @@ BINARY_PRECEDENCE = {
     "||": 14,
 }
 UNARY_OPERATORS = frozenset("+-!~")
-_MAX_PRECEDENCE = 16
+_MAX_PRECEDENCE = 16  # looser than any operator: a whole expression
 _STRING_KINDS = {
     Kind.STRING_DOUBLE: '"',
     Kind.STRING_SINGLE: "'",
@@ -233,7 +233,7 @@ class _Parser:
             paren = self.pop()
             if paren.kind is not Kind.PAREN_L:
                 raise self.error(paren, f"expected '(' but got {_describe(paren)}")
-            params, _ = self.params("function parameter")
+            params = self.params("function parameter")
             body = self.expr()
             return Function((tok.start, body.span[1]), params, body)
         if kind is Kind.ASSERT:
@@ -455,8 +455,7 @@ class _Parser:
             if tok.kind is not Kind.FOR:
                 raise self.error(
                     tok,
-                    f"expected for, if or {end_kind.value!r} after a for clause, "
-                    f"got {_describe(tok)}",
+                    f"expected for, if or {end_kind.value!r} after a for clause, got {_describe(tok)}",
                 )
 
     # --- objects -------------------------------------------------------------------------
@@ -521,7 +520,7 @@ class _Parser:
         params = None
         if self.peek().kind is Kind.PAREN_L:
             self.pop()
-            params, _ = self.params("method parameter")
+            params = self.params("method parameter")
         op = self.expect(Kind.OPERATOR, "after the field name")
         plus = op.data.startswith("+")
         sep = op.data[plus:]
@@ -548,7 +547,7 @@ class _Parser:
         params = None
         if self.peek().kind is Kind.PAREN_L:
             self.pop()
-            params, _ = self.params("function parameter")
+            params = self.params("function parameter")
         eq = self.pop()
         if not self.is_op(eq, "="):
             raise self.error(eq, f"expected '=' but got {_describe(eq)}")
@@ -569,9 +568,7 @@ class _Parser:
             if tok.kind is Kind.PAREN_R:
                 return tuple(args), self.pop().end
             if args and not comma:
-                raise self.error(
-                    tok, f"expected a comma before next argument, got {_describe(tok)}"
-                )
+                raise self.error(tok, f"expected a comma before next argument, got {_describe(tok)}")
             name = None
             if tok.kind is Kind.IDENTIFIER and self.is_op(self.peek(1), "="):
                 name = tok.data
@@ -585,9 +582,9 @@ class _Parser:
             if comma:
                 self.pop()
 
-    def params(self, what: str) -> tuple[tuple[Param, ...], int]:
+    def params(self, what: str) -> tuple[Param, ...]:
         """Parameters after ``(``: parsed as arguments, positional ones must be names."""
-        args, end = self.args(ordered=False)
+        args, _ = self.args(ordered=False)
         params: list[Param] = []
         for arg in args:
             if arg.name is not None:
@@ -596,4 +593,4 @@ class _Parser:
                 params.append(Param(arg.span, arg.value.name, None))
             else:
                 raise self.error(arg.value, f"expected a {what} name but got an expression")
-        return tuple(params), end
+        return tuple(params)

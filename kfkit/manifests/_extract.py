@@ -21,7 +21,9 @@ def extract(rendered: Any, *, components: Mapping[str, str] | None = None) -> li
     maps a component name to the file it came from, for error messages.
     """
     if not isinstance(rendered, dict):
-        raise ManifestError(f"the environment must evaluate to an object keyed by component, got {_kind(rendered)}")
+        raise ManifestError(
+            f"the environment must evaluate to an object keyed by component, got {_kind(rendered)}"
+        )
     objects: list[Obj] = []
     seen: dict[tuple[str, str, str, str], str] = {}
     for name in sorted(rendered):
@@ -34,7 +36,9 @@ def extract(rendered: Any, *, components: Mapping[str, str] | None = None) -> li
             labels[COMPONENT_LABEL] = name
             key = object_id(obj)
             if key in seen:
-                raise ManifestError(f"{_describe(obj)} is rendered twice: by component {seen[key]!r} and {name!r}")
+                raise ManifestError(
+                    f"{_describe(obj)} is rendered twice: by component {seen[key]!r} and {name!r}"
+                )
             seen[key] = name
             objects.append(obj)
     return objects
@@ -48,7 +52,9 @@ def _walk(value: Any, path: str) -> Iterator[tuple[str, Obj]]:
             yield from _walk(item, f"{path}[{i}]")
         return
     if not isinstance(value, dict):
-        raise ManifestError(f"component {path.split('[')[0].split('.')[0]!r}: {path} is {_kind(value)}, not a Kubernetes object")
+        raise ManifestError(
+            f"component {_component_of(path)!r}: {path} is {_kind(value)}, not a Kubernetes object"
+        )
     if "kind" in value or "apiVersion" in value:
         if str(value.get("kind", "")).endswith("List") and isinstance(value.get("items"), list):
             yield from _walk(value["items"], f"{path}.items")
@@ -61,7 +67,7 @@ def _walk(value: Any, path: str) -> Iterator[tuple[str, Obj]]:
 
 
 def _check(obj: Obj, path: str) -> None:
-    component = path.split("[")[0].split(".")[0]
+    component = _component_of(path)
     for field in ("apiVersion", "kind"):
         if not isinstance(obj.get(field), str) or not obj[field]:
             raise ManifestError(f"component {component!r}: {path} has no {field}")
@@ -70,11 +76,20 @@ def _check(obj: Obj, path: str) -> None:
         raise ManifestError(f"component {component!r}: {path} ({obj['kind']}) has no metadata.name")
 
 
+def _component_of(path: str) -> str:
+    return path.split("[")[0].split(".")[0]
+
+
 def object_id(obj: Obj) -> tuple[str, str, str, str]:
     """Identity of an object: API group, kind, namespace, name (the version does not matter)."""
     group = obj["apiVersion"].rpartition("/")[0]
     meta = obj.get("metadata", {})
-    return group, obj["kind"], meta.get("namespace", "") or "", meta.get("name") or meta.get("generateName", "")
+    return (
+        group,
+        obj["kind"],
+        meta.get("namespace", "") or "",
+        meta.get("name") or meta.get("generateName", ""),
+    )
 
 
 def _describe(obj: Obj) -> str:

@@ -33,7 +33,7 @@ class _Dumper(yaml.CSafeDumper):
     """libyaml's emitter with kfkit's string style choices."""
 
 
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+def _represent_str(dumper: _Dumper, value: str) -> yaml.Node:
     if _RETYPED.match(value) and value not in ("", ".", "_"):
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="'")
     if "\n" in value:
@@ -47,7 +47,12 @@ _Dumper.add_representer(str, _represent_str)
 def yaml_document(value: Any) -> str:
     """One YAML document: sorted keys, 2-space indent, block style (ksonnet's look)."""
     text: str = yaml.dump(
-        value, Dumper=_Dumper, sort_keys=True, default_flow_style=False, allow_unicode=True, width=1 << 30
+        value,
+        Dumper=_Dumper,
+        sort_keys=True,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=1 << 30,
     )
     return text
 
@@ -59,4 +64,12 @@ def to_yaml(objects: list[Obj]) -> str:
 
 def to_json(objects: list[Obj]) -> str:
     """A ``v1 List`` holding the objects, 2-space indented with sorted keys."""
-    return json.dumps({"apiVersion": "v1", "kind": "List", "items": objects}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            {"apiVersion": "v1", "kind": "List", "items": objects},
+            indent=2,
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )

@@ -1,6 +1,13 @@
 """Params: evaluating and editing the params files of components and environments."""
 
-from kfkit.params._params import ParamDiff, ParamRow, delete_param, diff_params, list_params, set_param
+from kfkit.params._params import (
+    ParamDiff,
+    ParamRow,
+    delete_param,
+    diff_params,
+    list_params,
+    set_param,
+)
 from kfkit.params._resolve import environment_ext, module_params, resolve_params
 from kfkit.params._store import add_component_params, edit_file, remove_component_params
 from kfkit.params._values import parse_key, parse_value

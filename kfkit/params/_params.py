@@ -28,7 +28,15 @@ from kfkit.params._resolve import environment_ext, module_params, resolve_params
 from kfkit.params._store import edit_file
 from kfkit.params._values import parse_key
 
-__all__ = ["ParamDiff", "ParamRow", "ParamTarget", "delete_param", "diff_params", "list_params", "set_param"]
+__all__ = [
+    "ParamDiff",
+    "ParamRow",
+    "ParamTarget",
+    "delete_param",
+    "diff_params",
+    "list_params",
+    "set_param",
+]
 
 _MISSING = object()
 
@@ -53,11 +61,23 @@ class ParamTarget:
             app.env(env)
         if env is None:
             prefix = ["components", component] if component else ["global"]
-            return cls(app.params_file, Document.root_object, [*prefix, *keys], False, lambda: module_params(app, None))
+            return cls(
+                app.params_file,
+                Document.root_object,
+                [*prefix, *keys],
+                False,
+                lambda: module_params(app, None),
+            )
         env_dir = app.env_dir(env)
         if component is None:
             globals_file = env_dir / "globals.libsonnet"
-            return cls(globals_file, Document.root_object, keys, False, lambda: _evaluate(app, env, globals_file))
+            return cls(
+                globals_file,
+                Document.root_object,
+                keys,
+                False,
+                lambda: _evaluate(app, env, globals_file),
+            )
         return cls(
             env_dir / "params.libsonnet",
             lambda doc: doc.local_object("envParams"),
@@ -67,16 +87,26 @@ class ParamTarget:
         )
 
 
-def set_param(app: AppDir, component: str | None, key: str, value: JsonValue, *, env: str | None = None) -> Path:
+def set_param(
+    app: AppDir, component: str | None, key: str, value: JsonValue, *, env: str | None = None
+) -> Path:
     """Set one param, changing only the bytes of its value (or inserting one field)."""
     target = ParamTarget.of(app, component, key, env)
 
     def verify() -> None:
         got = _lookup(target.read(), target.keys)
         if got is _MISSING or (got != value and not _shadowed(app, component, target, env)):
-            raise ParamsError(f"{_where(app, target)}: after the edit {key} reads {_show(got)}, not {_show(value)}; file left unchanged")
+            raise ParamsError(
+                f"{_where(app, target)}: after the edit {key} reads {_show(got)}, not {_show(value)}; "
+                "file left unchanged"
+            )
 
-    edit_file(app, target.path, lambda doc: doc.set(target.locate(doc), target.keys, value, plus=target.plus), verify)
+    edit_file(
+        app,
+        target.path,
+        lambda doc: doc.set(target.locate(doc), target.keys, value, plus=target.plus),
+        verify,
+    )
     return target.path
 
 
@@ -121,7 +151,10 @@ def list_params(app: AppDir, component: str | None = None, *, env: str | None = 
     base = {c: {**p, **globals_} for c, p in (module.get("components") or {}).items()}
     effective = base if env is None else resolve_params(app, env)
     env_globals = _evaluate(app, env, app.env_dir(env) / "globals.libsonnet") if env else {}
-    rel = lambda p: str(p.relative_to(app.root))  # noqa: E731
+
+    def rel(path: Path) -> str:
+        return str(path.relative_to(app.root))
+
     rows = []
     for comp in sorted(effective):
         if component is not None and comp != component:
@@ -153,7 +186,9 @@ def diff_params(app: AppDir, env1: str, env2: str, *, component: str | None = No
     if component is not None:
         app.component(component)
     left, right = resolve_params(app, env1), resolve_params(app, env2)
-    changed, only_left, only_right = [], [], []
+    changed: list[ParamDiff] = []
+    only_left: list[ParamDiff] = []
+    only_right: list[ParamDiff] = []
     for comp in sorted(set(left) | set(right)):
         if component is not None and comp != component:
             continue

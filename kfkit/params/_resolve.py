@@ -8,11 +8,11 @@ the module ``global`` object (merge-patched over it), the environment's override
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from kfkit.app import AppDir
-from kfkit.evaluator import Evaluation, evaluate_file
 from kfkit.errors import ParamsError
+from kfkit.evaluator import Evaluation, evaluate_file
 
 __all__ = ["environment_ext", "module_params", "resolve_params"]
 
@@ -36,7 +36,9 @@ def module_params(app: AppDir, env: str | None) -> dict[str, Any]:
     """components/params.libsonnet as evaluated: ``{global: …, components: …}``."""
     value = evaluate_file(app.params_file, _evaluation(app, env, {}))
     if not isinstance(value, dict) or not isinstance(value.get("components", {}), dict):
-        raise ParamsError(f"{app.params_file.relative_to(app.root)}: expected an object with a `components` object")
+        raise ParamsError(
+            f"{app.params_file.relative_to(app.root)}: expected an object with a `components` object"
+        )
     return value
 
 
@@ -48,9 +50,13 @@ def resolve_params(app: AppDir, env: str) -> dict[str, dict[str, Any]]:
     components = value.get("components") if isinstance(value, dict) else None
     if not isinstance(components, dict):
         raise ParamsError(f"{env_file.relative_to(app.root)}: expected an object with a `components` object")
-    return components
+    return cast(dict[str, dict[str, Any]], components)
 
 
 def _evaluation(app: AppDir, env: str | None, ext_codes: dict[str, str]) -> Evaluation:
     codes = {"__ksonnet/environments": environment_ext(app, env), **ext_codes}
-    return Evaluation(jpath=app.jpath(env) if env else [app.root / "vendor", app.root / "lib"], ext_codes=codes, root=app.root)
+    return Evaluation(
+        jpath=app.jpath(env) if env else [app.root / "vendor", app.root / "lib"],
+        ext_codes=codes,
+        root=app.root,
+    )

@@ -38,7 +38,9 @@ def parse_value(text: str, *, as_string: bool = False) -> JsonValue:
             parsed: JsonValue = json.loads(text)
         except json.JSONDecodeError as exc:
             kind = "array" if text.startswith("[") else "object"
-            raise UsageError(f"value {text!r} looks like a JSON {kind} but is not valid JSON: {exc.msg}") from exc
+            raise UsageError(
+                f"value {text!r} looks like a JSON {kind} but is not valid JSON: {exc.msg}"
+            ) from exc
         return parsed
     return text
 
@@ -47,5 +49,7 @@ def parse_key(key: str) -> list[str]:
     """A dotted key as a path; empty segments are usage errors."""
     parts = key.split(".")
     if not key or any(not p for p in parts):
-        raise UsageError(f"invalid param key {key!r}: use names separated by single dots, e.g. resources.limits.cpu")
+        raise UsageError(
+            f"invalid param key {key!r}: use names separated by single dots, e.g. resources.limits.cpu"
+        )
     return parts

@@ -77,12 +77,20 @@ def _data_component(app: AppDir, component: Component, params: object) -> str:
     """A YAML/JSON component with its params merge-patched on (ksonnet's data components)."""
     where = component.path.relative_to(app.root)
     try:
-        docs = [d for d in yaml.load_all(component.path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) if d is not None]
+        docs = [
+            d
+            for d in yaml.load_all(component.path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+            if d is not None
+        ]
     except (OSError, yaml.YAMLError) as exc:
         raise RenderError(f"{where}: cannot read: {str(exc).splitlines()[0]}") from exc
     if len(docs) == 1:
         value = json.dumps(docs[0])
-        return f"std.mergePatch({value}, {json.dumps(params)})" if isinstance(params, dict) and params else value
+        return (
+            f"std.mergePatch({value}, {json.dumps(params)})" if isinstance(params, dict) and params else value
+        )
     if params:
-        raise UsageError(f"{where}: params apply only to single-document components, this one has {len(docs)}")
+        raise UsageError(
+            f"{where}: params apply only to single-document components, this one has {len(docs)}"
+        )
     return json.dumps(docs)

@@ -10,29 +10,59 @@ from tests.cli.support import Kf
 
 
 def _snapshot(app: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(app)): p.read_bytes() for p in sorted(app.rglob("*")) if p.is_file() and p.name != ".kfkit.lock"}
+    return {
+        str(p.relative_to(app)): p.read_bytes()
+        for p in sorted(app.rglob("*"))
+        if p.is_file() and p.name != ".kfkit.lock"
+    }
 
 
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
         (("show", "nope"), 2, 'environment "nope" not found in app "kubeflow-app"; known: default'),
-        (("show", "default", "-c", "model-srv"), 2, 'component "model-srv" not found in app "kubeflow-app"; known: model-server'),
+        (
+            ("show", "default", "-c", "model-srv"),
+            2,
+            'component "model-srv" not found in app "kubeflow-app"; known: model-server',
+        ),
         (("show", "default", "-o", "toml"), 2, "unknown output format 'toml'"),
         (("show", "default", "-V", "novalue"), 2, "--ext-str expects key=value"),
         (("generate", "tf-serving", "model-server"), 2, 'component "model-server" already exists'),
         (("generate", "no-such-proto", "x"), 2, "no prototype matches 'no-such-proto'"),
         (("generate", "tf-serving", "x", "--bogus", "1"), 2, "has no param --bogus"),
-        (("generate", "tf-serving", "x", "--numGpus", "many"), 2, "--numGpus: 'many' is not a number"),
-        (("generate", "single-port-service", "x"), 2, "needs --targetLabelSelector=<targetLabelSelector>"),
-        (("generate", "single-port-service", "x", "--targetLabelSelector", "[1]"), 2, "is not a JSON object"),
+        (
+            ("generate", "tf-serving", "x", "--numGpus", "many"),
+            2,
+            "--numGpus: 'many' is not a number",
+        ),
+        (
+            ("generate", "single-port-service", "x"),
+            2,
+            "needs --targetLabelSelector=<targetLabelSelector>",
+        ),
+        (
+            ("generate", "single-port-service", "x", "--targetLabelSelector", "[1]"),
+            2,
+            "is not a JSON object",
+        ),
         (("generate", "tf-serving", "bad name!"), 2, "invalid component name 'bad name!'"),
         (("component", "rm", "nope"), 2, 'component "nope" not found'),
-        (("prototype", "describe", "tf-serv"), 2, "no prototype matches 'tf-serv'; partial matches: io.ksonnet.pkg.tf-serving, io.ksonnet.pkg.tf-serving-client"),
-        (("prototype", "describe", "service"), 2, "ambiguous prototype 'service': io.ksonnet.pkg.deployed-service, io.ksonnet.pkg.single-port-service"),
+        (
+            ("prototype", "describe", "tf-serv"),
+            2,
+            "no prototype matches 'tf-serv'; partial matches: io.ksonnet.pkg.tf-serving, io.ksonnet.pkg.tf-serving-client",
+        ),
+        (
+            ("prototype", "describe", "service"),
+            2,
+            "ambiguous prototype 'service': io.ksonnet.pkg.deployed-service, io.ksonnet.pkg.single-port-service",
+        ),
     ],
 )
-def test_one_line_errors_and_nothing_written(seed_app: Path, kf: Kf, args: tuple[str, ...], code: int, message: str) -> None:
+def test_one_line_errors_and_nothing_written(
+    seed_app: Path, kf: Kf, args: tuple[str, ...], code: int, message: str
+) -> None:
     before = _snapshot(seed_app)
     result = kf(*args, cwd=seed_app)
     assert result.code == code

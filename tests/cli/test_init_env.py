@@ -53,7 +53,19 @@ def test_init_records_the_kubeconfig_server(tmp_path: Path, kf: Kf, monkeypatch:
     )
     monkeypatch.setenv("KUBECONFIG", str(kubeconfig))
     assert kf("init", str(tmp_path / "one")).code == 0
-    assert kf("init", str(tmp_path / "two"), "--context", "ctx-b", "--namespace", "ml", "--env", "prod").code == 0
+    assert (
+        kf(
+            "init",
+            str(tmp_path / "two"),
+            "--context",
+            "ctx-b",
+            "--namespace",
+            "ml",
+            "--env",
+            "prod",
+        ).code
+        == 0
+    )
     one = yaml.safe_load((tmp_path / "one/app.yaml").read_text())["environments"]["default"]
     two = yaml.safe_load((tmp_path / "two/app.yaml").read_text())["environments"]["prod"]
     assert one["destination"] == {"server": "https://a.example:6443", "namespace": "default"}
@@ -71,7 +83,9 @@ def test_init_refuses_an_existing_app(app: Path, kf: Kf) -> None:
 
 
 def test_env_add_list_describe_set_rm(app: Path, kf: Kf) -> None:
-    assert kf("env", "add", "prod", "--server", "https://prod.example", "--namespace", "ml", cwd=app).code == 0
+    assert (
+        kf("env", "add", "prod", "--server", "https://prod.example", "--namespace", "ml", cwd=app).code == 0
+    )
     listed = json.loads(kf("env", "list", "-o", "json", cwd=app).out)
     assert listed["kind"] == "environmentList"
     assert [(e["name"], e["namespace"], e["server"]) for e in listed["data"]] == [
@@ -93,7 +107,9 @@ def test_env_add_list_describe_set_rm(app: Path, kf: Kf) -> None:
 
     assert kf("env", "rm", "us-west/prod", cwd=app).code == 0
     assert not (app / "environments/us-west").exists()
-    assert [e["name"] for e in json.loads(kf("env", "list", "-o", "json", cwd=app).out)["data"]] == ["default"]
+    assert [e["name"] for e in json.loads(kf("env", "list", "-o", "json", cwd=app).out)["data"]] == [
+        "default"
+    ]
 
 
 def test_env_current(app: Path, kf: Kf) -> None:
@@ -108,7 +124,10 @@ def test_env_current(app: Path, kf: Kf) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("env", "rm", "nope"), 'environment "nope" not found in app "kubeflow-app"; known: default'),
+        (
+            ("env", "rm", "nope"),
+            'environment "nope" not found in app "kubeflow-app"; known: default',
+        ),
         (("env", "describe", "nope"), 'environment "nope" not found'),
         (("env", "add", "default"), 'environment "default" already exists'),
         (("env", "add", "bad name"), "invalid environment name 'bad name'"),

@@ -30,7 +30,10 @@ def test_list_has_every_builtin(kf: Kf, tmp_path: Path) -> None:
 
 def test_search(kf: Kf, tmp_path: Path) -> None:
     out = kf("prototype", "search", "service", cwd=tmp_path).out.splitlines()
-    assert [line.split()[0] for line in out[2:]] == ["io.ksonnet.pkg.deployed-service", "io.ksonnet.pkg.single-port-service"]
+    assert [line.split()[0] for line in out[2:]] == [
+        "io.ksonnet.pkg.deployed-service",
+        "io.ksonnet.pkg.single-port-service",
+    ]
     assert kf("prototype", "search", "tf-serving-client", cwd=tmp_path).out.count("\n") == 3
     assert kf("prototype", "search", "zzz", cwd=tmp_path).out.count("\n") == 2
 
@@ -43,14 +46,33 @@ def test_describe(kf: Kf, tmp_path: Path) -> None:
     assert "--data=<data>" in out and "[default: {}, type: object]" in out
     assert out.endswith("TEMPLATE TYPES AVAILABLE:\n  [jsonnet]\n")
     tf = kf("prototype", "describe", "tf-serving", cwd=tmp_path).out
-    for param in ("numGpus", "modelPath", "modelServerImage", "deployHttpProxy", "s3Enable", "cloud", "deployIstio"):
+    for param in (
+        "numGpus",
+        "modelPath",
+        "modelServerImage",
+        "deployHttpProxy",
+        "s3Enable",
+        "cloud",
+        "deployIstio",
+    ):
         assert f"--{param}=<{param}>" in tf
 
 
 def test_preview_prints_the_component_source(kf: Kf, tmp_path: Path) -> None:
-    result = kf("prototype", "preview", "deployed-service", "--name", "aName", "--image", "image:tag", cwd=tmp_path)
+    result = kf(
+        "prototype",
+        "preview",
+        "deployed-service",
+        "--name",
+        "aName",
+        "--image",
+        "image:tag",
+        cwd=tmp_path,
+    )
     assert result.code == 0, result.err
-    assert result.out.startswith('local env = std.extVar("__ksonnet/environments");\nlocal params = std.extVar("__ksonnet/params").components.preview;\n')
+    assert result.out.startswith(
+        'local env = std.extVar("__ksonnet/environments");\nlocal params = std.extVar("__ksonnet/params").components.preview;\n'
+    )
     assert "@name" not in result.out
 
 
@@ -77,8 +99,20 @@ def test_prototype_use_equals_generate(app: Path, kf: Kf) -> None:
 def test_values_file(app: Path, kf: Kf, tmp_path: Path) -> None:
     values = tmp_path / "values.jsonnet"
     values.write_text('{ image: "from-file:1", replicas: 1 + 2 }')
-    assert kf("generate", "deployed-service", "web", "--image", "flag:1", "--values-file", str(values), cwd=app).code == 0
-    (svc, deploy) = [o for o in yaml.safe_load_all(kf("show", "default", cwd=app).out) if o]
+    assert (
+        kf(
+            "generate",
+            "deployed-service",
+            "web",
+            "--image",
+            "flag:1",
+            "--values-file",
+            str(values),
+            cwd=app,
+        ).code
+        == 0
+    )
+    (_, deploy) = [o for o in yaml.safe_load_all(kf("show", "default", cwd=app).out) if o]
     assert deploy["spec"]["replicas"] == 3
     assert deploy["spec"]["template"]["spec"]["containers"][0]["image"] == "from-file:1"
 
@@ -86,7 +120,9 @@ def test_values_file(app: Path, kf: Kf, tmp_path: Path) -> None:
 def test_component_list_and_rm(seed_app: Path, kf: Kf) -> None:
     kf("param", "set", "model-server", "replicas", "2", "--env", "default", cwd=seed_app)
     listed = json.loads(kf("component", "list", "-o", "json", cwd=seed_app).out)
-    assert listed["data"] == [{"component": "model-server", "type": "jsonnet", "file": "components/model-server.jsonnet"}]
+    assert listed["data"] == [
+        {"component": "model-server", "type": "jsonnet", "file": "components/model-server.jsonnet"}
+    ]
     assert kf("component", "rm", "model-server", cwd=seed_app).code == 0
     assert not (seed_app / "components/model-server.jsonnet").exists()
     assert "model-server" not in (seed_app / "components/params.libsonnet").read_text()

@@ -20,9 +20,16 @@ def test_show_matches_the_reviewed_golden(seed_app: Path, kf: Kf) -> None:
 
 def test_seed_objects(seed_app: Path, kf: Kf) -> None:
     service, deployment = yaml.safe_load_all(kf("show", "default", "-c", "model-server", cwd=seed_app).out)
-    assert (service["apiVersion"], service["kind"], service["metadata"]["name"]) == ("v1", "Service", "inception")
+    assert (service["apiVersion"], service["kind"], service["metadata"]["name"]) == (
+        "v1",
+        "Service",
+        "inception",
+    )
     assert service["metadata"]["namespace"] == "default"
-    assert service["metadata"]["labels"] == {"app": "inception", "ksonnet.io/component": "model-server"}
+    assert service["metadata"]["labels"] == {
+        "app": "inception",
+        "ksonnet.io/component": "model-server",
+    }
     assert {(p["name"], p["port"], p["targetPort"]) for p in service["spec"]["ports"]} == {
         ("grpc-tf-serving", 9000, 9000),
         ("http-tf-serving-proxy", 8000, 8000),
@@ -84,7 +91,9 @@ def test_show_uses_the_current_environment(seed_app: Path, kf: Kf) -> None:
 
 
 def test_environment_namespace_flows_into_the_objects(seed_app: Path, kf: Kf) -> None:
-    assert kf("env", "add", "prod", "--namespace", "serving", "--server", "https://prod", cwd=seed_app).code == 0
+    assert (
+        kf("env", "add", "prod", "--namespace", "serving", "--server", "https://prod", cwd=seed_app).code == 0
+    )
     objects = list(yaml.safe_load_all(kf("show", "prod", cwd=seed_app).out))
     assert {o["metadata"]["namespace"] for o in objects} == {"serving"}
     annotation = objects[0]["metadata"]["annotations"]["getambassador.io/config"]

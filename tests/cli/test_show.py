@@ -19,7 +19,11 @@ def _objects(out: str) -> list[dict]:
 
 
 def test_dash_c_evaluates_only_the_selected_components(app: Path, kf: Kf) -> None:
-    _write(app, "components/good.jsonnet", '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: "good"}}')
+    _write(
+        app,
+        "components/good.jsonnet",
+        '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: "good"}}',
+    )
     _write(app, "components/broken.jsonnet", 'error "must not be evaluated"')
     result = kf("show", "default", "-c", "good", cwd=app)
     assert result.code == 0, result.err
@@ -44,7 +48,11 @@ def test_order_labels_and_component_shapes(app: Path, kf: Kf) -> None:
         }
         """,
     )
-    _write(app, "components/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  k: 'y'\n")
+    _write(
+        app,
+        "components/cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  k: 'y'\n",
+    )
     objects = _objects(kf("show", "default", cwd=app).out)
     assert [(o["kind"], o["metadata"]["name"]) for o in objects] == [
         ("Namespace", "z"),
@@ -52,14 +60,37 @@ def test_order_labels_and_component_shapes(app: Path, kf: Kf) -> None:
         ("Service", "a"),
         ("Deployment", "b"),
     ]
-    assert [o["metadata"]["labels"]["ksonnet.io/component"] for o in objects] == ["stack", "cm", "stack", "stack"]
+    assert [o["metadata"]["labels"]["ksonnet.io/component"] for o in objects] == [
+        "stack",
+        "cm",
+        "stack",
+        "stack",
+    ]
     assert objects[1]["data"] == {"k": "y"}
 
 
 def test_yaml_output_quotes_what_kubectl_would_retype(app: Path, kf: Kf) -> None:
-    values = ["y", "n", "yes", "off", "1e3", "0o17", "0x1F", "12:30", "1.5", "null", "~", "true", "plain"]
+    values = [
+        "y",
+        "n",
+        "yes",
+        "off",
+        "1e3",
+        "0o17",
+        "0x1F",
+        "12:30",
+        "1.5",
+        "null",
+        "~",
+        "true",
+        "plain",
+    ]
     data = {f"k{i}": v for i, v in enumerate(values)}
-    _write(app, "components/cm.json", json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "q"}, "data": data}))
+    _write(
+        app,
+        "components/cm.json",
+        json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "q"}, "data": data}),
+    )
     out = kf("show", "default", cwd=app).out
     for i, value in enumerate(values[:-1]):
         assert f"k{i}: '{value}'" in out
@@ -78,7 +109,11 @@ def test_ext_vars_tla_and_jpath(app: Path, kf: Kf, tmp_path: Path) -> None:
         'local h = import "helpers.libsonnet";\n'
         '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: h.name(std.extVar("who"))}}',
     )
-    _write(app, "environments/default/main.jsonnet", 'function(suffix="") (import "base.libsonnet") + {cm+: {data: {s: suffix}}}\n')
+    _write(
+        app,
+        "environments/default/main.jsonnet",
+        'function(suffix="") (import "base.libsonnet") + {cm+: {data: {s: suffix}}}\n',
+    )
     result = kf("show", "default", "-J", str(lib), "-V", "who=alice", "-A", "suffix=x", cwd=app)
     assert result.code == 0, result.err
     (obj,) = _objects(result.out)
@@ -88,13 +123,21 @@ def test_ext_vars_tla_and_jpath(app: Path, kf: Kf, tmp_path: Path) -> None:
 
 def test_relative_imports_in_components_work(app: Path, kf: Kf) -> None:
     (app / "components/parts").mkdir()
-    _write(app, "components/parts/cm.libsonnet", '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: "rel"}}')
+    _write(
+        app,
+        "components/parts/cm.libsonnet",
+        '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: "rel"}}',
+    )
     _write(app, "components/rel.jsonnet", 'import "parts/cm.libsonnet"')
     assert [o["metadata"]["name"] for o in _objects(kf("show", "default", cwd=app).out)] == ["rel"]
 
 
 def test_yaml_component_params_are_merge_patched(app: Path, kf: Kf) -> None:
-    _write(app, "components/web.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n")
+    _write(
+        app,
+        "components/web.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n",
+    )
     assert kf("param", "set", "web", "spec.replicas", "3", cwd=app).code == 0
     assert kf("param", "set", "web", "spec.replicas", "5", "--env", "default", cwd=app).code == 0
     (obj,) = _objects(kf("show", "default", cwd=app).out)

@@ -28,9 +28,7 @@ def control_plane(request: pytest.FixtureRequest) -> Iterator[cp.ControlPlane]:
     try:
         bin_dir = cp.ensure_binaries()
     except (cp.ControlPlaneError, OSError) as err:
-        reason = (
-            f"no control-plane binaries ({err}); install Go and run scripts/build-control-plane"
-        )
+        reason = f"no control-plane binaries ({err}); install Go and run scripts/build-control-plane"
         if os.environ.get("CI") == "true":
             pytest.fail(reason)
         pytest.skip(reason)
@@ -40,9 +38,7 @@ def control_plane(request: pytest.FixtureRequest) -> Iterator[cp.ControlPlane]:
         capture = request.config.pluginmanager.get_plugin("capturemanager")
         if reporter is not None and capture is not None:
             with capture.global_and_fixture_disabled():
-                reporter.write_line(
-                    f"control plane: {plane.server} ready in {plane.startup_seconds:.1f} s"
-                )
+                reporter.write_line(f"control plane: {plane.server} ready in {plane.startup_seconds:.1f} s")
         yield plane
 
 

@@ -1,3 +1,7 @@
+// Tools module: builds etcd (package main of go.etcd.io/etcd/server/v3) from the Go module proxy
+// for scripts/build-control-plane. Kept apart from tools/kube so each binary keeps the dependency
+// versions its upstream tested. v3.6.16 is the newest 3.6 patch (its go.mod needs Go >= 1.26).
+// To move: go get -tool go.etcd.io/etcd/server/v3@vX && go mod tidy
 module kfkit.invalid/tools/etcd
 
 go 1.26.0

@@ -1,70 +1,55 @@
+// Tools module: builds kube-apiserver and kubectl from the Go module proxy (scripts/build-control-plane).
+//
+// k8s.io/kubernetes points its staging modules at ./staging/src/k8s.io/<name>, which a consumer
+// ignores, so this module replaces each with its published tag (v1.M.P -> v0.M.P). The list is that
+// version's own go.mod read from the proxy, not from GitHub. To move to another release K (e.g. 1.34.11):
+//
+//	GOMOD=$(go mod download -json k8s.io/kubernetes@vK | python3 -c 'import json,sys;print(json.load(sys.stdin)["GoMod"])')
+//	for m in $(sed -n 's|^[[:space:]]*\(k8s\.io/[^ ]*\) => \./staging/src/.*|\1|p' "$GOMOD"); do
+//		go mod edit -replace=$m=$m@v0.${K#1.}
+//	done
+//	go get -tool k8s.io/kubernetes/cmd/kube-apiserver@vK k8s.io/kubernetes/cmd/kubectl@vK && go mod tidy
+//
+// v1.34.10 is the newest 1.34 patch whose go.mod the checksum database verifies (checked Nov 2026).
 module kfkit.invalid/tools/kube
 
 go 1.24.0
 
 godebug default=go1.24
 
-replace k8s.io/api => k8s.io/api v0.34.10
-
-replace k8s.io/apiextensions-apiserver => k8s.io/apiextensions-apiserver v0.34.10
-
-replace k8s.io/apimachinery => k8s.io/apimachinery v0.34.10
-
-replace k8s.io/apiserver => k8s.io/apiserver v0.34.10
-
-replace k8s.io/cli-runtime => k8s.io/cli-runtime v0.34.10
-
-replace k8s.io/client-go => k8s.io/client-go v0.34.10
-
-replace k8s.io/cloud-provider => k8s.io/cloud-provider v0.34.10
-
-replace k8s.io/cluster-bootstrap => k8s.io/cluster-bootstrap v0.34.10
-
-replace k8s.io/code-generator => k8s.io/code-generator v0.34.10
-
-replace k8s.io/component-base => k8s.io/component-base v0.34.10
-
-replace k8s.io/component-helpers => k8s.io/component-helpers v0.34.10
-
-replace k8s.io/controller-manager => k8s.io/controller-manager v0.34.10
-
-replace k8s.io/cri-api => k8s.io/cri-api v0.34.10
-
-replace k8s.io/cri-client => k8s.io/cri-client v0.34.10
-
-replace k8s.io/csi-translation-lib => k8s.io/csi-translation-lib v0.34.10
-
-replace k8s.io/dynamic-resource-allocation => k8s.io/dynamic-resource-allocation v0.34.10
-
-replace k8s.io/endpointslice => k8s.io/endpointslice v0.34.10
-
-replace k8s.io/externaljwt => k8s.io/externaljwt v0.34.10
-
-replace k8s.io/kms => k8s.io/kms v0.34.10
-
-replace k8s.io/kube-aggregator => k8s.io/kube-aggregator v0.34.10
-
-replace k8s.io/kube-controller-manager => k8s.io/kube-controller-manager v0.34.10
-
-replace k8s.io/kube-proxy => k8s.io/kube-proxy v0.34.10
-
-replace k8s.io/kube-scheduler => k8s.io/kube-scheduler v0.34.10
-
-replace k8s.io/kubectl => k8s.io/kubectl v0.34.10
-
-replace k8s.io/kubelet => k8s.io/kubelet v0.34.10
-
-replace k8s.io/metrics => k8s.io/metrics v0.34.10
-
-replace k8s.io/mount-utils => k8s.io/mount-utils v0.34.10
-
-replace k8s.io/pod-security-admission => k8s.io/pod-security-admission v0.34.10
-
-replace k8s.io/sample-apiserver => k8s.io/sample-apiserver v0.34.10
-
-replace k8s.io/sample-cli-plugin => k8s.io/sample-cli-plugin v0.34.10
-
-replace k8s.io/sample-controller => k8s.io/sample-controller v0.34.10
+replace (
+	k8s.io/api => k8s.io/api v0.34.10
+	k8s.io/apiextensions-apiserver => k8s.io/apiextensions-apiserver v0.34.10
+	k8s.io/apimachinery => k8s.io/apimachinery v0.34.10
+	k8s.io/apiserver => k8s.io/apiserver v0.34.10
+	k8s.io/cli-runtime => k8s.io/cli-runtime v0.34.10
+	k8s.io/client-go => k8s.io/client-go v0.34.10
+	k8s.io/cloud-provider => k8s.io/cloud-provider v0.34.10
+	k8s.io/cluster-bootstrap => k8s.io/cluster-bootstrap v0.34.10
+	k8s.io/code-generator => k8s.io/code-generator v0.34.10
+	k8s.io/component-base => k8s.io/component-base v0.34.10
+	k8s.io/component-helpers => k8s.io/component-helpers v0.34.10
+	k8s.io/controller-manager => k8s.io/controller-manager v0.34.10
+	k8s.io/cri-api => k8s.io/cri-api v0.34.10
+	k8s.io/cri-client => k8s.io/cri-client v0.34.10
+	k8s.io/csi-translation-lib => k8s.io/csi-translation-lib v0.34.10
+	k8s.io/dynamic-resource-allocation => k8s.io/dynamic-resource-allocation v0.34.10
+	k8s.io/endpointslice => k8s.io/endpointslice v0.34.10
+	k8s.io/externaljwt => k8s.io/externaljwt v0.34.10
+	k8s.io/kms => k8s.io/kms v0.34.10
+	k8s.io/kube-aggregator => k8s.io/kube-aggregator v0.34.10
+	k8s.io/kube-controller-manager => k8s.io/kube-controller-manager v0.34.10
+	k8s.io/kube-proxy => k8s.io/kube-proxy v0.34.10
+	k8s.io/kube-scheduler => k8s.io/kube-scheduler v0.34.10
+	k8s.io/kubectl => k8s.io/kubectl v0.34.10
+	k8s.io/kubelet => k8s.io/kubelet v0.34.10
+	k8s.io/metrics => k8s.io/metrics v0.34.10
+	k8s.io/mount-utils => k8s.io/mount-utils v0.34.10
+	k8s.io/pod-security-admission => k8s.io/pod-security-admission v0.34.10
+	k8s.io/sample-apiserver => k8s.io/sample-apiserver v0.34.10
+	k8s.io/sample-cli-plugin => k8s.io/sample-cli-plugin v0.34.10
+	k8s.io/sample-controller => k8s.io/sample-controller v0.34.10
+)
 
 tool (
 	k8s.io/kubernetes/cmd/kube-apiserver

@@ -39,17 +39,41 @@ def test_tokens_cover_their_source_text() -> None:
 
 
 def test_every_keyword_is_its_own_kind() -> None:
-    words = (
-        "assert else error false for function if import importstr importbin in local null "
-        "self super tailstrict then true"
-    ).split()
+    words = [
+        "assert",
+        "else",
+        "error",
+        "false",
+        "for",
+        "function",
+        "if",
+        "import",
+        "importstr",
+        "importbin",
+        "in",
+        "local",
+        "null",
+        "self",
+        "super",
+        "tailstrict",
+        "then",
+        "true",
+    ]
     assert [k.value for k, _ in kinds(" ".join(words))] == words
-    assert kinds("locals importer") == [(Kind.IDENTIFIER, "locals"), (Kind.IDENTIFIER, "importer")]
+    others = "locals importer number operator comment string identifier"
+    assert {k for k, _ in kinds(others)} == {Kind.IDENTIFIER}
 
 
 @pytest.mark.parametrize(
     "source",
-    ["// line comment", "# hash comment", "/* block */", "/* multi\n line */", "/**/", "/* a // b */"],
+    [
+        "// line comment",
+        "# hash comment",
+        "/* block */",
+        "/* multi\n line */",
+        "/**/",
+        "/* a // b */",
+    ],
 )
 def test_comments_are_tokens_with_exact_spans(source: str) -> None:
     tokens = lex(f"1 {source}\n2", "f")
@@ -79,7 +103,7 @@ def test_comment_markers_inside_strings_are_not_comments() -> None:
         ("|||-\n  a\n|||", "a"),
         ("|||\n  a\n\n  b\n|||", "a\n\nb\n"),
         ("|||\n\n  a\n|||", "\na\n"),
-        ("|||  \n  a\n   |||", "a\n"),
+        ("|||  \n  a\n |||", "a\n"),
         ("|||\n\ta\n\t\tb\n|||", "a\n\tb\n"),
         ("|||\n  a\n   \n  b\n|||", "a\n \nb\n"),
         ("|||\r\n  a\r\n|||", "a\r\n"),

@@ -232,9 +232,7 @@ def test_single_port_deployment(render_prototype):
 
 
 def test_single_port_service(render_prototype):
-    [svc] = render_prototype(
-        "single-port-service.jsonnet", "my-svc", targetLabelSelector={"app": "MyApp"}
-    )
+    [svc] = render_prototype("single-port-service.jsonnet", "my-svc", targetLabelSelector={"app": "MyApp"})
     assert svc["spec"] == {
         "ports": [{"protocol": "TCP", "port": 80, "targetPort": 80}],
         "selector": {"app": "MyApp"},
@@ -264,21 +262,15 @@ def _schema_errors(models, value, type_name, path):
     if m := re.fullmatch(r"(?:List|list)\[(.*)\]", type_name):
         if not isinstance(value, list):
             return [f"{path}: expected a list"]
-        return [
-            e for i, v in enumerate(value) for e in _schema_errors(models, v, m[1], f"{path}[{i}]")
-        ]
+        return [e for i, v in enumerate(value) for e in _schema_errors(models, v, m[1], f"{path}[{i}]")]
     if m := re.fullmatch(r"Dict\[str, (.*)\]|dict\(str, (.*)\)", type_name):
         if not isinstance(value, dict):
             return [f"{path}: expected an object"]
         inner = m[1] or m[2]
-        return [
-            e for k, v in value.items() for e in _schema_errors(models, v, inner, f"{path}.{k}")
-        ]
+        return [e for k, v in value.items() for e in _schema_errors(models, v, inner, f"{path}.{k}")]
     scalars = {"str": str, "int": int, "bool": bool, "float": (int, float)}
     if type_name in scalars:
-        ok = isinstance(value, scalars[type_name]) and (
-            type_name == "bool" or not isinstance(value, bool)
-        )
+        ok = isinstance(value, scalars[type_name]) and (type_name == "bool" or not isinstance(value, bool))
         return [] if ok else [f"{path}: {value!r} is not {type_name}"]
     if type_name == "object":  # IntOrString, Quantity, raw JSON
         return []

@@ -52,9 +52,7 @@ def env_of(container):
 
 @pytest.fixture
 def seed(render_prototype):
-    return render_prototype(
-        "tf-serving.jsonnet", SEED_COMPONENT, name="inception", set_params=SEED_PARAMS
-    )
+    return render_prototype("tf-serving.jsonnet", SEED_COMPONENT, name="inception", set_params=SEED_PARAMS)
 
 
 def test_seed_matches_golden(seed, show_yaml, golden_dir):
@@ -265,9 +263,7 @@ def test_gcp_credentials_mount_the_secret(serve):
     assert container["env"] == [
         {"name": "GOOGLE_APPLICATION_CREDENTIALS", "value": "/secret/gcp-credentials/key.json"}
     ]
-    assert container["volumeMounts"] == [
-        {"name": "gcp-credentials", "mountPath": "/secret/gcp-credentials"}
-    ]
+    assert container["volumeMounts"] == [{"name": "gcp-credentials", "mountPath": "/secret/gcp-credentials"}]
     assert pod_spec(objects)["volumes"] == [
         {"name": "gcp-credentials", "secret": {"secretName": "user-gcp-sa"}}
     ]
@@ -329,9 +325,7 @@ def test_s3_without_secret_uses_the_pods_own_credentials(serve):
 
 
 def test_s3_and_gcp_combine(serve):
-    container = model_server(
-        serve(s3Enable=True, cloud="gcp", gcpCredentialSecretName="user-gcp-sa")
-    )
+    container = model_server(serve(s3Enable=True, cloud="gcp", gcpCredentialSecretName="user-gcp-sa"))
     assert {"AWS_REGION", "GOOGLE_APPLICATION_CREDENTIALS"} <= set(env_of(container))
 
 
@@ -341,9 +335,7 @@ def test_s3_and_gcp_combine(serve):
 def test_nfs_mounts_the_claim_at_mnt(serve):
     objects = serve(modelStorageType="nfs", nfsPVC="models", modelPath="/mnt/inception")
     assert model_server(objects)["volumeMounts"] == [{"name": "nfs", "mountPath": "/mnt"}]
-    assert pod_spec(objects)["volumes"] == [
-        {"name": "nfs", "persistentVolumeClaim": {"claimName": "models"}}
-    ]
+    assert pod_spec(objects)["volumes"] == [{"name": "nfs", "persistentVolumeClaim": {"claimName": "models"}}]
     assert "--model_base_path=/mnt/inception" in model_server(objects)["args"]
 
 
@@ -353,9 +345,7 @@ def test_nfs_without_a_claim_is_a_clear_error(serve):
 
 
 def test_nfs_and_gcp_volumes_combine(serve):
-    objects = serve(
-        modelStorageType="nfs", nfsPVC="models", cloud="gcp", gcpCredentialSecretName="sa"
-    )
+    objects = serve(modelStorageType="nfs", nfsPVC="models", cloud="gcp", gcpCredentialSecretName="sa")
     assert [v["name"] for v in pod_spec(objects)["volumes"]] == ["gcp-credentials", "nfs"]
     assert [m["name"] for m in model_server(objects)["volumeMounts"]] == ["gcp-credentials", "nfs"]
 

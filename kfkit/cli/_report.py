@@ -1,0 +1,116 @@
+"""How the cluster commands show their results: diff text, result lines, summaries, progress.
+
+Diffs and per-object result lines are the commands' output (stdout); the target, plans,
+summaries, prompts and the progress bar are for the person watching (stderr).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+import typer
+
+from kfkit.cli._output import note
+from kfkit.deploy import DiffResult, ObjectErrors, ObjectResult
+
+__all__ = [
+    "PROGRESS_THRESHOLD",
+    "confirm",
+    "object_errors",
+    "print_diff",
+    "reporter",
+    "result_line",
+    "summary",
+]
+
+PROGRESS_THRESHOLD = 20
+"""More objects than this get a progress bar (when stderr is a terminal)."""
+
+_COLOURS = (
+    ("+++", "bright_white"),
+    ("---", "bright_white"),
+    ("@@", "cyan"),
+    ("+", "green"),
+    ("-", "red"),
+)
+
+
+def print_diff(result: DiffResult, *, removed: str = "removed") -> None:
+    """Each differing object's unified diff on stdout (coloured on a TTY), a summary on stderr."""
+    colour = sys.stdout.isatty()
+    for item in result.objects:
+        text = item.unified()
+        if colour:
+            text = "".join(_colour(line) for line in text.splitlines(keepends=True))
+        sys.stdout.write(text)
+    counts = result.counts()
+    parts = [f"{counts[s]} {s}" for s in ("changed", "new", "unchanged")]
+    if counts["removed"]:
+        parts.append(f"{counts['removed']} {removed}")
+    note(", ".join(parts))
+
+
+def _colour(line: str) -> str:
+    for prefix, colour in _COLOURS:
+        if line.startswith(prefix):
+            return typer.style(line, fg=colour, bold=prefix in ("+++", "---"))
+    return line
+
+
+def result_line(result: ObjectResult) -> str:
+    """``Deployment my-ns/inception-v1 configured (dry run)``."""
+    extras = [x for x in ("dry run" if result.dry_run else "", result.note) if x]
+    return f"{result.ref} {result.action}" + (f" ({'; '.join(extras)})" if extras else "")
+
+
+@contextmanager
+def reporter(total: int, what: str) -> Iterator[Callable[[ObjectResult], None]]:
+    """A callback printing each result line, with a progress bar above them for long runs."""
+
+    def line(result: ObjectResult) -> None:
+        sys.stdout.write(result_line(result) + "\n")
+
+    if total <= PROGRESS_THRESHOLD or not sys.stderr.isatty():
+        yield line
+        return
+    from rich.console import Console  # lazy: most runs never draw one
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(what, total=total)
+
+        def advance(result: ObjectResult) -> None:
+            line(result)
+            progress.advance(task)
+
+        yield advance
+
+
+def summary(results: Sequence[ObjectResult], *, dry_run: bool = False) -> str:
+    """``3 created, 1 unchanged`` (``(dry run)`` added), or ``nothing to do``."""
+    counts = Counter(r.action for r in results)
+    text = ", ".join(f"{n} {action}" for action, n in counts.items()) or "nothing to do"
+    return text + (" (dry run)" if dry_run else "")
+
+
+def confirm(question: str, *, skip: bool) -> None:
+    """Ask on a terminal, unless told not to; without a terminal (CI) never ask, never hang."""
+    if skip or not sys.stdin.isatty():
+        return
+    if not typer.confirm(question, default=False, err=True):
+        note("aborted; nothing was changed")
+        raise typer.Exit(1)
+
+
+@contextmanager
+def object_errors() -> Iterator[None]:
+    """Each failed object on its own ``error:`` line; the CLI's handler then prints the summary."""
+    try:
+        yield
+    except ObjectErrors as exc:
+        for failure in exc.failures:
+            note(f"error: {failure}")
+        raise

@@ -1,0 +1,45 @@
+"""Diff, apply and delete rendered objects: orchestration over a cluster client passed in.
+
+Nothing here imports the Kubernetes client or prints; :class:`Cluster` is the interface
+deploy needs, and :class:`kfkit.cluster.ClusterClient` implements it.
+"""
+
+from kfkit.deploy._apply import ApplyOptions, ApplyPlan, apply_plan, plan_apply
+from kfkit.deploy._delete import delete
+from kfkit.deploy._diff import DiffResult, ObjectDiff, SecretMask, Side, diff_live, diff_sides
+from kfkit.deploy._labels import label_value, owner_selector
+from kfkit.deploy._objects import ObjectErrors, ObjectFailure, ObjectRef, ObjectResult
+from kfkit.deploy._order import Tier, tier_of
+from kfkit.deploy._plan import Change, Scope, live_objects
+from kfkit.deploy._protocol import Cluster
+from kfkit.deploy._wait import DEFAULT_TIMEOUT, format_duration, parse_duration, wait_ready
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "ApplyOptions",
+    "ApplyPlan",
+    "Change",
+    "Cluster",
+    "DiffResult",
+    "ObjectDiff",
+    "ObjectErrors",
+    "ObjectFailure",
+    "ObjectRef",
+    "ObjectResult",
+    "Scope",
+    "SecretMask",
+    "Side",
+    "Tier",
+    "apply_plan",
+    "delete",
+    "diff_live",
+    "diff_sides",
+    "format_duration",
+    "label_value",
+    "live_objects",
+    "owner_selector",
+    "parse_duration",
+    "plan_apply",
+    "tier_of",
+    "wait_ready",
+]

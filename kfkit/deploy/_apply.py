@@ -1,0 +1,147 @@
+"""Apply: plan (pre-flight every object), then write tier by tier, prune, wait.
+
+Two steps so the CLI can show the target and a summary, and ask, between them::
+
+    plan = plan_apply(objects, client, scope, options)   # writes nothing
+    result = apply_plan(plan, client, options, on_result=print_line)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from kfkit._types import Obj
+from kfkit.deploy._delete import delete_all
+from kfkit.deploy._objects import ObjectErrors, ObjectRef, ObjectResult, Recorder, for_each
+from kfkit.deploy._order import Tier, by_tier
+from kfkit.deploy._plan import Change, Scope, check, preflight, prune_candidates
+from kfkit.deploy._protocol import Cluster
+from kfkit.deploy._wait import DEFAULT_TIMEOUT, wait_ready
+from kfkit.errors import UsageError
+
+__all__ = ["ApplyOptions", "ApplyPlan", "apply_plan", "plan_apply"]
+
+_DONE = {"create": "created", "configure": "configured", "unchanged": "unchanged"}
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    dry_run: bool = False
+    prune: bool = False
+    """Delete this app and environment's live objects that the render no longer has."""
+    wait: bool = False
+    """Wait for rollouts and Jobs (CRDs are always waited for)."""
+    timeout: float = DEFAULT_TIMEOUT
+    force_conflicts: bool = False
+    """Take over fields other field managers own, and objects another kfkit environment applied."""
+
+
+@dataclass
+class ApplyPlan:
+    """The pre-flighted changes and the objects prune would delete; nothing written yet."""
+
+    scope: Scope
+    changes: list[Change]
+    prune: list[Obj]
+
+    def counts(self) -> Counter[str]:
+        counts = Counter(c.action for c in self.changes)
+        counts["prune"] = len(self.prune)
+        return counts
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.prune) or any(c.action != "unchanged" for c in self.changes)
+
+
+def plan_apply(
+    objects: Sequence[Obj], client: Cluster, scope: Scope, options: ApplyOptions = ApplyOptions()
+) -> ApplyPlan:
+    """Pre-flight every object and find what prune would delete; ObjectErrors if anything fails."""
+    if options.prune and not objects:
+        raise UsageError(
+            f'refusing to prune environment "{scope.env}" with an empty render: '
+            "it would delete everything it applied"
+        )
+    try:
+        changes = check(objects, client, scope, force=options.force_conflicts)
+    except ObjectErrors as exc:
+        raise ObjectErrors(f"pre-flight: {exc}; nothing was written", exc.failures) from None
+    prune = prune_candidates(client, scope, changes) if options.prune else []
+    return ApplyPlan(scope, changes, prune)
+
+
+def apply_plan(
+    plan: ApplyPlan,
+    client: Cluster,
+    options: ApplyOptions = ApplyOptions(),
+    *,
+    on_result: Callable[[ObjectResult], None] | None = None,
+) -> list[ObjectResult]:
+    """Write the plan in tier order (each tier in parallel), prune, then wait if asked.
+
+    Objects waiting for a Namespace or CRD of the same render are pre-flighted right after
+    the Namespaces and CRDs are written and established, before anything of a later tier.
+    """
+    report = Recorder(on_result)
+
+    if options.dry_run:
+        for change in plan.changes:
+            note = f"not checked: needs {change.waits_for}" if change.waits_for else ""
+            report(ObjectResult(change.ref, _DONE[change.action], dry_run=True, note=note))
+        for obj in plan.prune:
+            report(ObjectResult(ObjectRef.of(obj), "pruned", dry_run=True))
+        return report.results
+
+    _write([c for c in plan.changes if c.tier <= Tier.CRDS], client, options, report)
+    crds = [c.obj for c in plan.changes if c.tier is Tier.CRDS]
+    if crds:
+        wait_ready(client, crds, timeout=options.timeout)
+    waiting = [c for c in plan.changes if c.waits_for]
+    failures = preflight(waiting, client, force=options.force_conflicts)
+    if failures:
+        summary = (
+            f"pre-flight failed for {len(failures)} objects once their Namespaces and CRDs "
+            "existed; only those were written"
+        )
+        raise ObjectErrors(summary, failures)
+    _write([c for c in plan.changes if c.tier > Tier.CRDS], client, options, report)
+    delete_all(plan.prune, client, action="pruned", on_done=report)
+    if options.wait:
+        ready = [c.obj for c in plan.changes if c.tier is not Tier.CRDS]
+        wait_ready(
+            client,
+            ready,
+            timeout=options.timeout,
+            on_ready=lambda ref: report(ObjectResult(ref, "ready")),
+        )
+    return report.results
+
+
+def _write(
+    changes: Sequence[Change],
+    client: Cluster,
+    options: ApplyOptions,
+    report: Callable[[ObjectResult], None],
+) -> None:
+    def one(change: Change) -> ObjectResult:
+        applied = client.apply(change.obj, force=options.force_conflicts)
+        if change.live is None:
+            return ObjectResult(change.ref, "created")
+        unchanged = _version(applied) == _version(change.live)
+        return ObjectResult(change.ref, "unchanged" if unchanged else "configured")
+
+    for tier, group in by_tier(changes, lambda c: c.tier):
+        failures = for_each(one, group, lambda c: c.ref, on_done=report)[1]
+        if failures:
+            raise ObjectErrors(
+                f"{len(failures)} of {len(group)} objects failed while applying "
+                f"{tier.name.lower()}; earlier tiers were applied",
+                failures,
+            )
+
+
+def _version(obj: Obj) -> str:
+    return str((obj.get("metadata") or {}).get("resourceVersion", ""))

@@ -1,0 +1,82 @@
+"""Delete: the render's objects, in reverse tier order, and prune's deletions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from kfkit._types import Obj
+from kfkit.deploy._objects import ObjectErrors, ObjectRef, ObjectResult, Recorder, for_each
+from kfkit.deploy._order import by_tier
+from kfkit.deploy._plan import Scope, ensure_owned, place, tier_of_live
+from kfkit.deploy._protocol import Cluster
+
+__all__ = ["delete", "delete_all"]
+
+
+def delete(
+    objects: Sequence[Obj],
+    client: Cluster,
+    scope: Scope,
+    *,
+    dry_run: bool = False,
+    on_result: Callable[[ObjectResult], None] | None = None,
+) -> list[ObjectResult]:
+    """Delete the rendered objects that exist; absent ones are reported, not errors.
+
+    Every object is looked up first: if one belongs to another kfkit app or environment,
+    nothing is deleted.
+    """
+    report = Recorder(on_result)
+
+    targets = []
+    for obj in objects:
+        ref = ObjectRef.of(obj)
+        namespaced = client.is_namespaced(ref.api_version, ref.kind)
+        if namespaced is None:
+            report(ObjectResult(ref, "not found", dry_run=dry_run, note="kind not served"))
+        else:
+            targets.append(place(obj, namespaced, scope.namespace))
+
+    def look(obj: Obj) -> tuple[Obj, Obj | None]:
+        live = client.get(obj)
+        ensure_owned(live, (scope.app, scope.env), "delete it from there")
+        return obj, live
+
+    looked, failures = for_each(look, targets, ObjectRef.of)
+    if failures:
+        raise ObjectErrors(
+            f"{len(failures)} of {len(objects)} objects cannot be deleted; nothing was deleted",
+            failures,
+        )
+    found = []
+    for obj, live in filter(None, looked):
+        if live is None:
+            report(ObjectResult(ObjectRef.of(obj), "not found", dry_run=dry_run))
+        else:
+            found.append(live)
+    delete_all(found, client, dry_run=dry_run, on_done=report)
+    return report.results
+
+
+def delete_all(
+    objects: Sequence[Obj],
+    client: Cluster,
+    *,
+    action: str = "deleted",
+    dry_run: bool = False,
+    on_done: Callable[[ObjectResult], None],
+) -> None:
+    """Delete live objects in reverse tier order, each tier in parallel.
+
+    The uid precondition makes the server refuse if an object was replaced since it was read.
+    """
+
+    def one(obj: Obj) -> ObjectResult:
+        uid = (obj.get("metadata") or {}).get("uid", "")
+        gone = client.delete(obj, dry_run=dry_run, uid=uid)
+        return ObjectResult(ObjectRef.of(obj), action if gone else "not found", dry_run=dry_run)
+
+    for _, group in by_tier(objects, tier_of_live, reverse=True):
+        failures = for_each(one, group, ObjectRef.of, on_done=on_done)[1]
+        if failures:
+            raise ObjectErrors(f"could not delete {len(failures)} of {len(group)} objects", failures)

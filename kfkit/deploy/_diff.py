@@ -1,0 +1,182 @@
+"""Diffs: a render against the live cluster, or two environments against each other.
+
+Against the cluster, "after" is the server's dry-run apply of the rendered object and
+"before" the live object, both without server-owned fields, so the diff shows what
+``kfkit apply`` would change and nothing else. Objects are compared with ``==`` and only
+differing ones are formatted. Secret values are replaced by a salted per-run hash (qbec):
+a changed value still shows as changed, and no value is ever in a result.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kfkit._types import Obj
+from kfkit.deploy._labels import ENV_KEY
+from kfkit.deploy._objects import ObjectRef
+from kfkit.deploy._plan import Scope, check, comparable, prune_candidates
+from kfkit.deploy._protocol import Cluster
+from kfkit.manifests import yaml_document
+
+__all__ = ["DiffResult", "ObjectDiff", "SecretMask", "Side", "diff_live", "diff_sides"]
+
+_SECRET_FIELDS = ("data", "stringData")
+
+
+class SecretMask:
+    """Replaces every Secret value with ``<secret sha256:…>`` of a random per-instance salt."""
+
+    def __init__(self, salt: bytes | None = None) -> None:
+        self._salt = os.urandom(16) if salt is None else salt
+
+    def __call__(self, obj: Obj | None) -> Obj | None:
+        if obj is None or (ObjectRef.of(obj).group, obj.get("kind")) != ("", "Secret"):
+            return obj
+        masked = dict(obj)
+        for key in _SECRET_FIELDS:
+            if isinstance(obj.get(key), dict):
+                masked[key] = {name: self.hash(value) for name, value in obj[key].items()}
+        return masked
+
+    def hash(self, value: Any) -> str:
+        return f"<secret sha256:{hashlib.sha256(self._salt + str(value).encode()).hexdigest()[:16]}>"
+
+
+@dataclass(frozen=True)
+class ObjectDiff:
+    """One object's two sides (server fields dropped, secrets masked); None where it is absent."""
+
+    ref: ObjectRef
+    before: Obj | None
+    after: Obj | None
+    before_path: str
+    after_path: str
+
+    @property
+    def status(self) -> str:
+        """``new``, ``removed``, ``unchanged`` or ``changed``."""
+        if self.before is None:
+            return "new"
+        if self.after is None:
+            return "removed"
+        return "unchanged" if self.before == self.after else "changed"
+
+    def unified(self) -> str:
+        """The unified diff of the two sides as YAML; empty when they are equal."""
+        if self.before == self.after:
+            return ""
+        lines = difflib.unified_diff(
+            _lines(self.before), _lines(self.after), self.before_path, self.after_path, lineterm=""
+        )
+        return "".join(line + "\n" for line in lines)
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    objects: list[ObjectDiff]
+
+    @property
+    def has_changes(self) -> bool:
+        return any(d.status != "unchanged" for d in self.objects)
+
+    def counts(self) -> Counter[str]:
+        return Counter(d.status for d in self.objects)
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of an environment comparison: ``local:dev``'s render, ``remote:prod``'s objects."""
+
+    label: str
+    objects: Sequence[Obj]
+    namespace: str
+    """The environment's default namespace: objects there match objects in the other's."""
+
+
+def diff_live(objects: Sequence[Obj], client: Cluster, scope: Scope) -> DiffResult:
+    """The render against the cluster: changed, new, and (``removed``) what prune would delete."""
+    changes = check(objects, client, scope)
+    sides: list[tuple[ObjectRef, Obj | None, Obj | None]] = [
+        (c.ref, c.live, c.preview or c.obj) for c in changes
+    ]
+    sides += [(ObjectRef.of(obj), obj, None) for obj in prune_candidates(client, scope, changes)]
+    mask = SecretMask()
+    return DiffResult(
+        [
+            ObjectDiff(
+                ref,
+                mask(comparable(live)),
+                mask(comparable(local)),
+                _path("live", ref),
+                _path("local", ref),
+            )
+            for ref, live, local in sides
+        ]
+    )
+
+
+def diff_sides(first: Side, second: Side) -> DiffResult:
+    """How ``second`` would have to change to become ``first`` (ksonnet: ``-`` second, ``+`` first).
+
+    Objects match by group, kind and name, and by namespace unless each is in its
+    environment's default one; that namespace and the environment marks are not differences.
+    """
+    mask = SecretMask()
+    theirs = {_key(obj, second.namespace): obj for obj in second.objects}
+    pairs: list[tuple[Obj | None, Obj | None]] = [
+        (obj, theirs.pop(_key(obj, first.namespace), None)) for obj in first.objects
+    ]
+    pairs += [(None, other) for other in theirs.values()]
+    diffs = []
+    for mine, other in pairs:
+        ref = ObjectRef.of(mine or other or {})
+        before_ref = ObjectRef.of(other) if other is not None else ref
+        before, after = _portable(other, second.namespace), _portable(mine, first.namespace)
+        diffs.append(
+            ObjectDiff(
+                ref,
+                mask(before),
+                mask(after),
+                _path(second.label, before_ref),
+                _path(first.label, ref),
+            )
+        )
+    return DiffResult(diffs)
+
+
+def _path(label: str, ref: ObjectRef) -> str:
+    """``live/Deployment/my-ns/inception-v1``: where a diff header says the side comes from."""
+    return (
+        f"{label}/{ref.kind}/{ref.namespace}/{ref.name}"
+        if ref.namespace
+        else f"{label}/{ref.kind}/{ref.name}"
+    )
+
+
+def _key(obj: Obj, home: str) -> tuple[str, str, str, str]:
+    ref = ObjectRef.of(obj)
+    return ref.group, ref.kind, "" if ref.namespace == home else ref.namespace, ref.name
+
+
+def _portable(obj: Obj | None, home: str) -> Obj | None:
+    """``obj`` as comparable across environments: no home namespace, no environment marks."""
+    obj = comparable(obj)
+    if obj is None:
+        return None
+    meta = dict(obj["metadata"])
+    if meta.get("namespace") == home:
+        del meta["namespace"]
+    for key in ("labels", "annotations"):
+        if ENV_KEY in (meta.get(key) or {}):
+            meta[key] = {k: v for k, v in meta[key].items() if k != ENV_KEY}
+    return {**obj, "metadata": meta}
+
+
+def _lines(obj: Obj | None) -> list[str]:
+    return yaml_document(obj).splitlines() if obj is not None else []

@@ -1,0 +1,221 @@
+"""What applying a render would do, learnt from the server without writing anything.
+
+Each rendered object gets the ownership marks and its namespace, then a GET (the live
+object) and a server-side dry-run apply (what the object would become). Apply, diff and
+the confirmation summary all read this one :class:`Change` list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kfkit._types import Obj
+from kfkit.deploy._labels import owner_of, owner_selector, with_owner
+from kfkit.deploy._objects import ObjectErrors, ObjectFailure, ObjectRef, for_each
+from kfkit.deploy._order import Tier, tier_of
+from kfkit.deploy._protocol import Cluster
+from kfkit.errors import Conflict, Invalid
+from kfkit.manifests import object_id
+
+__all__ = [
+    "Change",
+    "Scope",
+    "check",
+    "comparable",
+    "ensure_owned",
+    "live_objects",
+    "place",
+    "preflight",
+    "prune_candidates",
+    "tier_of_live",
+]
+
+_CRD = ("apiextensions.k8s.io", "CustomResourceDefinition")
+_SERVER_METADATA = (
+    "managedFields",
+    "resourceVersion",
+    "uid",
+    "creationTimestamp",
+    "generation",
+    "selfLink",
+)
+_LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+_NEVER_OWNED = {
+    ("", "Endpoints"),
+    ("discovery.k8s.io", "EndpointSlice"),
+    ("", "Event"),
+    ("events.k8s.io", "Event"),
+}
+"""Kinds that copy their owner's labels (kubecfg#159) or are records, never applied by kfkit."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose objects these are: app, environment (and its namespace), selected components."""
+
+    app: str
+    env: str
+    namespace: str
+    components: tuple[str, ...] = ()
+
+    def selector(self) -> str:
+        return owner_selector(self.app, self.env, self.components)
+
+
+@dataclass
+class Change:
+    """One rendered object, as it will be sent, with the server's view of it."""
+
+    obj: Obj
+    tier: Tier
+    live: Obj | None = None
+    preview: Obj | None = None
+    """The server's dry-run result; None until checked."""
+    waits_for: str = ""
+    """What must exist before the server can check this, e.g. ``CustomResourceDefinition x``."""
+    ref: ObjectRef = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ref = ObjectRef.of(self.obj)
+
+    @property
+    def action(self) -> str:
+        """``create``, ``configure`` or ``unchanged``: the dry run against the live object."""
+        if self.live is None:
+            return "create"
+        return "unchanged" if comparable(self.preview) == comparable(self.live) else "configure"
+
+
+def comparable(obj: Obj | None) -> Obj | None:
+    """``obj`` without server-owned fields: managedFields, resourceVersion, uid, status…"""
+    if obj is None:
+        return None
+    meta = {k: v for k, v in (obj.get("metadata") or {}).items() if k not in _SERVER_METADATA}
+    annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if k != _LAST_APPLIED}
+    if annotations:
+        meta["annotations"] = annotations
+    else:
+        meta.pop("annotations", None)
+    return {**{k: v for k, v in obj.items() if k != "status"}, "metadata": meta}
+
+
+def place(obj: Obj, namespaced: bool, default_namespace: str) -> Obj:
+    """``obj`` in the environment's namespace unless it names one; cluster-scoped in none."""
+    meta = dict(obj.get("metadata") or {})
+    if not namespaced:
+        meta.pop("namespace", None)
+    elif not meta.get("namespace"):
+        meta["namespace"] = default_namespace
+    return {**obj, "metadata": meta}
+
+
+def check(objects: Sequence[Obj], client: Cluster, scope: Scope, *, force: bool = False) -> list[Change]:
+    """Prepare and pre-flight every object; ObjectErrors listing every failure if any fails.
+
+    Objects that depend on a Namespace or CRD of the same render which the server does
+    not have yet cannot be dry-run; they come back with ``waits_for`` set, to be checked
+    once those exist (see :func:`preflight`).
+    """
+    changes, failures = _prepare(objects, client, scope)
+    namespaces = [c for c in changes if c.tier is Tier.NAMESPACES]
+    failures += preflight(namespaces, client, force=force)
+    new_namespaces = {c.ref.name for c in namespaces if c.live is None}
+    for change in changes:
+        if change.ref.namespace in new_namespaces and not change.waits_for:
+            change.waits_for = f"Namespace {change.ref.namespace}"
+    failures += preflight(
+        [c for c in changes if c.tier is not Tier.NAMESPACES and not c.waits_for],
+        client,
+        force=force,
+    )
+    if failures:
+        summary = f"{len(failures)} of {len(objects)} objects failed the server-side dry run"
+        raise ObjectErrors(summary, failures)
+    return changes
+
+
+def preflight(changes: Sequence[Change], client: Cluster, *, force: bool) -> list[ObjectFailure]:
+    """Fill in ``live`` and ``preview`` with a GET and a strict dry-run apply; the failures."""
+
+    def one(change: Change) -> Change:
+        change.live = client.get(change.obj)
+        if not force:
+            ensure_owned(change.live, owner_of(change.obj), "pass --force-conflicts to take it over")
+        change.preview = client.apply(change.obj, dry_run=True, force=force)
+        return change
+
+    return for_each(one, changes, lambda c: c.ref)[1]
+
+
+def ensure_owned(live: Obj | None, owner: tuple[str, str] | None, remedy: str) -> None:
+    """Conflict when ``live`` was applied by another kfkit app or environment than ``owner``."""
+    found = owner_of(live) if live is not None else None
+    if found is not None and found != owner:
+        raise Conflict(f'it belongs to app "{found[0]}" environment "{found[1]}"; {remedy}')
+
+
+def live_objects(client: Cluster, scope: Scope, namespaces: Sequence[str] = ()) -> list[Obj]:
+    """The live objects this app and environment applied (of the selected components), by labels.
+
+    Namespaced objects are looked for in the environment's namespace and ``namespaces``
+    only. The exact names in the annotations must match too, and objects a controller
+    owns (they inherit labels from their owner) are left out.
+    """
+    found = []
+    for obj in client.list_labelled(scope.selector(), [scope.namespace, *namespaces]):
+        ref = ObjectRef.of(obj)
+        meta = obj.get("metadata") or {}
+        controlled = any(o.get("controller") for o in meta.get("ownerReferences") or [])
+        if (
+            owner_of(obj) == (scope.app, scope.env)
+            and not controlled
+            and (ref.group, ref.kind) not in _NEVER_OWNED
+        ):
+            found.append(obj)
+    return found
+
+
+def prune_candidates(client: Cluster, scope: Scope, changes: Sequence[Change]) -> list[Obj]:
+    """This app and environment's live objects that the render lacks: what prune deletes."""
+    rendered = {object_id(c.obj) for c in changes}
+    namespaces = sorted({c.ref.namespace for c in changes if c.ref.namespace})
+    return [obj for obj in live_objects(client, scope, namespaces) if object_id(obj) not in rendered]
+
+
+def tier_of_live(obj: Obj) -> Tier:
+    ref = ObjectRef.of(obj)
+    return tier_of(ref.group, ref.kind, bool(ref.namespace))
+
+
+def _prepare(
+    objects: Sequence[Obj], client: Cluster, scope: Scope
+) -> tuple[list[Change], list[ObjectFailure]]:
+    """Ownership marks and namespace for each object, and its tier; unknown kinds are failures."""
+    crd_scopes = {
+        (crd["spec"].get("group", ""), crd["spec"].get("names", {}).get("kind", "")): (
+            crd["spec"].get("scope") == "Namespaced",
+            crd["metadata"]["name"],
+        )
+        for crd in objects
+        if (ObjectRef.of(crd).group, crd["kind"]) == _CRD and isinstance(crd.get("spec"), dict)
+    }
+    changes, failures = [], []
+    for obj in objects:
+        ref = ObjectRef.of(obj)
+        namespaced = client.is_namespaced(ref.api_version, ref.kind)
+        waits_for = ""
+        if namespaced is None and (ref.group, ref.kind) in crd_scopes:
+            namespaced, crd_name = crd_scopes[ref.group, ref.kind]
+            waits_for = f"CustomResourceDefinition {crd_name}"
+        if namespaced is None:
+            problem = f"the server has no kind {ref.kind} in {ref.api_version} (a missing CRD?)"
+        elif not ref.name:
+            problem = "server-side apply needs metadata.name (generateName is not enough)"
+        else:
+            placed = place(with_owner(obj, scope.app, scope.env), namespaced, scope.namespace)
+            tier = tier_of(ref.group, ref.kind, namespaced)
+            changes.append(Change(placed, tier, waits_for=waits_for))
+            continue
+        failures.append(ObjectFailure(ref, Invalid(problem)))
+    return changes, failures

@@ -1,0 +1,180 @@
+"""Waiting until applied objects are ready: rollouts, Jobs, CRDs.
+
+Readiness follows ``kubectl rollout status``: the controller has observed the latest
+generation and the updated and available replicas reach the wanted count. Kinds without
+a known notion of ready are not waited for (kstatus-style guessing hangs on custom resources).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from kfkit._types import Obj
+from kfkit.deploy._objects import ObjectRef
+from kfkit.deploy._protocol import Cluster
+from kfkit.errors import ClusterError, UsageError
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "format_duration",
+    "is_waitable",
+    "not_ready",
+    "parse_duration",
+    "wait_ready",
+]
+
+DEFAULT_TIMEOUT = 300.0
+POLL_INTERVAL = 1.0
+_UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in a Go-style duration: ``90s``, ``5m``, ``1h30m``; a bare number is seconds."""
+    value = text.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        parts = _PART.findall(value)
+        if not parts or "".join(n + u for n, u in parts) != value:
+            raise UsageError(f"invalid duration {text!r}; use e.g. 90s, 5m or 1h") from None
+        seconds = sum(float(n) * _UNITS[u] for n, u in parts)
+    if seconds <= 0:
+        raise UsageError(f"duration {text!r} must be positive")
+    return seconds
+
+
+def format_duration(seconds: float) -> str:
+    """``300.0`` → ``5m``, ``90.0`` → ``1m30s``, ``0.5`` → ``0.5s``."""
+    minutes, rest = divmod(seconds, 60)
+    hours, minutes = divmod(int(minutes), 60)
+    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "")
+    return text + (f"{rest:g}s" if rest or not text else "")
+
+
+def _deployment(obj: Obj, spec: Any, status: Any) -> str | None:
+    for condition in status.get("conditions") or []:
+        if condition.get("type") == "Progressing" and condition.get("reason") == "ProgressDeadlineExceeded":
+            raise ClusterError(
+                f"{ObjectRef.of(obj)} exceeded its progress deadline: {condition.get('message', '')}"
+            )
+    want = spec.get("replicas", 1)
+    updated = status.get("updatedReplicas", 0)
+    if updated < want:
+        return f"{updated} of {want} replicas updated"
+    if status.get("replicas", 0) > updated:
+        return f"{status['replicas'] - updated} old replicas pending termination"
+    available = status.get("availableReplicas", 0)
+    return f"{available} of {updated} updated replicas available" if available < updated else None
+
+
+def _stateful_set(obj: Obj, spec: Any, status: Any) -> str | None:
+    want = spec.get("replicas", 1)
+    partition = ((spec.get("updateStrategy") or {}).get("rollingUpdate") or {}).get("partition", 0)
+    updated, ready = status.get("updatedReplicas", 0), status.get("readyReplicas", 0)
+    if updated < want - partition:
+        return f"{updated} of {want - partition} replicas updated"
+    return f"{ready} of {want} replicas ready" if ready < want else None
+
+
+def _daemon_set(obj: Obj, spec: Any, status: Any) -> str | None:
+    want = status.get("desiredNumberScheduled", 0)
+    updated, available = status.get("updatedNumberScheduled", 0), status.get("numberAvailable", 0)
+    if updated < want:
+        return f"{updated} of {want} pods updated"
+    return f"{available} of {want} pods available" if available < want else None
+
+
+def _job(obj: Obj, spec: Any, status: Any) -> str | None:
+    conditions = {c.get("type"): c for c in status.get("conditions") or [] if c.get("status") == "True"}
+    if "Failed" in conditions:
+        raise ClusterError(
+            f"{ObjectRef.of(obj)} failed: {conditions['Failed'].get('message', 'no reason given')}"
+        )
+    return None if "Complete" in conditions else f"not complete ({status.get('active', 0)} active)"
+
+
+def _crd(obj: Obj, spec: Any, status: Any) -> str | None:
+    established = any(
+        c.get("type") == "Established" and c.get("status") == "True" for c in status.get("conditions") or []
+    )
+    return None if established else "not established"
+
+
+_CHECKS: dict[tuple[str, str], Callable[[Obj, Any, Any], str | None]] = {
+    ("apps", "Deployment"): _deployment,
+    ("apps", "StatefulSet"): _stateful_set,
+    ("apps", "DaemonSet"): _daemon_set,
+    ("batch", "Job"): _job,
+    ("apiextensions.k8s.io", "CustomResourceDefinition"): _crd,
+}
+_ROLLOUTS = {("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSet")}
+
+
+def is_waitable(obj: Obj) -> bool:
+    ref = ObjectRef.of(obj)
+    return (ref.group, ref.kind) in _CHECKS
+
+
+def not_ready(obj: Obj) -> str | None:
+    """Why the live ``obj`` is not ready yet, or None when it is; raises if it never will be."""
+    ref = ObjectRef.of(obj)
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    if (ref.group, ref.kind) in _ROLLOUTS:
+        generation = obj.get("metadata", {}).get("generation", 0)
+        if status.get("observedGeneration", 0) < generation:
+            return f"generation {generation} not yet observed by its controller"
+    return _CHECKS[ref.group, ref.kind](obj, spec, status)
+
+
+def _undiscovered(client: Cluster, obj: Obj) -> str | None:
+    """Discovery lags a little behind Established; CRs of a CRD can't be applied before it."""
+    if ObjectRef.of(obj).kind != "CustomResourceDefinition":
+        return None
+    spec = obj.get("spec") or {}
+    version = next((v["name"] for v in spec.get("versions") or [] if v.get("served")), "")
+    kind = (spec.get("names") or {}).get("kind", "")
+    client.forget_discovery()
+    return (
+        None
+        if client.is_namespaced(f"{spec.get('group')}/{version}", kind) is not None
+        else "not yet discoverable"
+    )
+
+
+def wait_ready(
+    client: Cluster,
+    objects: Sequence[Obj],
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    on_ready: Callable[[ObjectRef], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Poll the waitable ``objects`` until all are ready; on timeout, ClusterError naming them."""
+    pending = [obj for obj in objects if is_waitable(obj)]
+    deadline = clock() + timeout
+    while True:
+        reasons: list[tuple[Obj, str]] = []
+        for obj in pending:
+            live = client.get(obj)
+            reason = "not found" if live is None else not_ready(live) or _undiscovered(client, live)
+            if reason is None:
+                if on_ready is not None:
+                    on_ready(ObjectRef.of(obj))
+            else:
+                reasons.append((obj, reason))
+        if not reasons:
+            return
+        pending = [obj for obj, _ in reasons]
+        remaining = deadline - clock()
+        if remaining <= 0:
+            details = "; ".join(f"{ObjectRef.of(obj)}: {reason}" for obj, reason in reasons)
+            raise ClusterError(
+                f"timed out after {format_duration(timeout)} waiting for {len(reasons)} "
+                f"object{'s' if len(reasons) != 1 else ''} to be ready: {details}"
+            )
+        sleep(min(POLL_INTERVAL, remaining))

@@ -1,0 +1,100 @@
+"""diff/apply/delete without a cluster: lazy client import, usage errors, env-to-env diffs."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+
+from kfkit.cli._report import confirm
+from tests.cli.support import Kf
+
+_NO_CLIENT = (
+    "import sys; from kfkit.cli.main import run; run({argv!r}); assert 'kubernetes' not in sys.modules"
+)
+
+
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["show", "default"], ["diff", "local:default", "local:default"]]
+)
+def test_commands_without_a_cluster_never_import_the_client(app: Path, argv: list[str]) -> None:
+    code = _NO_CLIENT.format(argv=["--dir", str(app), *argv])
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_environment_without_a_server_says_how_to_set_one(app: Path, kf: Kf) -> None:
+    result = kf("apply", "default", cwd=app)
+    assert result.code == 1
+    assert result.err == (
+        'error: environment "default" has no server; set one with `kfkit env set default --server URL`\n'
+    )
+
+
+def test_missing_kubeconfig_is_one_line(app: Path, kf: Kf) -> None:
+    kf("env", "set", "default", "--server", "https://127.0.0.1:6443", cwd=app)
+    result = kf("diff", "default", cwd=app)
+    assert result.code == 1
+    assert result.err.startswith("error: cannot read kubeconfig")
+    assert result.err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["diff", "elsewhere:default"],
+            "error: 'elsewhere' is not a valid location; use local:<env> or remote:<env>",
+        ),
+        (
+            ["diff", "remote:default"],
+            "error: remote:default needs a second location to compare with",
+        ),
+        (
+            ["diff", "local:nope", "local:default"],
+            'error: environment "nope" not found in app "kubeflow-app"',
+        ),
+        (
+            ["apply", "default", "--timeout", "soon"],
+            "error: invalid duration 'soon'; use e.g. 90s, 5m or 1h",
+        ),
+    ],
+)
+def test_usage_errors(app: Path, kf: Kf, args: list[str], message: str) -> None:
+    result = kf(*args, cwd=app)
+    assert result.code == 2
+    assert result.err.startswith(message)
+
+
+def test_two_local_environments_need_no_cluster(seed_app: Path, kf: Kf) -> None:
+    kf("env", "add", "prod", "--namespace", "prod", cwd=seed_app)
+    assert kf("diff", "local:default", "local:default", cwd=seed_app).code == 0
+
+    result = kf("diff", "local:prod", "local:default", cwd=seed_app)
+
+    assert result.code == 10
+    assert result.out.splitlines()[:2] == [
+        "--- local:default/Service/default/inception",
+        "+++ local:prod/Service/prod/inception",
+    ]
+    assert "-      service: inception.default:8000\n+      service: inception.prod:8000\n" in result.out
+    assert result.err == "1 changed, 0 new, 1 unchanged\n"  # the Deployment differs in namespace only
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_confirmation_is_asked_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", _Terminal("n\n"))
+    with pytest.raises(typer.Exit):
+        confirm("apply?", skip=False)
+    confirm("apply?", skip=True)  # --yes / --dry-run: never asked
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # CI: no terminal, no question, no hang
+    confirm("apply?", skip=False)

@@ -1,0 +1,104 @@
+"""Diff building blocks: server-field stripping, secret masking, environment comparisons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kfkit.deploy import ObjectDiff, ObjectRef, SecretMask, Side, diff_sides
+from kfkit.deploy._plan import comparable
+
+
+def _secret(**data: str) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "creds"}, "data": data}
+
+
+def _config(name: str, namespace: str = "", **data: str) -> dict[str, Any]:
+    meta = {"name": name, **({"namespace": namespace} if namespace else {})}
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta, "data": data}
+
+
+def test_comparable_drops_what_the_server_owns() -> None:
+    live = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {
+            "name": "c",
+            "uid": "1",
+            "resourceVersion": "7",
+            "generation": 2,
+            "creationTimestamp": "2026-01-01T00:00:00Z",
+            "managedFields": [{}],
+            "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{}"},
+        },
+        "data": {"k": "v"},
+        "status": {"x": 1},
+    }
+    assert comparable(live) == {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "c"},
+        "data": {"k": "v"},
+    }
+
+
+def test_masking_hides_values_but_shows_changes() -> None:
+    mask = SecretMask()
+    before, after = mask(_secret(password="aHVudGVyMg==")), mask(_secret(password="aHVudGVyMw=="))
+    assert before is not None
+    assert after is not None
+    assert before["data"]["password"].startswith("<secret sha256:")
+    assert before != after
+    assert mask(_secret(password="aHVudGVyMg==")) == before  # same value, same run: same mask
+    assert SecretMask()(_secret(password="aHVudGVyMg==")) != before  # another run, another salt
+    text = ObjectDiff(
+        ObjectRef.of(_secret()), before, after, "live/Secret/creds", "local/Secret/creds"
+    ).unified()
+    assert "aHVudGVy" not in text
+    assert text.count("<secret sha256:") == 2
+
+
+def test_masking_leaves_other_kinds_alone() -> None:
+    config = _config("c", k="v")
+    assert SecretMask()(config) is config
+
+
+def test_unified_diff_of_a_new_object_is_all_additions() -> None:
+    item = ObjectDiff(
+        ObjectRef.of(_config("c")),
+        None,
+        _config("c", k="v"),
+        "live/ConfigMap/c",
+        "local/ConfigMap/c",
+    )
+    lines = item.unified().splitlines()
+    assert lines[:2] == ["--- live/ConfigMap/c", "+++ local/ConfigMap/c"]
+    assert all(line.startswith("+") for line in lines[3:])
+    assert item.status == "new"
+
+
+def test_environments_match_by_name_across_their_namespaces() -> None:
+    first = Side("local:dev", [_config("app", "dev", k="1"), _config("only-dev", "dev")], "dev")
+    second = Side("remote:prod", [_config("app", "prod", k="2"), _config("only-prod", "prod")], "prod")
+
+    result = diff_sides(first, second)
+
+    assert [(d.ref.name, d.status) for d in result.objects] == [
+        ("app", "changed"),
+        ("only-dev", "new"),
+        ("only-prod", "removed"),
+    ]
+    changed = result.objects[0].unified()
+    assert changed.splitlines()[:2] == [
+        "--- remote:prod/ConfigMap/prod/app",
+        "+++ local:dev/ConfigMap/dev/app",
+    ]
+    assert "-  k: '2'\n+  k: '1'\n" in changed
+    assert "namespace" not in changed  # each side's own namespace is not a difference
+    assert result.has_changes
+
+
+def test_equal_environments_have_no_changes() -> None:
+    side = [_config("app", k="1")]
+    result = diff_sides(Side("local:a", side, "a"), Side("local:b", side, "b"))
+    assert not result.has_changes
+    assert result.counts()["unchanged"] == 1
