@@ -16,6 +16,7 @@ from pathlib import Path
 from kfkit._types import JsonValue
 from kfkit.app._layout import BUILTIN, VENDOR
 from kfkit.errors import PrototypeError, UsageError
+from kfkit.jsonnet import is_identifier
 
 __all__ = [
     "PARAM_TYPES",
@@ -212,7 +213,7 @@ def prototype_params(
 
 def component_source(proto: Prototype, component: str) -> str:
     """The component file ksonnet wrote: two header locals, then the body with placeholders filled."""
-    key = f"components.{component}" if _is_identifier(component) else f'components["{component}"]'
+    key = f"components.{component}" if is_identifier(component) else f'components["{component}"]'
     header = (
         'local env = std.extVar("__ksonnet/environments");\n'
         f'local params = std.extVar("__ksonnet/params").{key};\n'
@@ -221,18 +222,6 @@ def component_source(proto: Prototype, component: str) -> str:
         lambda m: f"{'params' if m.group(2) == 'param' else 'env'}.{m.group(3)}", proto.body
     )
     return header + body.lstrip("\n")
-
-
-_KEYWORDS = frozenset(
-    {
-        "assert", "else", "error", "false", "for", "function", "if", "import", "importstr",
-        "importbin", "in", "local", "null", "tailstrict", "then", "self", "super", "true",
-    }
-)  # fmt: skip
-
-
-def _is_identifier(name: str) -> bool:
-    return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) is not None and name not in _KEYWORDS
 
 
 def discover_prototypes(root: Path | None) -> list[Prototype]:

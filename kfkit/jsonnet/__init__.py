@@ -50,6 +50,7 @@ from kfkit.jsonnet._ast import (
     Var,
 )
 from kfkit.jsonnet._edit import Document, JsonValue, ObjectRef, to_jsonnet
+from kfkit.jsonnet._lexer import is_identifier
 from kfkit.jsonnet._parser import parse
 
 __all__ = [
@@ -99,6 +100,7 @@ __all__ = [
     "SuperIndex",
     "Unary",
     "Var",
+    "is_identifier",
     "parse",
     "to_jsonnet",
 ]

@@ -11,7 +11,6 @@ of the file stays as it was.
 from __future__ import annotations
 
 import math
-import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -42,7 +41,7 @@ from kfkit.jsonnet._ast import (
     StringLit,
     Var,
 )
-from kfkit.jsonnet._lexer import KEYWORDS, Kind, lex, position
+from kfkit.jsonnet._lexer import Kind, is_identifier, lex, position
 from kfkit.jsonnet._parser import parse_tokens
 
 __all__ = ["Document", "JsonValue", "ObjectRef", "to_jsonnet"]
@@ -50,7 +49,6 @@ __all__ = ["Document", "JsonValue", "ObjectRef", "to_jsonnet"]
 ObjectRef: TypeAlias = Object
 """A handle on an object literal of a :class:`Document`: the parsed node itself."""
 
-_IDENTIFIER = re.compile(r"[_A-Za-z][_A-Za-z0-9]*\Z")
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\b": "\\b", "\f": "\\f"}
 _NOUNS: dict[type[Node], str] = {
     Var: "a variable",
@@ -116,7 +114,7 @@ class _Renderer:
         return f"{self.key(key)}: {self.value(value, level, inline=inline)}"
 
     def key(self, name: str) -> str:
-        if _IDENTIFIER.match(name) and name not in KEYWORDS:
+        if is_identifier(name):
             return name
         return self.string(name, self.quote)
 

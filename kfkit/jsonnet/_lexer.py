@@ -8,11 +8,12 @@ needs to know where they are to insert text around them without ever dropping on
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 from kfkit.errors import JsonnetSyntaxError
 
-__all__ = ["KEYWORDS", "Kind", "Token", "lex", "position", "syntax_error"]
+__all__ = ["KEYWORDS", "Kind", "Token", "is_identifier", "lex", "position", "syntax_error"]
 
 
 class Kind(enum.Enum):
@@ -81,6 +82,15 @@ KEYWORDS: dict[str, Kind] = {
         "true",
     ]
 }
+
+
+_IDENTIFIER = re.compile(r"[_A-Za-z][_A-Za-z0-9]*\Z")
+
+
+def is_identifier(name: str) -> bool:
+    """Whether ``name`` can be written bare (``a.name``, ``{name: …}``) rather than quoted."""
+    return _IDENTIFIER.match(name) is not None and name not in KEYWORDS
+
 
 _SINGLE = {k.value: k for k in Kind if len(k.value) == 1 and k is not Kind.DOLLAR}
 _SYMBOLS = frozenset("!$:~+-&|^=<>*/%")

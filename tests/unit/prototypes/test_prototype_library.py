@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from kfkit.errors import UsageError
+from kfkit.manifests import COMPONENT_LABEL as COMPONENT
+
 PROTOTYPE_DIR = Path(__file__).resolve().parents[3] / "prototypes"
 
 # file -> the required values a user must give to `kfkit generate` (beside the component name),
@@ -47,13 +50,12 @@ def test_the_library_is_exactly_these_prototypes():
 @pytest.mark.parametrize("proto_file", sorted(REQUIRED))
 def test_header(prototype_header, proto_file):
     proto = prototype_header(proto_file)
-    assert proto.directives["apiVersion"] == "0.1"
-    assert proto.directives["name"] == "io.ksonnet.pkg." + proto_file.removesuffix(".jsonnet")
-    assert proto.directives["description"]
-    assert proto.directives["shortDescription"]
-    assert proto.params["name"].required
-    assert {n for n, p in proto.params.items() if p.required} == {"name", *REQUIRED[proto_file]}
-    assert all(p.description for p in proto.params.values())
+    assert proto.api_version == "0.1"
+    assert proto.name == "io.ksonnet.pkg." + proto_file.removesuffix(".jsonnet")
+    assert proto.description
+    assert proto.short_description
+    assert {p.name for p in proto.params if p.required} == {"name", *REQUIRED[proto_file]}
+    assert all(p.description for p in proto.params)
     # The body is plain Jsonnet the user owns: it must not import anything.
     assert "import " not in proto.body
 
@@ -68,12 +70,11 @@ def test_renders_objects_with_defaults(render_prototype, proto_file):
         assert isinstance(obj["apiVersion"], str)
         assert isinstance(obj["kind"], str)
         assert obj["metadata"]["name"].startswith("unit")  # tf-serving: unit-v1
-        # kfkit adds the component label itself
-        assert "ksonnet.io/component" not in obj["metadata"].get("labels", {})
+        assert obj["metadata"]["labels"]["ksonnet.io/component"] == "unit"
 
 
 def test_missing_required_param_is_refused(render_prototype):
-    with pytest.raises(ValueError, match="--image"):
+    with pytest.raises(UsageError, match="--image"):
         render_prototype("deployed-service.jsonnet", "unit")
 
 
@@ -167,7 +168,7 @@ def test_config_map(render_prototype):
     assert cm == {
         "apiVersion": "v1",
         "kind": "ConfigMap",
-        "metadata": {"name": "settings", "namespace": "default"},
+        "metadata": {"name": "settings", "namespace": "default", "labels": {COMPONENT: "settings"}},
         "data": {"a": "x", "n": "3", "b": "false"},
     }
     [empty] = render_prototype("configMap.jsonnet", "empty")
@@ -215,7 +216,7 @@ def test_namespace(render_prototype):
     assert ns == {
         "apiVersion": "v1",
         "kind": "Namespace",
-        "metadata": {"name": "team-a", "labels": {"name": "team-a"}},
+        "metadata": {"name": "team-a", "labels": {"name": "team-a", COMPONENT: "team-a"}},
     }
 
 

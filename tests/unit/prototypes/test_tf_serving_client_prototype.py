@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kfkit.manifests import COMPONENT_LABEL
+
 
 def test_tutorial_client_job(render_prototype):
     [job] = render_prototype("tf-serving-client.jsonnet", "model-client")
@@ -11,7 +13,7 @@ def test_tutorial_client_job(render_prototype):
     assert job["metadata"] == {
         "name": "model-client",
         "namespace": "default",
-        "labels": {"app": "model-client"},
+        "labels": {"app": "model-client", COMPONENT_LABEL: "model-client"},
     }
     spec = job["spec"]
     assert spec["backoffLimit"] == 4

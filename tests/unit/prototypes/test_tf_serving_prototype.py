@@ -6,6 +6,9 @@ import os
 
 import pytest
 
+from kfkit.errors import RenderError
+from kfkit.manifests import COMPONENT_LABEL
+
 SEED_COMPONENT = "model-server"
 SEED_PARAMS = {
     "modelPath": "/serving/inception-export",
@@ -57,7 +60,7 @@ def seed(render_prototype):
 
 def test_seed_matches_golden(seed, show_yaml, golden_dir):
     golden = golden_dir / "tf-serving-seed.yaml"
-    text = show_yaml(seed, SEED_COMPONENT)
+    text = show_yaml(seed)
     if os.environ.get("KFKIT_UPDATE_GOLDEN"):
         golden.write_text(text)
     assert text == golden.read_text()
@@ -70,7 +73,7 @@ def test_seed_renders_service_then_deployment(seed):
     ]
     for obj in seed:
         assert obj["metadata"]["namespace"] == "default"
-        assert obj["metadata"]["labels"] == {"app": "inception"}
+        assert obj["metadata"]["labels"] == {"app": "inception", COMPONENT_LABEL: SEED_COMPONENT}
 
 
 def test_seed_service(seed):
@@ -143,7 +146,7 @@ def test_without_model_server_image_uses_the_cpu_default(serve):
 
 @pytest.mark.parametrize("unset", [None, ""])
 def test_model_path_unset_is_a_clear_error(render_prototype, unset):
-    with pytest.raises(RuntimeError) as excinfo:
+    with pytest.raises(RenderError) as excinfo:
         render_prototype(
             "tf-serving.jsonnet",
             SEED_COMPONENT,
@@ -173,7 +176,7 @@ def test_custom_labels_keep_the_selector_inside_the_pod_labels(serve):
     objects = serve(labels={"team": "ml"})
     svc, dep = by_kind(objects)["Service"], by_kind(objects)["Deployment"]
     assert svc["spec"]["selector"] == {"team": "ml"}
-    assert dep["metadata"]["labels"] == {"team": "ml"}
+    assert dep["metadata"]["labels"] == {"team": "ml", COMPONENT_LABEL: SEED_COMPONENT}
     pod_labels = dep["spec"]["template"]["metadata"]["labels"]
     assert pod_labels == {"app": "inception", "team": "ml", "version": "v1"}
     assert dep["spec"]["selector"]["matchLabels"].items() <= pod_labels.items()
@@ -213,7 +216,7 @@ def test_explicit_model_server_image_wins_over_gpu_default(serve):
 
 @pytest.mark.parametrize("gpus", ["one", -1, 1.5])
 def test_bad_gpu_count_is_a_clear_error(serve, gpus):
-    with pytest.raises(RuntimeError, match="numGpus must be a whole number"):
+    with pytest.raises(RenderError, match="numGpus must be a whole number"):
         serve(numGpus=gpus)
 
 
@@ -340,7 +343,7 @@ def test_nfs_mounts_the_claim_at_mnt(serve):
 
 
 def test_nfs_without_a_claim_is_a_clear_error(serve):
-    with pytest.raises(RuntimeError, match="set nfsPVC"):
+    with pytest.raises(RenderError, match="set nfsPVC"):
         serve(modelStorageType="nfs")
 
 
@@ -357,12 +360,13 @@ def test_nfs_and_gcp_volumes_combine(serve):
 def test_istio_first_version_routes_all_traffic_to_this_version(serve, flag):
     objects = serve(deployIstio=flag)
     assert [(o["apiVersion"], o["kind"], o["metadata"]["name"]) for o in objects] == [
-        ("networking.istio.io/v1", "VirtualService", "inception"),
-        ("networking.istio.io/v1", "DestinationRule", "inception"),
+        # kfkit's order: ranked kinds first, then the others alphabetically
         ("v1", "Service", "inception"),
         ("apps/v1", "Deployment", "inception-v1"),
+        ("networking.istio.io/v1", "DestinationRule", "inception"),
+        ("networking.istio.io/v1", "VirtualService", "inception"),
     ]
-    vs, dr = objects[0], objects[1]
+    vs, dr = by_kind(objects)["VirtualService"], by_kind(objects)["DestinationRule"]
     assert vs["metadata"]["namespace"] == dr["metadata"]["namespace"] == "default"
     assert vs["spec"] == {
         "hosts": ["inception"],
