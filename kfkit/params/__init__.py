@@ -8,7 +8,7 @@ from kfkit.params._params import (
     list_params,
     set_param,
 )
-from kfkit.params._resolve import environment_ext, module_params, resolve_params
+from kfkit.params._resolve import env_globals, environment_ext, global_keys, module_params, resolve_params
 from kfkit.params._store import add_component_params, edit_file, remove_component_params
 from kfkit.params._values import parse_key, parse_value
 
@@ -19,7 +19,9 @@ __all__ = [
     "delete_param",
     "diff_params",
     "edit_file",
+    "env_globals",
     "environment_ext",
+    "global_keys",
     "list_params",
     "module_params",
     "parse_key",

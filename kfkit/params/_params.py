@@ -22,9 +22,8 @@ from typing import Any
 from kfkit._types import JsonValue
 from kfkit.app import AppDir
 from kfkit.errors import ParamsError, UsageError
-from kfkit.evaluator import Evaluation, evaluate_file
 from kfkit.jsonnet import Document, ObjectRef
-from kfkit.params._resolve import environment_ext, module_params, resolve_params
+from kfkit.params._resolve import env_globals, module_params, resolve_params
 from kfkit.params._store import edit_file
 from kfkit.params._values import parse_key
 
@@ -76,7 +75,7 @@ class ParamTarget:
                 Document.root_object,
                 keys,
                 False,
-                lambda: _evaluate(app, env, globals_file),
+                lambda: env_globals(app, env),
             )
         return cls(
             env_dir / "params.libsonnet",
@@ -130,8 +129,8 @@ def _shadowed(app: AppDir, component: str | None, target: ParamTarget, env: str 
     if env is None or component is None:
         return False
     top = target.keys[2]
-    env_globals = _evaluate(app, env, app.env_dir(env) / "globals.libsonnet")
-    return isinstance(env_globals, dict) and top in env_globals
+    shadowing = env_globals(app, env)
+    return top in shadowing
 
 
 @dataclass(frozen=True)
@@ -150,7 +149,7 @@ def list_params(app: AppDir, component: str | None = None, *, env: str | None = 
     globals_ = module.get("global") or {}
     base = {c: {**p, **globals_} for c, p in (module.get("components") or {}).items()}
     effective = base if env is None else resolve_params(app, env)
-    env_globals = _evaluate(app, env, app.env_dir(env) / "globals.libsonnet") if env else {}
+    env_global_params = env_globals(app, env) if env else {}
 
     def rel(path: Path) -> str:
         return str(path.relative_to(app.root))
@@ -161,7 +160,7 @@ def list_params(app: AppDir, component: str | None = None, *, env: str | None = 
             continue
         for param in sorted(effective[comp]):
             value = effective[comp][param]
-            if env and param in env_globals:
+            if env and param in env_global_params:
                 source = rel(app.env_dir(env) / "globals.libsonnet")
             elif env and base.get(comp, {}).get(param, _MISSING) != value:
                 source = rel(app.env_dir(env) / "params.libsonnet")
@@ -200,13 +199,6 @@ def diff_params(app: AppDir, env1: str, env2: str, *, component: str | None = No
             row = ParamDiff(comp, param, None if va is _MISSING else va, None if vb is _MISSING else vb)
             (only_right if va is _MISSING else only_left if vb is _MISSING else changed).append(row)
     return changed + only_left + only_right
-
-
-def _evaluate(app: AppDir, env: str, path: Path) -> Any:
-    if not path.is_file():
-        return {}
-    codes = {"__ksonnet/environments": environment_ext(app, env)}
-    return evaluate_file(path, Evaluation(jpath=app.jpath(env), ext_codes=codes, root=app.root))
 
 
 def _lookup(value: Any, keys: list[str]) -> Any:

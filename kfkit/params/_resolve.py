@@ -14,7 +14,7 @@ from kfkit.app import AppDir
 from kfkit.errors import ParamsError
 from kfkit.evaluator import Evaluation, evaluate_file
 
-__all__ = ["environment_ext", "module_params", "resolve_params"]
+__all__ = ["env_globals", "environment_ext", "global_keys", "module_params", "resolve_params"]
 
 
 def environment_ext(app: AppDir, env: str | None) -> str:
@@ -51,6 +51,23 @@ def resolve_params(app: AppDir, env: str) -> dict[str, dict[str, Any]]:
     if not isinstance(components, dict):
         raise ParamsError(f"{env_file.relative_to(app.root)}: expected an object with a `components` object")
     return cast(dict[str, dict[str, Any]], components)
+
+
+def env_globals(app: AppDir, env: str) -> dict[str, Any]:
+    """environments/<env>/globals.libsonnet as evaluated (``{}`` when the file is absent)."""
+    path = app.env_dir(env) / "globals.libsonnet"
+    if not path.is_file():
+        return {}
+    value = evaluate_file(path, _evaluation(app, env, {}))
+    if not isinstance(value, dict):
+        raise ParamsError(f"{path.relative_to(app.root)}: expected an object")
+    return value
+
+
+def global_keys(app: AppDir, env: str) -> set[str]:
+    """Params that every component gets from the app's or the environment's globals."""
+    module_globals = module_params(app, env).get("global") or {}
+    return set(module_globals) | set(env_globals(app, env))
 
 
 def _evaluation(app: AppDir, env: str | None, ext_codes: dict[str, str]) -> Evaluation:

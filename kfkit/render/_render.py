@@ -20,7 +20,7 @@ from kfkit.app import AppDir, Component
 from kfkit.errors import RenderError, UsageError
 from kfkit.evaluator import Evaluation, evaluate_file
 from kfkit.manifests import extract, sort_objects
-from kfkit.params import environment_ext, resolve_params
+from kfkit.params import environment_ext, global_keys, resolve_params
 
 __all__ = ["RenderOptions", "render"]
 
@@ -51,7 +51,7 @@ def render(
         ext_codes={
             "__ksonnet/environments": environment_ext(app, env),
             "__ksonnet/params": json.dumps({"components": params}),
-            "__ksonnet/components": _components_document(app, selected, params),
+            "__ksonnet/components": _components_document(app, env, selected, params),
         },
         tla_strs=options.tla_strs,
         root=app.root,
@@ -61,20 +61,28 @@ def render(
     return sort_objects(objects)
 
 
-def _components_document(app: AppDir, selected: Sequence[Component], params: Mapping[str, object]) -> str:
+def _components_document(
+    app: AppDir, env: str, selected: Sequence[Component], params: Mapping[str, object]
+) -> str:
     """Jsonnet source of ``{name: <component value>}`` for the selected components only."""
     fields = []
+    shared: set[str] | None = None
     for component in selected:
         if component.kind == "jsonnet":
             value = f"import {json.dumps(str(component.path))}"
         else:
-            value = _data_component(app, component, params.get(component.name))
+            shared = global_keys(app, env) if shared is None else shared
+            value = _data_component(app, component, params.get(component.name), shared)
         fields.append(f"  {json.dumps(component.name)}: {value},\n")
     return "{\n" + "".join(fields) + "}\n"
 
 
-def _data_component(app: AppDir, component: Component, params: object) -> str:
-    """A YAML/JSON component with its params merge-patched on (ksonnet's data components)."""
+def _data_component(app: AppDir, component: Component, params: object, shared: set[str]) -> str:
+    """A YAML/JSON component with its params merge-patched on (ksonnet's data components).
+
+    Globals reach every component, but a global that is not a field of the object would
+    become a bogus top-level field (ksonnet bug #815): those are left out.
+    """
     where = component.path.relative_to(app.root)
     try:
         docs = [
@@ -84,6 +92,8 @@ def _data_component(app: AppDir, component: Component, params: object) -> str:
         ]
     except (OSError, yaml.YAMLError) as exc:
         raise RenderError(f"{where}: cannot read: {str(exc).splitlines()[0]}") from exc
+    if len(docs) == 1 and isinstance(docs[0], dict) and isinstance(params, dict):
+        params = {k: v for k, v in params.items() if k in docs[0] or k not in shared}
     if len(docs) == 1:
         value = json.dumps(docs[0])
         return (

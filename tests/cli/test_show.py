@@ -153,3 +153,17 @@ def test_main_jsonnet_overrides_apply(seed_app: Path, kf: Kf) -> None:
     )
     objects = _objects(kf("show", "default", cwd=seed_app).out)
     assert {o["metadata"]["annotations"]["team"] for o in objects} == {"ml"}
+
+
+def test_globals_do_not_become_fields_of_yaml_components(app: Path, kf: Kf) -> None:
+    _write(
+        app, "components/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: b\n"
+    )
+    assert kf("param", "set", "cm", "data.a", "c", cwd=app).code == 0
+    assert kf("param", "set", "team", "ml", cwd=app).code == 0
+    assert kf("param", "set", "region", "eu", "--env", "default", cwd=app).code == 0
+    assert kf("param", "set", "metadata", '{"labels": {"team": "ml"}}', cwd=app).code == 0
+    (obj,) = _objects(kf("show", "default", cwd=app).out)
+    assert set(obj) == {"apiVersion", "kind", "metadata", "data"}
+    assert obj["data"] == {"a": "c"}
+    assert obj["metadata"]["labels"] == {"team": "ml", "ksonnet.io/component": "cm"}
