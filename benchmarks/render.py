@@ -3,6 +3,7 @@
 Builds an app of N tf-serving components, then times (min of R runs, in-process):
 
 - reference: go-jsonnet alone evaluating an equivalent single file (params inlined as JSON),
+- one go-jsonnet evaluation per component, as ksonnet rendered,
 - ``App.render(env)``: the whole environment through kfkit (params evaluation + one main evaluation,
   extraction, labels, ordering),
 - ``App.render(env, components=[one])``: one component of N,
@@ -42,7 +43,7 @@ def main() -> None:
         app = App.init(Path(tmp) / "bench")
         for i in range(n):
             app.generate("tf-serving", f"model-{i:04d}", {"modelPath": f"gs://models/{i}"})
-        params = {"components": {}}  # type: dict[str, dict[str, object]]
+        params: dict[str, object] = {}
         raw = _gojsonnet.evaluate_file(str(app.dir.params_file), ext_codes={"__ksonnet/environments": "{}"})
         params["components"] = json.loads(raw)["components"]
         env = json.dumps({"server": "", "namespace": "default"})
@@ -58,9 +59,20 @@ def main() -> None:
                 )
             )
 
+        def per_component() -> object:
+            """ksonnet's way: one evaluation per component (each re-reading every param)."""
+            return [
+                _gojsonnet.evaluate_file(
+                    str(c.path),
+                    ext_codes={"__ksonnet/environments": env, "__ksonnet/params": json.dumps(params)},
+                )
+                for c in app.dir.components()
+            ]
+
         objects = app.render("default")
         timings = {
             "go-jsonnet alone (reference)": best(reference, runs),
+            "one evaluation per component": best(per_component, runs),
             "kfkit render, whole env": best(lambda: app.render("default"), runs),
             "kfkit render, -c one component": best(lambda: app.render("default", components=["model-0000"]), runs),
             "YAML output of the whole env": best(lambda: to_yaml(objects), runs),

@@ -98,3 +98,15 @@ def test_environment_namespace_flows_into_the_objects(seed_app: Path, kf: Kf) ->
     assert {o["metadata"]["namespace"] for o in objects} == {"serving"}
     annotation = objects[0]["metadata"]["annotations"]["getambassador.io/config"]
     assert "service: inception.serving:8000" in annotation
+
+
+def test_the_example_app_renders_the_golden(kf: Kf, repo_root: Path) -> None:
+    example = repo_root / "examples" / "kubeflow-app"
+    result = kf("show", "default", "-c", "model-server", cwd=example)
+    assert result.code == 0, result.err
+    assert result.out == GOLDEN.read_text()
+    client = [
+        o for o in yaml.safe_load_all(kf("show", "default", "-c", "inception-client", cwd=example).out) if o
+    ]
+    assert [o["kind"] for o in client] == ["Job"]
+    assert "--server=inception:9000" in client[0]["spec"]["template"]["spec"]["containers"][0]["args"][0]

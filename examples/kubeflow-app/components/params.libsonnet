@@ -1,0 +1,52 @@
+{
+  global: {
+    // Params every component gets; `kfkit param set <key> <value>` edits them, e.g.
+    // replicas: 2,
+  },
+  components: {
+    // One entry per file in components/, written by `kfkit generate`;
+    // `kfkit param set <component> <key> <value>` edits them.
+    "model-server": {
+      cloud: null,
+      defaultCpuImage: "gcr.io/kubeflow-images-public/tensorflow-serving-1.7:v20180604-0da89b8a",
+      defaultGpuImage: "gcr.io/kubeflow-images-public/tensorflow-serving-1.6gpu:v20180604-0da89b8a",
+      defaultHttpProxyImage: "gcr.io/kubeflow-images-public/tf-model-server-http-proxy:v20180606-9dfda4f2",
+      deployHttpProxy: false,
+      deployIstio: false,
+      firstVersion: true,
+      gcpCredentialSecretName: null,
+      httpProxyImage: null,
+      labels: null,
+      modelName: null,
+      modelPath: "/serving/inception-export",
+      modelServerImage: "katacoda/tensorflow_serving",
+      modelStorageType: "cloud",
+      name: "inception",
+      namespace: null,
+      nfsPVC: null,
+      numGpus: 0,
+      s3AwsRegion: "us-west-1",
+      s3Enable: false,
+      s3Endpoint: "http://s3.us-west-1.amazonaws.com",
+      s3SecretAccesskeyidKeyName: "AWS_ACCESS_KEY_ID",
+      s3SecretName: null,
+      s3SecretSecretaccesskeyKeyName: "AWS_SECRET_ACCESS_KEY",
+      s3UseHttps: "true",
+      s3VerifySsl: "true",
+      serviceType: "ClusterIP",
+      version: "v1",
+    },
+    "inception-client": {
+      backoffLimit: 4,
+      dataMountPath: "/data",
+      hostPath: "/root",
+      image: "katacoda/tensorflow_serving",
+      imagePath: "/data/katacoda.jpg",
+      imagePullPolicy: "IfNotPresent",
+      name: "inception-client",
+      namespace: null,
+      port: 9000,
+      server: "inception",
+    },
+  },
+}
