@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from importlib import metadata
 from pathlib import Path
 from typing import Annotated
 
@@ -96,9 +97,8 @@ def show(
 @app.command()
 def version() -> None:
     """Print kfkit's version and its Jsonnet engine's."""
-    import _gojsonnet  # noqa: F401 - only to prove the engine loads
-
-    sys.stdout.write(f"kfkit version: {__version__}\njsonnet engine: go-jsonnet\n")
+    engine = metadata.version("gojsonnet")
+    sys.stdout.write(f"kfkit version: {__version__}\njsonnet engine: go-jsonnet {engine}\n")
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from kfkit.cli.main import app
+from tests.cli.support import Kf
 
 DOCS = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text()
 
@@ -22,3 +23,10 @@ def _commands() -> list[tuple[str, object]]:
 def test_command_is_documented(name: str, callback: object) -> None:
     assert f"`kfkit {name}" in DOCS
     assert getattr(callback, "__doc__", None)
+
+
+def test_version(kf: Kf) -> None:
+    from kfkit import __version__
+
+    out = kf("version").out
+    assert out.startswith(f"kfkit version: {__version__}\njsonnet engine: go-jsonnet ")
