@@ -120,7 +120,14 @@ def delete_param(app: AppDir, component: str | None, key: str, *, env: str | Non
             raise UsageError(f"{_where(app, target)}: {owner} has no param {key!r}")
         return doc.delete(obj, target.keys)
 
-    edit_file(app, target.path, edit, target.read)
+    def verify() -> None:
+        # Env overrides sit over lower layers, which may still hold the key: there the
+        # check is only that the file still evaluates.
+        layer = target.read()
+        if not target.plus and _lookup(layer, target.keys) is not _MISSING:
+            raise ParamsError(f"{_where(app, target)}: after the edit {key} is still set; file left unchanged")
+
+    edit_file(app, target.path, edit, verify)
     return target.path
 
 

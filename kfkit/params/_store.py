@@ -13,7 +13,7 @@ from pathlib import Path
 from kfkit._types import JsonValue
 from kfkit.app import AppDir, locked, write_atomic
 from kfkit.errors import ParamsError, UsageError
-from kfkit.jsonnet import Document
+from kfkit.jsonnet import Document, ObjectRef
 
 __all__ = ["add_component_params", "edit_file", "remove_component_params"]
 
@@ -54,12 +54,12 @@ def add_component_params(app: AppDir, component: str, values: dict[str, JsonValu
 def remove_component_params(app: AppDir, component: str) -> None:
     """Drop a component's params from the app and from every environment's overrides."""
 
-    def drop(locate: Callable[[Document], object]) -> Edit:
+    def drop(locate: Callable[[Document], ObjectRef]) -> Edit:
         def edit(doc: Document) -> str:
             obj = locate(doc)
-            if doc.get(obj, ["components", component]) is None:  # type: ignore[arg-type]
+            if doc.get(obj, ["components", component]) is None:
                 return doc.source
-            return doc.delete(obj, ["components", component])  # type: ignore[arg-type]
+            return doc.delete(obj, ["components", component])
 
         return edit
 

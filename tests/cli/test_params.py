@@ -218,3 +218,13 @@ def test_an_edit_that_does_not_take_effect_is_rolled_back(echo_app: Path, kf: Kf
     assert result.code == 1
     assert "after the edit v reads 0, not 5" in result.err
     assert env_file.read_text() == broken
+
+
+def test_a_delete_that_does_not_take_effect_is_rolled_back(echo_app: Path, kf: Kf) -> None:
+    globals_file = echo_app / "environments/default/globals.libsonnet"
+    layered = '{ zone: "a" } + { zone: "b" }\n'
+    globals_file.write_text(layered)
+    result = kf("param", "delete", "zone", "--env", "default", cwd=echo_app)
+    assert result.code == 1
+    assert "after the edit zone is still set" in result.err
+    assert globals_file.read_text() == layered
