@@ -125,7 +125,9 @@ def delete_param(app: AppDir, component: str | None, key: str, *, env: str | Non
         # check is only that the file still evaluates.
         layer = target.read()
         if not target.plus and _lookup(layer, target.keys) is not _MISSING:
-            raise ParamsError(f"{_where(app, target)}: after the edit {key} is still set; file left unchanged")
+            raise ParamsError(
+                f"{_where(app, target)}: after the edit {key} is still set; file left unchanged"
+            )
 
     edit_file(app, target.path, edit, verify)
     return target.path
