@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 __all__ = ["OUTPUT_FORMATS", "emit", "note", "table"]
 
@@ -36,8 +35,3 @@ def emit(kind: str, header: Sequence[str], rows: Sequence[Sequence[str]], output
 def note(message: str) -> None:
     """A progress or result message for people: stderr, never mixed into the data."""
     sys.stderr.write(message + "\n")
-
-
-def dumps(value: Any) -> str:
-    """A param value shown in a table: JSON for everything but plain strings."""
-    return value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from kfkit.cli._options import Output
-from kfkit.cli._output import OUTPUT_FORMATS, dumps, emit, note
+from kfkit.cli._output import OUTPUT_FORMATS, emit, note
 from kfkit.cli._state import current_app
 from kfkit.errors import UsageError
 from kfkit.params import delete_param, diff_params, list_params, parse_value, set_param
@@ -70,7 +70,7 @@ def list_(
     emit(
         "paramList",
         ["component", "param", "value", "source"],
-        [[r.component, r.param, json.dumps(r.value, ensure_ascii=False), r.source] for r in rows],
+        [[r.component, r.param, _cell(r.value) or "null", r.source] for r in rows],
         output,
     )
 
@@ -94,7 +94,8 @@ def diff(
 
 
 def _cell(value: object) -> str:
-    return "" if value is None else dumps(value) if not isinstance(value, str) else json.dumps(value)
+    """A param value in a table: JSON, so ``"3"`` and ``3`` look different; blank when absent."""
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _check_output(output: str) -> None:
