@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,20 @@ def test_outside_an_app(tmp_path: Path, kf: Kf) -> None:
     result = kf("show", "default", cwd=tmp_path)
     assert result.code == 1
     assert "no kfkit app found" in result.err
+
+
+def test_files_kfkit_writes_get_the_usual_mode(app: Path, kf: Kf) -> None:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    expected = 0o666 & ~mask
+    assert kf("generate", "configMap", "cm", cwd=app).code == 0
+    for rel in (
+        "app.yaml",
+        "components/cm.jsonnet",
+        "components/params.libsonnet",
+        "environments/default/main.jsonnet",
+    ):
+        assert (app / rel).stat().st_mode & 0o777 == expected, rel
+    (app / "components/params.libsonnet").chmod(0o640)
+    assert kf("param", "set", "cm", "data", '{"a": "b"}', cwd=app).code == 0
+    assert (app / "components/params.libsonnet").stat().st_mode & 0o777 == 0o640
