@@ -140,10 +140,8 @@ class AppDir:
         return current
 
     def current_env(self) -> str | None:
-        path = self.root / CURRENT_ENV_FILE
-        if not path.is_file():
-            return None
-        name = path.read_text(encoding="utf-8").strip()
+        """The environment named in .ks_environment, checked to exist."""
+        name = self._current_raw()
         if name and name not in self.spec.environments:
             raise AppError(f'{CURRENT_ENV_FILE} names environment "{name}", which does not exist')
         return name or None
@@ -156,9 +154,7 @@ class AppDir:
         self.env(name)
         write_atomic(path, name + "\n")
 
-    def add_env(
-        self, name: str, *, server: str = "", namespace: str = "default", k8s_version: str = ""
-    ) -> EnvironmentSpec:
+    def add_env(self, name: str, *, server: str = "", namespace: str = "default") -> EnvironmentSpec:
         """Create an environment's directory from the templates and record it in app.yaml."""
         _check_env_name(name)
         if name in self.spec.environments:
@@ -170,12 +166,7 @@ class AppDir:
             )
         for file in _ENV_FILES:
             write_atomic(env_dir / file, _template(file))
-        spec = EnvironmentSpec(
-            name=name,
-            path=name,
-            destination=Destination(server, namespace),
-            k8s_version=k8s_version,
-        )
+        spec = EnvironmentSpec(name=name, path=name, destination=Destination(server, namespace))
         self.spec.environments[name] = spec
         save_app_yaml(self.root, self.spec)
         return spec
@@ -250,19 +241,20 @@ class AppDir:
 
     def component(self, name: str) -> Component:
         """The named component, or a usage error that lists the known ones."""
-        for component in self.components():
+        components = self.components()
+        for component in components:
             if component.name == name:
                 return component
-        known = ", ".join(c.name for c in self.components()) or "none"
+        known = ", ".join(c.name for c in components) or "none"
         raise UsageError(f'component "{name}" not found in app "{self.name}"; known: {known}')
 
-    def new_component_path(self, name: str, suffix: str = ".jsonnet") -> Path:
+    def new_component_path(self, name: str) -> Path:
         """Where a new component goes; refuses bad names and names already taken."""
         if not _NAME.match(name):
             raise UsageError(f"invalid component name {name!r}: use letters, digits, '.', '_' and '-'")
         if any(c.name == name for c in self.components()):
             raise UsageError(f'component "{name}" already exists in app "{self.name}"')
-        return self.components_dir / f"{name}{suffix}"
+        return self.components_dir / f"{name}.jsonnet"
 
 
 def _template(name: str) -> str:
