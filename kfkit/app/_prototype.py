@@ -63,9 +63,6 @@ class Prototype:
         """``io.ksonnet.pkg.tf-serving`` → ``tf-serving``."""
         return self.name.rsplit(".", 1)[-1] if self.name.startswith("io.ksonnet.pkg.") else self.name
 
-    def param(self, name: str) -> Param | None:
-        return next((p for p in self.params if p.name == name), None)
-
 
 def parse_prototype(path: Path) -> Prototype:
     """Parse a prototype file's annotated header; errors name the file and line."""
@@ -133,7 +130,10 @@ def _param(where: str, rest: str, *, required: bool) -> Param:
     if required:
         return Param(name, type_, parts[2] if len(parts) > 2 else "", True)
     default_text = parts[2]
-    default = _typed(f"{where}: default of {name!r}", type_, default_text, literal_null=True)
+    try:
+        default = _typed(f"{where}: default of {name!r}", type_, default_text, literal_null=True)
+    except UsageError as exc:  # the prototype is at fault, not the command line
+        raise PrototypeError(str(exc)) from exc
     return Param(name, type_, parts[3] if len(parts) > 3 else "", False, default, default_text)
 
 

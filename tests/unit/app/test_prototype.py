@@ -1,0 +1,71 @@
+"""Prototype headers: what is parsed, and one-line errors naming file and line for bad ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kfkit.app import parse_prototype, prototype_params
+from kfkit.errors import PrototypeError, UsageError
+
+GOOD = """\
+// @apiVersion 0.1
+// @name io.example.web
+// @description A web server
+//   on two lines.
+// @shortDescription Web
+// @param name string Name of everything
+// @optionalParam replicas number 2 How many
+//   pods to run.
+// @optionalParam debug boolean false Verbose logs
+// @optionalParam image string null Image; null picks one
+{ name: import 'param://name', ns: import "env://namespace" }
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "proto.jsonnet"
+    path.write_text(text)
+    return path
+
+
+def test_header_is_parsed(tmp_path: Path) -> None:
+    proto = parse_prototype(_write(tmp_path, GOOD))
+    assert (proto.name, proto.api_version, proto.short_name) == ("io.example.web", "0.1", "io.example.web")
+    assert proto.description == "A web server on two lines."
+    assert proto.short_description == "Web"
+    assert [(p.name, p.type, p.required, p.default) for p in proto.params] == [
+        ("name", "string", True, None),
+        ("replicas", "number", False, 2),
+        ("debug", "boolean", False, False),
+        ("image", "string", False, None),
+    ]
+    assert proto.params[1].description == "How many pods to run."
+    assert proto.body.startswith("{ name: import 'param://name'")
+
+
+def test_params_take_flags_values_and_defaults(tmp_path: Path) -> None:
+    proto = parse_prototype(_write(tmp_path, GOOD))
+    params = prototype_params(proto, "web", {"debug": "true"}, {"replicas": 5})
+    assert params == {"name": "web", "replicas": 5, "debug": True, "image": None}
+    with pytest.raises(UsageError, match="--replicas: 'x' is not a number"):
+        prototype_params(proto, "web", {"replicas": "x"})
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("// @name x\n// @bogus y\n", ':2: unknown prototype directive "@bogus"'),
+        ("// @name x\n// @param name str The name\n", ":2: param 'name' has unknown type 'str'"),
+        ("// @name x\n// @optionalParam n number\n", ":2: expected `name type default description`"),
+        ("// @name x\n// @optionalParam n number many Count\n", ":2: default of 'n': 'many' is not a number"),
+        ("// @description no name\n", "prototype has no `// @name` annotation"),
+    ],
+)
+def test_bad_headers(tmp_path: Path, header: str, message: str) -> None:
+    path = _write(tmp_path, header + "{}\n")
+    with pytest.raises(PrototypeError) as info:
+        parse_prototype(path)
+    assert str(path) in str(info.value)
+    assert message in str(info.value)
