@@ -110,14 +110,18 @@ class AppDir:
     def env_dir(self, env: str) -> Path:
         return self.root / ENVIRONMENTS / self.env(env).path
 
-    def jpath(self, env: str) -> list[Path]:
-        """ksonnet's library path for an environment (go-jsonnet searches it from the end)."""
-        spec = self.env(env)
-        paths = [self.root / ENVIRONMENTS, self.env_dir(env), self.root / VENDOR, self.root / LIB]
-        if spec.k8s_version:
-            paths.append(self.root / LIB / "ksonnet-lib" / spec.k8s_version)
-        paths.append(self.components_dir)
-        return paths
+    def jpath(self, env: str | None) -> list[Path]:
+        """ksonnet's library path for an environment, or for no environment (app-level params).
+
+        go-jsonnet searches it from the end.
+        """
+        paths = [self.root / ENVIRONMENTS]
+        if env is not None:
+            paths.append(self.env_dir(env))
+        paths += [self.root / VENDOR, self.root / LIB]
+        if env is not None and self.env(env).k8s_version:
+            paths.append(self.root / LIB / "ksonnet-lib" / self.env(env).k8s_version)
+        return [*paths, self.components_dir]
 
     # --- environments --------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from kfkit._types import JsonValue
 from kfkit.app import AppDir
 from kfkit.errors import ParamsError, UsageError
 from kfkit.jsonnet import Document, ObjectRef
-from kfkit.params._resolve import env_globals, module_params, resolve_params
+from kfkit.params._resolve import app_params, env_globals, module_params, resolve_params
 from kfkit.params._store import edit_file
 from kfkit.params._values import parse_key
 
@@ -94,7 +94,7 @@ def set_param(
 
     def verify() -> None:
         got = _lookup(target.read(), target.keys)
-        if got is _MISSING or (got != value and not _shadowed(app, component, target, env)):
+        if got is _MISSING or (got != value and not _shadowed(app, target, env)):
             raise ParamsError(
                 f"{_where(app, target)}: after the edit {key} reads {_show(got)}, not {_show(value)}; "
                 "file left unchanged"
@@ -133,13 +133,9 @@ def delete_param(app: AppDir, component: str | None, key: str, *, env: str | Non
     return target.path
 
 
-def _shadowed(app: AppDir, component: str | None, target: ParamTarget, env: str | None) -> bool:
+def _shadowed(app: AppDir, target: ParamTarget, env: str | None) -> bool:
     """Env globals win over env component params: such an edit is kept but not visible."""
-    if env is None or component is None:
-        return False
-    top = target.keys[2]
-    shadowing = env_globals(app, env)
-    return top in shadowing
+    return target.plus and env is not None and target.keys[2] in env_globals(app, env)
 
 
 @dataclass(frozen=True)
@@ -154,9 +150,8 @@ def list_params(app: AppDir, component: str | None = None, *, env: str | None = 
     """Top-level params per component, with the file (layer) each value comes from."""
     if component is not None:
         app.component(component)
-    module = module_params(app, env)
-    globals_ = module.get("global") or {}
-    base = {c: {**p, **globals_} for c, p in (module.get("components") or {}).items()}
+    globals_ = module_params(app, env).get("global") or {}
+    base = app_params(app, env)
     effective = base if env is None else resolve_params(app, env)
     env_global_params = env_globals(app, env) if env else {}
 

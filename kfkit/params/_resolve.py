@@ -8,13 +8,14 @@ the module ``global`` object (merge-patched over it), the environment's override
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, cast
 
 from kfkit.app import AppDir
 from kfkit.errors import ParamsError
-from kfkit.evaluator import Evaluation, evaluate_file
+from kfkit.evaluator import Evaluation, evaluate_file, evaluate_snippet
 
-__all__ = ["env_globals", "environment_ext", "global_keys", "module_params", "resolve_params"]
+__all__ = ["app_params", "env_globals", "environment_ext", "global_keys", "module_params", "resolve_params"]
 
 
 def environment_ext(app: AppDir, env: str | None) -> str:
@@ -35,22 +36,32 @@ local g = if std.objectHas(p, "global") then p.global else {};
 def module_params(app: AppDir, env: str | None) -> dict[str, Any]:
     """components/params.libsonnet as evaluated: ``{global: …, components: …}``."""
     value = evaluate_file(app.params_file, _evaluation(app, env, {}))
-    if not isinstance(value, dict) or not isinstance(value.get("components", {}), dict):
-        raise ParamsError(
-            f"{app.params_file.relative_to(app.root)}: expected an object with a `components` object"
-        )
-    return value
+    _components(app, app.params_file, value)
+    return cast(dict[str, Any], value)
+
+
+def app_params(app: AppDir, env: str | None) -> dict[str, dict[str, Any]]:
+    """Each component's params with the app's globals merge-patched over them (no env overrides)."""
+    code = _MERGE_GLOBALS % json.dumps(str(app.params_file))
+    return _components(
+        app, app.params_file, evaluate_snippet("<app params>", code, _evaluation(app, env, {}))
+    )
 
 
 def resolve_params(app: AppDir, env: str) -> dict[str, dict[str, Any]]:
     """Every component's effective params in ``env``: the ``__ksonnet/params`` the components see."""
     merged = _MERGE_GLOBALS % json.dumps(str(app.params_file))
     env_file = app.env_dir(env) / "params.libsonnet"
-    value = evaluate_file(env_file, _evaluation(app, env, {"__ksonnet/params": merged}))
-    components = value.get("components") if isinstance(value, dict) else None
+    return _components(
+        app, env_file, evaluate_file(env_file, _evaluation(app, env, {"__ksonnet/params": merged}))
+    )
+
+
+def _components(app: AppDir, path: Path, value: Any) -> dict[str, dict[str, Any]]:
+    components = value.get("components", {}) if isinstance(value, dict) else None
     if not isinstance(components, dict):
-        raise ParamsError(f"{env_file.relative_to(app.root)}: expected an object with a `components` object")
-    return cast(dict[str, dict[str, Any]], components)
+        raise ParamsError(f"{path.relative_to(app.root)}: expected an object with a `components` object")
+    return components
 
 
 def env_globals(app: AppDir, env: str) -> dict[str, Any]:
@@ -73,7 +84,7 @@ def global_keys(app: AppDir, env: str) -> set[str]:
 def _evaluation(app: AppDir, env: str | None, ext_codes: dict[str, str]) -> Evaluation:
     codes = {"__ksonnet/environments": environment_ext(app, env), **ext_codes}
     return Evaluation(
-        jpath=app.jpath(env) if env else [app.root / "vendor", app.root / "lib"],
+        jpath=app.jpath(env),
         ext_codes=codes,
         root=app.root,
     )

@@ -228,3 +228,12 @@ def test_a_delete_that_does_not_take_effect_is_rolled_back(echo_app: Path, kf: K
     assert result.code == 1
     assert "after the edit zone is still set" in result.err
     assert globals_file.read_text() == layered
+
+
+def test_nested_globals_merge_like_ksonnet_and_keep_their_source(echo_app: Path, kf: Kf) -> None:
+    assert kf("param", "set", "echo", "resources.requests.cpu", "1", cwd=echo_app).code == 0
+    assert kf("param", "set", "resources.limits.cpu", "2", cwd=echo_app).code == 0
+    merged = {"limits": {"cpu": 2}, "requests": {"cpu": 1}}
+    assert shown(kf, echo_app)["resources"] == merged
+    assert listed(kf, echo_app)[("echo", "resources")] == (merged, "global")
+    assert listed(kf, echo_app, "--env", "default")[("echo", "resources")] == (merged, "global")
