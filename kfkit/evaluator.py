@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,7 @@ def _run(call: Callable[[dict[str, Any]], str], evaluation: Evaluation) -> JsonV
         "tla_codes": dict(evaluation.tla_codes),
         "native_callbacks": NATIVES,
     }
+    _NATIVE_FAILURE.set("")
     try:
         output = call(kwargs)
     except RuntimeError as exc:
@@ -78,6 +80,8 @@ def _render_error(message: str, root: Path | None) -> RenderError:
     lines = [line for line in text.splitlines() if line.strip()]
     head = lines[0] if lines else "evaluation failed"
     what = re.sub(r"^(RUNTIME|STATIC) ERROR: ", "", head)
+    if what.startswith("failed to execute native callback") and _NATIVE_FAILURE.get():
+        what = _NATIVE_FAILURE.get()
     where = next((m.group(0).strip() for line in lines[1:] if (m := _LOCATION.match(line))), "")
     located = not where or what.startswith(where.split(":")[0])
     error = RenderError(what if located else f"{where}: {what}")
@@ -133,10 +137,31 @@ def _regex_subst(pattern: str, text: str, replacement: str) -> str:
     return compiled.sub(expand, text)
 
 
-NATIVES: dict[str, tuple[tuple[str, ...], Callable[..., JsonValue]]] = {
-    "parseJson": (("json",), _parse_json),
-    "parseYaml": (("yaml",), _parse_yaml),
-    "escapeStringRegex": (("str",), _escape_string_regex),
-    "regexMatch": (("regex", "string"), _regex_match),
-    "regexSubst": (("regex", "src", "repl"), _regex_subst),
-}
+_NATIVE_FAILURE: ContextVar[str] = ContextVar("kfkit_native_failure", default="")
+"""The engine reports only "failed to execute native callback"; this keeps the why."""
+
+
+def _native(
+    name: str, params: tuple[str, ...], fn: Callable[..., JsonValue]
+) -> tuple[str, tuple[tuple[str, ...], Callable[..., JsonValue]]]:
+    def call(*args: Any) -> JsonValue:
+        try:
+            return fn(*args)
+        except Exception as exc:
+            _NATIVE_FAILURE.set(
+                f'std.native("{name}") failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}'
+            )
+            raise
+
+    return name, (params, call)
+
+
+NATIVES = dict(
+    [
+        _native("parseJson", ("json",), _parse_json),
+        _native("parseYaml", ("yaml",), _parse_yaml),
+        _native("escapeStringRegex", ("str",), _escape_string_regex),
+        _native("regexMatch", ("regex", "string"), _regex_match),
+        _native("regexSubst", ("regex", "src", "repl"), _regex_subst),
+    ]
+)
