@@ -10,6 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -71,12 +72,16 @@ def _kf(root: Path, *args: str) -> int:
 
 def _cli_text(value: object) -> tuple[list[str], str]:
     """How a user types the value: strings with --as-string, the rest as JSON."""
-    return (["--as-string"], value) if isinstance(value, str) else ([], json.dumps(value))  # type: ignore[return-value]
+    if isinstance(value, str):
+        return ["--as-string"], value
+    return [], json.dumps(value)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(keys=KEYS, value=VALUES, env=st.booleans())
-def test_set_list_show_round_trip(keys: list[str], value: object, env: bool, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_set_list_show_round_trip(
+    keys: list[str], value: object, env: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = _app()
     params_file = root / "components/params.libsonnet"
     params_file.write_text(PARAMS)
