@@ -31,7 +31,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
@@ -147,7 +146,6 @@ class ControlPlane:
         self.bin_dir = bin_dir
         self.daemon = daemon
         self.workdir: Path | None = None
-        self.kubeconfig = Path()
         self.server = ""
         self.startup_seconds = 0.0
         self._procs: list[_Process] = []
@@ -156,13 +154,14 @@ class ControlPlane:
         self.start()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *_: object) -> None:
         self.stop()
+
+    @property
+    def kubeconfig(self) -> Path:
+        """The kubeconfig, written once the API server is ready."""
+        assert self.workdir is not None, "the plane is not started"
+        return self.workdir / "kubeconfig"
 
     def start(self) -> None:
         """Start etcd and kube-apiserver and wait until the API serves the default namespace."""
@@ -228,7 +227,6 @@ class ControlPlane:
 
         ca = pki / "apiserver.crt"  # self-signed by the apiserver: the leaf followed by its CA
         self._wait_ready(ca, admin_token)
-        self.kubeconfig = work / "kubeconfig"
         self.kubeconfig.write_text(json.dumps(self._kubeconfig(ca, admin_token, limited_token), indent=2))
 
     def _spawn(self, name: str, *args: str) -> None:
@@ -322,9 +320,7 @@ class ControlPlane:
         return {
             "bin_dir": str(self.bin_dir),
             "workdir": str(self.workdir),
-            "kubeconfig": str(self.kubeconfig),
             "server": self.server,
-            "startup_seconds": self.startup_seconds,
             "pids": {proc.name: proc.pid for proc in self._procs},
         }
 
@@ -333,9 +329,7 @@ class ControlPlane:
         """Reattach to a plane started by an earlier ``start`` command."""
         plane = cls(Path(state["bin_dir"]), daemon=True)
         plane.workdir = Path(state["workdir"])
-        plane.kubeconfig = Path(state["kubeconfig"])
         plane.server = state["server"]
-        plane.startup_seconds = state["startup_seconds"]
         plane._procs = [_Process(name, str(plane.bin_dir / name), pid) for name, pid in state["pids"].items()]
         return plane
 

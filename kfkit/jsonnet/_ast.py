@@ -1,8 +1,12 @@
-"""The Jsonnet syntax tree: frozen nodes that remember where they are in the source.
+"""The Jsonnet syntax tree: nodes that remember where they are in the source.
 
 Every node has ``span = (start, end)``, character offsets into the source text
 (``source[start:end]`` is the node's text). The tree is never evaluated; it exists so the
 editor can find the exact bytes of a value and change only those.
+
+Nothing changes a node once parsed (the parser builds variants with ``dataclasses.replace``).
+They are not ``frozen`` dataclasses only because that doubles this module's import time,
+which every kfkit command pays.
 """
 
 from __future__ import annotations
@@ -60,7 +64,7 @@ Span = tuple[int, int]
 StringStyle = TypingLiteral['"', "'", '@"', "@'", "|||", "|||-"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Node:
     """Base of every node."""
 
@@ -70,7 +74,7 @@ class Node:
 # --- literals and names ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class StringLit(Node):
     """A string literal: ``value`` is decoded, ``style`` is how it was written."""
 
@@ -78,7 +82,7 @@ class StringLit(Node):
     style: StringStyle
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NumberLit(Node):
     """A number literal; ``text`` is the source spelling (``1_000``, ``1e3``)."""
 
@@ -90,14 +94,14 @@ class NumberLit(Node):
         return float(self.text.replace("_", ""))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BoolLit(Node):
     """``true`` or ``false``."""
 
     value: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NullLit(Node):
     """``null``."""
 
@@ -105,38 +109,38 @@ class NullLit(Node):
 Literal = StringLit | NumberLit | BoolLit | NullLit
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Id(Node):
     """A bare identifier where a name is expected: a field name, or the ``b`` of ``a.b``."""
 
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Var(Node):
     """A variable reference."""
 
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Self(Node):
     """``self``."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Dollar(Node):
     """``$``, the outermost object."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SuperIndex(Node):
     """``super.x`` (``index`` is an :class:`Id`) or ``super[e]``."""
 
     index: Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class InSuper(Node):
     """``e in super``."""
 
@@ -146,7 +150,7 @@ class InSuper(Node):
 # --- objects --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ComputedKey(Node):
     """A ``[expr]`` field name; the span includes the brackets."""
 
@@ -156,7 +160,7 @@ class ComputedKey(Node):
 FieldKey = Id | StringLit | ComputedKey
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Param(Node):
     """A function parameter, with its default value if it has one."""
 
@@ -164,7 +168,7 @@ class Param(Node):
     default: Node | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Field(Node):
     """An object field ``key[+]sep value`` or method ``key(params) sep body``.
 
@@ -181,7 +185,7 @@ class Field(Node):
     comma: Span | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Bind(Node):
     """``name = value`` or ``name(params) = value`` in a ``local``."""
 
@@ -190,7 +194,7 @@ class Bind(Node):
     value: Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ObjectLocal(Node):
     """``local x = e`` inside an object."""
 
@@ -198,7 +202,7 @@ class ObjectLocal(Node):
     comma: Span | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ObjectAssert(Node):
     """``assert cond [: message]`` inside an object."""
 
@@ -210,7 +214,7 @@ class ObjectAssert(Node):
 Member = Field | ObjectLocal | ObjectAssert
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Object(Node):
     """An object literal ``{ … }``; the span includes the braces."""
 
@@ -222,7 +226,7 @@ class Object(Node):
         return tuple(m for m in self.members if isinstance(m, Field))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ForSpec(Node):
     """``for var in expr`` in a comprehension."""
 
@@ -230,7 +234,7 @@ class ForSpec(Node):
     expr: Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class IfSpec(Node):
     """``if cond`` in a comprehension."""
 
@@ -240,7 +244,7 @@ class IfSpec(Node):
 CompSpec = ForSpec | IfSpec
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ObjectComp(Node):
     """``{ [k]: v for … }``; ``members`` holds the one field plus any object locals."""
 
@@ -251,14 +255,14 @@ class ObjectComp(Node):
 # --- arrays ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Array(Node):
     """``[a, b, …]``."""
 
     elements: tuple[Node, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ArrayComp(Node):
     """``[body for … if …]``."""
 
@@ -269,7 +273,7 @@ class ArrayComp(Node):
 # --- expressions ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Local(Node):
     """``local a = …, b = …; body``."""
 
@@ -277,7 +281,7 @@ class Local(Node):
     body: Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Binary(Node):
     """``left op right``; ``op`` is the operator text (``+``, ``&&``, ``in``, …)."""
 
@@ -286,7 +290,7 @@ class Binary(Node):
     right: Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Unary(Node):
     """``op operand`` for ``- + ! ~``."""
 
@@ -294,7 +298,7 @@ class Unary(Node):
     operand: Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class If(Node):
     """``if cond then a [else b]``."""
 
@@ -303,7 +307,7 @@ class If(Node):
     orelse: Node | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Function(Node):
     """``function(params) body``."""
 
@@ -311,7 +315,7 @@ class Function(Node):
     body: Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Arg(Node):
     """A call argument; ``name`` is set for ``name=value``."""
 
@@ -319,7 +323,7 @@ class Arg(Node):
     value: Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Apply(Node):
     """``target(args) [tailstrict]``."""
 
@@ -328,7 +332,7 @@ class Apply(Node):
     tailstrict: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ApplyBrace(Node):
     """``target { … }``: the object is merged onto ``target`` like ``target + { … }``."""
 
@@ -336,7 +340,7 @@ class ApplyBrace(Node):
     obj: Object | ObjectComp
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Index(Node):
     """``target.name`` (``index`` is an :class:`Id`) or ``target[index]``."""
 
@@ -344,7 +348,7 @@ class Index(Node):
     index: Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Slice(Node):
     """``target[begin:end:step]`` with any part omitted."""
 
@@ -354,7 +358,7 @@ class Slice(Node):
     step: Node | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Import(Node):
     """``import``, ``importstr`` or ``importbin`` of a literal path."""
 
@@ -362,14 +366,14 @@ class Import(Node):
     path: StringLit
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Error(Node):
     """``error expr``."""
 
     expr: Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Assert(Node):
     """``assert cond [: message]; rest``."""
 
@@ -378,7 +382,7 @@ class Assert(Node):
     rest: Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Parens(Node):
     """``( inner )``."""
 

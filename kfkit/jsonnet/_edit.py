@@ -23,18 +23,16 @@ from kfkit.jsonnet._ast import (
     ApplyBrace,
     Array,
     Binary,
-    BoolLit,
     Field,
     FieldKey,
     Function,
     Id,
     Import,
     Index,
+    Literal,
     Local,
     Member,
     Node,
-    NullLit,
-    NumberLit,
     Object,
     ObjectComp,
     Parens,
@@ -44,7 +42,7 @@ from kfkit.jsonnet._ast import (
 from kfkit.jsonnet._lexer import Kind, is_identifier, lex, position
 from kfkit.jsonnet._parser import parse_tokens
 
-__all__ = ["Document", "JsonValue", "ObjectRef", "to_jsonnet"]
+__all__ = ["Document", "ObjectRef", "to_jsonnet"]
 
 ObjectRef: TypeAlias = Object
 """A handle on an object literal of a :class:`Document`: the parsed node itself."""
@@ -62,7 +60,6 @@ _NOUNS: dict[type[Node], str] = {
     ObjectComp: "an object comprehension",
     Parens: "a parenthesized expression",
 }
-_LITERALS = (StringLit, NumberLit, BoolLit, NullLit, Array)
 _Edit = tuple[int, int, str]
 
 
@@ -154,8 +151,8 @@ class Document:
         tokens = lex(source, filename)
         self.root: Node = parse_tokens(tokens, source, filename)
         self._comments: dict[int, int] = {t.start: t.end for t in tokens if t.kind is Kind.COMMENT}
-        quotes = Counter(t.kind for t in tokens)
-        single = quotes[Kind.STRING_SINGLE] > quotes[Kind.STRING_DOUBLE]
+        kinds = Counter(t.kind for t in tokens)
+        single = kinds[Kind.STRING_SINGLE] > kinds[Kind.STRING_DOUBLE]
         self._render = _Renderer(_indent_unit(source), "'" if single else '"')
         self._newline = "\r\n" if "\r\n" in source else "\n"
 
@@ -276,7 +273,7 @@ class Document:
         if field.params is not None:
             what = f"cannot edit {dotted}: it is a method ({self._describe(field)}), edit it by hand"
             return ParamsError(f"{self._where(field)}: {what}")
-        if isinstance(field.value, _LITERALS):
+        if isinstance(field.value, Literal | Array):
             what = f"its value {self._describe(field.value)} is not an object"
             return ParamsError(f"{self._where(field.value)}: cannot set a field inside {dotted}: {what}")
         what = f"its value is computed ({self._describe(field.value)}), edit it by hand"

@@ -8,7 +8,7 @@ needs to know where they are to insert text around them without ever dropping on
 from __future__ import annotations
 
 import enum
-import re
+import string
 from dataclasses import dataclass
 
 from kfkit.errors import JsonnetSyntaxError
@@ -84,20 +84,17 @@ KEYWORDS: dict[str, Kind] = {
 }
 
 
-_IDENTIFIER = re.compile(r"[_A-Za-z][_A-Za-z0-9]*\Z")
+_SINGLE = {k.value: k for k in Kind if len(k.value) == 1 and k is not Kind.DOLLAR}
+_SYMBOLS = frozenset("!$:~+-&|^=<>*/%")
+_WHITESPACE = frozenset(" \t\r\n")
+_DIGITS = frozenset(string.digits)
+_ID_FIRST = frozenset("_" + string.ascii_letters)
+_ID_REST = _ID_FIRST | _DIGITS
 
 
 def is_identifier(name: str) -> bool:
     """Whether ``name`` can be written bare (``a.name``, ``{name: …}``) rather than quoted."""
-    return _IDENTIFIER.match(name) is not None and name not in KEYWORDS
-
-
-_SINGLE = {k.value: k for k in Kind if len(k.value) == 1 and k is not Kind.DOLLAR}
-_SYMBOLS = frozenset("!$:~+-&|^=<>*/%")
-_WHITESPACE = frozenset(" \t\r\n")
-_DIGITS = frozenset("0123456789")
-_ID_FIRST = frozenset("_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_ID_REST = _ID_FIRST | _DIGITS
+    return name[:1] in _ID_FIRST and _ID_REST.issuperset(name) and name not in KEYWORDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ there either, and is not checked here.
 from __future__ import annotations
 
 import dataclasses
+import string
 from typing import Literal as TypingLiteral
 from typing import cast
 
@@ -85,15 +86,16 @@ BINARY_PRECEDENCE = {
 }
 UNARY_OPERATORS = frozenset("+-!~")
 _MAX_PRECEDENCE = 16  # looser than any operator: a whole expression
-_STRING_KINDS = {
+_STRING_STYLES: dict[Kind, StringStyle] = {
     Kind.STRING_DOUBLE: '"',
     Kind.STRING_SINGLE: "'",
     Kind.VERBATIM_DOUBLE: '@"',
     Kind.VERBATIM_SINGLE: "@'",
+    Kind.TEXT_BLOCK: "|||",  # or "|||-", which the token's text tells
 }
 _SIMPLE_ESCAPES = {'"': '"', "'": "'", "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n"}
 _SIMPLE_ESCAPES |= {"r": "\r", "t": "\t"}
-_HEX = frozenset("0123456789abcdefABCDEF")
+_HEX = frozenset(string.hexdigits)
 
 
 def parse(source: str, filename: str = "<string>") -> Node:
@@ -377,7 +379,7 @@ class _Parser:
             return Parens((tok.start, close.end), inner)
         if kind is Kind.NUMBER:
             return NumberLit(span, tok.data)
-        if kind in _STRING_KINDS or kind is Kind.TEXT_BLOCK:
+        if kind in _STRING_STYLES:
             return self.string(tok)
         if kind in (Kind.TRUE, Kind.FALSE):
             return BoolLit(span, kind is Kind.TRUE)
@@ -403,11 +405,10 @@ class _Parser:
 
     def string(self, tok: Token) -> StringLit:
         span = (tok.start, tok.end)
-        if tok.kind is Kind.TEXT_BLOCK:
-            chomped = self.source.startswith("|||-", tok.start)
-            return StringLit(span, tok.data, "|||-" if chomped else "|||")
-        style = cast(StringStyle, _STRING_KINDS[tok.kind])
-        if tok.kind in (Kind.VERBATIM_DOUBLE, Kind.VERBATIM_SINGLE):
+        style = _STRING_STYLES[tok.kind]
+        if style == "|||" and self.source.startswith("|||-", tok.start):
+            style = "|||-"
+        if style not in ('"', "'"):  # verbatim strings and text blocks come decoded
             return StringLit(span, tok.data, style)
         try:
             return StringLit(span, decode_string(tok.data), style)
@@ -509,7 +510,7 @@ class _Parser:
         key: FieldKey
         if tok.kind is Kind.IDENTIFIER:
             key = Id((tok.start, tok.end), tok.data)
-        elif tok.kind in _STRING_KINDS or tok.kind is Kind.TEXT_BLOCK:
+        elif tok.kind in _STRING_STYLES:
             key = self.string(tok)
         elif tok.kind is Kind.BRACKET_L:
             expr = self.expr()

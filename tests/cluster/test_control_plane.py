@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from kubernetes.dynamic.exceptions import ForbiddenError, NotFoundError
 
+from tests.cluster.deploy_support import deployment
+
 pytestmark = pytest.mark.cluster
 
 MANAGER = "kfkit-test"
@@ -29,23 +31,6 @@ def get(client: Any, api_version: str, kind: str, name: str, namespace: str) -> 
     return obj
 
 
-def deployment(name: str) -> dict[str, Any]:
-    labels = {"app": name}
-    return {
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "metadata": {"name": name},
-        "spec": {
-            "replicas": 2,
-            "selector": {"matchLabels": labels},
-            "template": {
-                "metadata": {"labels": labels},
-                "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]},
-            },
-        },
-    }
-
-
 def service(name: str) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
@@ -60,7 +45,9 @@ def managers(obj: dict[str, Any]) -> set[tuple[str, str]]:
 
 
 def test_server_side_apply_round_trips(admin: Any, namespace: str) -> None:
-    apply(admin, deployment("web"), namespace)
+    web = deployment("web")
+    web["spec"]["replicas"] = 2
+    apply(admin, web, namespace)
     apply(admin, service("web"), namespace)
 
     stored = get(admin, "apps/v1", "Deployment", "web", namespace)

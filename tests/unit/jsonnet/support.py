@@ -1,8 +1,10 @@
-"""go-jsonnet as the oracle: does it parse a snippet, and what does a file evaluate to."""
+"""go-jsonnet as the oracle (does it parse a snippet, what does a file evaluate to), and the
+files and values the editor tests share."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import _gojsonnet
@@ -37,6 +39,51 @@ def evaluate(source: str, **ext_codes: str) -> Any:
     name = "params.libsonnet"
     out = _gojsonnet.evaluate_snippet(name, source, ext_codes=dict(ext_codes), import_callback=imports)
     return json.loads(out)
+
+
+REPO = Path(__file__).resolve().parents[3]
+
+# ksonnet's `components/params.libsonnet` as `ks init` writes it (ksonnet.md §2.4).
+KS_PARAMS = """\
+{
+  global: {
+    // User-defined global parameters; accessible to all component and environments, Ex:
+    // replicas: 4,
+  },
+  components: {
+    // Component-level parameters, defined initially from 'ks prototype use ...'
+    // Each object below should correspond to a component in the components/ directory
+  },
+}
+"""
+
+# ksonnet's default `environments/<env>/params.libsonnet` (ksonnet.md §2.7); its overrides go
+# into `local envParams`.
+KS_ENV_PARAMS = """\
+local params = std.extVar("__ksonnet/params");
+local globals = import "globals.libsonnet";
+local envParams = params + {
+  components +: {
+    // Insert component parameter overrides here. Ex:
+    // guestbook +: {
+    //   name: "guestbook-dev",
+    //   replicas: params.global.replicas,
+    // },
+  },
+};
+
+{
+  components: {
+    [x]: envParams.components[x] + globals, for x in std.objectFields(envParams.components)
+  },
+}
+"""
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    """``text`` with ``old``, which must occur exactly once, replaced by ``new``."""
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
 
 
 # Keys and values as a user could type them: any text (quotes, `-`, spaces, unicode,

@@ -3,50 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import pytest
 
+from kfkit._types import JsonValue
 from kfkit.errors import JsonnetSyntaxError, ParamsError
-from kfkit.jsonnet import Document, JsonValue, NumberLit, Object, ObjectRef, StringLit, parse
-from tests.unit.jsonnet.support import evaluate
-
-REPO = Path(__file__).resolve().parents[3]
-
-# ksonnet's `components/params.libsonnet` as `ks init` writes it (ksonnet.md §2.4).
-KS_PARAMS = """\
-{
-  global: {
-    // User-defined global parameters; accessible to all component and environments, Ex:
-    // replicas: 4,
-  },
-  components: {
-    // Component-level parameters, defined initially from 'ks prototype use ...'
-    // Each object below should correspond to a component in the components/ directory
-  },
-}
-"""
-
-# ksonnet's default `environments/<env>/params.libsonnet` (ksonnet.md §2.7).
-KS_ENV_PARAMS = """\
-local params = std.extVar("__ksonnet/params");
-local globals = import "globals.libsonnet";
-local envParams = params + {
-  components +: {
-    // Insert component parameter overrides here. Ex:
-    // guestbook +: {
-    //   name: "guestbook-dev",
-    //   replicas: params.global.replicas,
-    // },
-  },
-};
-
-{
-  components: {
-    [x]: envParams.components[x] + globals, for x in std.objectFields(envParams.components)
-  },
-}
-"""
+from kfkit.jsonnet import Document, ObjectRef, parse
+from kfkit.jsonnet._ast import NumberLit, Object, StringLit
+from tests.unit.jsonnet.support import KS_ENV_PARAMS, KS_PARAMS, REPO, evaluate, replace_once
 
 # The pre-0.11 env file that imported the module params directly.
 KS_OLD_ENV_PARAMS = """\
@@ -107,11 +71,6 @@ def edit(
 
 def env_params(doc: Document) -> ObjectRef:
     return doc.local_object("envParams")
-
-
-def replace_once(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, old
-    return text.replace(old, new)
 
 
 # --- ksonnet's files ----------------------------------------------------------------------
@@ -449,38 +408,28 @@ local base = import 'base.libsonnet';
 """
 
 
+def computed(where: str, dotted: str, what: str) -> tuple[list[str], str]:
+    """A path into the computed value at ``dotted``, and the error that refuses it."""
+    error = f"{where}: cannot edit {dotted}: its value is computed ({what}), edit it by hand"
+    return [*dotted.split("."), "x"], error
+
+
 @pytest.mark.parametrize(
     ("path", "error"),
     [
-        (
-            ["components", "web", "replicas", "x"],
-            "6:17: cannot edit components.web.replicas: its value is computed"
-            " (a field reference `$.global.replicas`), edit it by hand",
+        computed("6:17", "components.web.replicas", "a field reference `$.global.replicas`"),
+        computed(
+            "7:15",
+            "components.web.labels",
+            "an object extended with { … } `base.labels { team: 'ml' }`",
         ),
-        (
-            ["components", "web", "labels", "team"],
-            "7:15: cannot edit components.web.labels: its value is computed"
-            " (an object extended with { … } `base.labels { team: 'ml' }`), edit it by hand",
-        ),
-        (
-            ["components", "web", "env", "x"],
-            "8:12: cannot edit components.web.env: its value is computed"
-            " (an import `import 'env.libsonnet'`), edit it by hand",
-        ),
-        (
-            ["components", "web", "ports", "x"],
-            "9:14: cannot edit components.web.ports: its value is computed"
-            " (a function call `std.range(80, 82)`), edit it by hand",
-        ),
-        (
-            ["components", "web", "sum", "x"],
-            "11:12: cannot edit components.web.sum: its value is computed"
-            " (an expression `1 + 1`), edit it by hand",
-        ),
-        (
-            ["components", "web", "long", "x"],
-            "14:13: cannot edit components.web.long: its value is computed"
-            " (a function call `std.join('', ['aaaaaaaaaa', 'bbbbbbbbbb' …`), edit it by hand",
+        computed("8:12", "components.web.env", "an import `import 'env.libsonnet'`"),
+        computed("9:14", "components.web.ports", "a function call `std.range(80, 82)`"),
+        computed("11:12", "components.web.sum", "an expression `1 + 1`"),
+        computed(
+            "14:13",
+            "components.web.long",
+            "a function call `std.join('', ['aaaaaaaaaa', 'bbbbbbbbbb' …`",
         ),
         (
             ["components", "web", "name"],

@@ -16,8 +16,16 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from kfkit.jsonnet import Document, Object, ObjectRef, parse
-from tests.unit.jsonnet.support import evaluate, json_values, keys
+from kfkit.jsonnet import Document, ObjectRef, parse
+from kfkit.jsonnet._ast import Object
+from tests.unit.jsonnet.support import (
+    KS_ENV_PARAMS,
+    KS_PARAMS,
+    evaluate,
+    json_values,
+    keys,
+    replace_once,
+)
 
 PARAMS = {"__ksonnet/params": '{components: {web: {replicas: 1, tags: ["a"]}, db: {}}}'}
 
@@ -41,23 +49,16 @@ class Template:
 TEMPLATES = [
     Template(
         "ksonnet components/params.libsonnet",
-        """\
-{
-  global: {
-    // User-defined global parameters; accessible to all component and environments, Ex:
-    // replicas: 4,
-  },
-  components: {
-    // Component-level parameters, defined initially from 'ks prototype use ...'
-    // Each object below should correspond to a component in the components/ directory
-    "model-server": {
-      name: "inception",
-      replicas: 1,
-      resources: { limits: { cpu: "1" } },
-    },
-  },
-}
-""",
+        replace_once(
+            KS_PARAMS,
+            "components/ directory\n",
+            "components/ directory\n"
+            '    "model-server": {\n'
+            '      name: "inception",\n'
+            "      replicas: 1,\n"
+            '      resources: { limits: { cpu: "1" } },\n'
+            "    },\n",
+        ),
     ),
     Template(
         "odd spacing, tabs, every comment and string style, no trailing commas",
@@ -96,28 +97,7 @@ defaults {
     ),
     Template(
         "ksonnet environment params.libsonnet",
-        """\
-local params = std.extVar("__ksonnet/params");
-local globals = import "globals.libsonnet";
-local envParams = params + {
-  components +: {
-    // Insert component parameter overrides here. Ex:
-    // guestbook +: {
-    //   name: "guestbook-dev",
-    //   replicas: params.global.replicas,
-    // },
-    web +: {
-      replicas: 2,
-    },
-  },
-};
-
-{
-  components: {
-    [x]: envParams.components[x] + globals, for x in std.objectFields(envParams.components)
-  },
-}
-""",
+        replace_once(KS_ENV_PARAMS, "    // },\n", "    // },\n    web +: {\n      replicas: 2,\n    },\n"),
         locate=lambda doc: doc.local_object("envParams"),
         prefix=("components",),
         min_rest=2,

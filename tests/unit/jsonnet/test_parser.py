@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kfkit.errors import JsonnetSyntaxError
-from kfkit.jsonnet import (
+from kfkit.jsonnet import parse
+from kfkit.jsonnet._ast import (
     Apply,
     ApplyBrace,
     Array,
@@ -46,11 +47,8 @@ from kfkit.jsonnet import (
     SuperIndex,
     Unary,
     Var,
-    parse,
 )
-from tests.unit.jsonnet.support import go_parses
-
-REPO = Path(__file__).resolve().parents[3]
+from tests.unit.jsonnet.support import REPO, go_parses
 
 
 def sexp(node: Node | None) -> str:
