@@ -44,7 +44,7 @@ def print_diff(result: DiffResult, *, removed: str = "removed") -> None:
     for item in result.objects:
         text = item.unified()
         if colour:
-            text = "".join(_colour(line) for line in text.splitlines(keepends=True))
+            text = "".join(_colour(line) + "\n" for line in text.splitlines())
         sys.stdout.write(text)
     counts = result.counts()
     parts = [f"{counts[s]} {s}" for s in ("changed", "new", "unchanged")]
@@ -79,7 +79,9 @@ def reporter(total: int, what: str) -> Iterator[Callable[[ObjectResult], None]]:
     from rich.console import Console  # lazy: most runs never draw one
     from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True) as progress:
+    # On a terminal rich prints the lines above the bar; piped, they must stay on stdout.
+    redirect = sys.stdout.isatty()
+    with Progress(console=Console(stderr=True), transient=True, redirect_stdout=redirect) as progress:
         task = progress.add_task(what, total=total)
 
         def advance(result: ObjectResult) -> None:

@@ -50,7 +50,7 @@ class ApiResource:
     verbs: frozenset[str]
 
     def path(self, namespace: str = "", name: str = "") -> str:
-        base = "/api/v1" if self.group_version == "v1" else f"/apis/{self.group_version}"
+        base = _group_version_path(self.group_version)
         if self.namespaced and namespace:
             base += f"/namespaces/{quote(namespace, safe='')}"
         base += f"/{self.name}"
@@ -117,8 +117,7 @@ class ClusterClient:
             cached = self._discovery.get(api_version)
         if cached is not None:
             return cached
-        path = "/api/v1" if api_version == "v1" else f"/apis/{api_version}"
-        body = self._request("GET", path, missing_ok=True) or {}
+        body = self._request("GET", _group_version_path(api_version), missing_ok=True) or {}
         table = {
             r["kind"]: ApiResource(
                 api_version,
@@ -273,6 +272,11 @@ class ClusterClient:
 
     def _where(self) -> str:
         return f'context "{self.target.context}"'
+
+
+def _group_version_path(group_version: str) -> str:
+    """Where a group version is served: ``/api/v1`` for the core group, else ``/apis/<gv>``."""
+    return "/api/v1" if group_version == "v1" else f"/apis/{group_version}"
 
 
 def _status_message(data: bytes) -> str:

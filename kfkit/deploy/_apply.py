@@ -16,7 +16,7 @@ from kfkit._types import Obj
 from kfkit.deploy._delete import delete_all
 from kfkit.deploy._objects import ObjectErrors, ObjectRef, ObjectResult, Recorder, for_each
 from kfkit.deploy._order import Tier, by_tier
-from kfkit.deploy._plan import Change, Scope, check, preflight, prune_candidates
+from kfkit.deploy._plan import Change, Scope, check, preflight, prune_candidates, tier_of_live
 from kfkit.deploy._protocol import Cluster
 from kfkit.deploy._wait import DEFAULT_TIMEOUT, wait_ready
 from kfkit.errors import UsageError
@@ -42,7 +42,6 @@ class ApplyOptions:
 class ApplyPlan:
     """The pre-flighted changes and the objects prune would delete; nothing written yet."""
 
-    scope: Scope
     changes: list[Change]
     prune: list[Obj]
 
@@ -70,7 +69,7 @@ def plan_apply(
     except ObjectErrors as exc:
         raise ObjectErrors(f"pre-flight: {exc}; nothing was written", exc.failures) from None
     prune = prune_candidates(client, scope, changes) if options.prune else []
-    return ApplyPlan(scope, changes, prune)
+    return ApplyPlan(changes, prune)
 
 
 def apply_plan(
@@ -87,11 +86,11 @@ def apply_plan(
     """
     report = Recorder(on_result)
 
-    if options.dry_run:
-        for change in plan.changes:
+    if options.dry_run:  # reported in the order a real run writes and prunes them
+        for change in sorted(plan.changes, key=lambda c: c.tier):
             note = f"not checked: needs {change.waits_for}" if change.waits_for else ""
             report(ObjectResult(change.ref, _DONE[change.action], dry_run=True, note=note))
-        for obj in plan.prune:
+        for obj in sorted(plan.prune, key=tier_of_live, reverse=True):
             report(ObjectResult(ObjectRef.of(obj), "pruned", dry_run=True))
         return report.results
 

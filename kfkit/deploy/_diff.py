@@ -22,7 +22,7 @@ from kfkit.deploy._labels import ENV_KEY
 from kfkit.deploy._objects import ObjectRef
 from kfkit.deploy._plan import Scope, check, comparable, prune_candidates
 from kfkit.deploy._protocol import Cluster
-from kfkit.manifests import yaml_document
+from kfkit.manifests import object_id, yaml_document
 
 __all__ = ["DiffResult", "ObjectDiff", "SecretMask", "Side", "diff_live", "diff_sides"]
 
@@ -32,8 +32,8 @@ _SECRET_FIELDS = ("data", "stringData")
 class SecretMask:
     """Replaces every Secret value with ``<secret sha256:…>`` of a random per-instance salt."""
 
-    def __init__(self, salt: bytes | None = None) -> None:
-        self._salt = os.urandom(16) if salt is None else salt
+    def __init__(self) -> None:
+        self._salt = os.urandom(16)
 
     def __call__(self, obj: Obj | None) -> Obj | None:
         if obj is None or (ObjectRef.of(obj).group, obj.get("kind")) != ("", "Secret"):
@@ -160,8 +160,9 @@ def _path(label: str, ref: ObjectRef) -> str:
 
 
 def _key(obj: Obj, home: str) -> tuple[str, str, str, str]:
-    ref = ObjectRef.of(obj)
-    return ref.group, ref.kind, "" if ref.namespace == home else ref.namespace, ref.name
+    """:func:`object_id`, with the environment's own namespace left out."""
+    group, kind, namespace, name = object_id(obj)
+    return group, kind, "" if namespace == home else namespace, name
 
 
 def _portable(obj: Obj | None, home: str) -> Obj | None:

@@ -113,20 +113,25 @@ def for_each(
     """Run ``work`` on every item, DEFAULT_PARALLELISM at a time.
 
     Returns the results in item order (None where it failed) and the per-object failures;
-    ``on_done`` sees each result as it arrives, on the calling thread. Errors that are not
-    about one object are raised once everything in flight has finished.
+    ``on_done`` sees each result as it arrives, on the calling thread. An error that is not
+    about one object stops everything: no further item is started, and it is raised once
+    the items in flight have finished.
     """
     results: list[R | None] = [None] * len(items)
     failures: dict[int, ObjectFailure] = {}
     with ThreadPoolExecutor(DEFAULT_PARALLELISM) as pool:
         futures: dict[Future[R], int] = {pool.submit(work, item): i for i, item in enumerate(items)}
-        for future in as_completed(futures):
-            index = futures[future]
-            try:
-                results[index] = result = future.result()
-            except _PER_OBJECT as exc:
-                failures[index] = ObjectFailure(ref(items[index]), exc)
-                continue
-            if on_done is not None:
-                on_done(result)
+        try:
+            for future in as_completed(futures):
+                index = futures[future]
+                try:
+                    results[index] = result = future.result()
+                except _PER_OBJECT as exc:
+                    failures[index] = ObjectFailure(ref(items[index]), exc)
+                    continue
+                if on_done is not None:
+                    on_done(result)
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # (Ctrl-C too) start nothing more
+            raise
     return results, [failures[i] for i in sorted(failures)]

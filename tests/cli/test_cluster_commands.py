@@ -1,8 +1,13 @@
-"""diff/apply/delete without a cluster: lazy client import, usage errors, env-to-env diffs."""
+"""diff/apply/delete without a cluster.
+
+Lazy client import, usage errors, env-to-env diffs, and what only a terminal gets:
+confirmation, diff colour, the progress bar.
+"""
 
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +15,8 @@ from pathlib import Path
 import pytest
 import typer
 
-from kfkit.cli._report import confirm
+from kfkit.cli._report import PROGRESS_THRESHOLD, confirm, print_diff, reporter
+from kfkit.deploy import ObjectRef, ObjectResult, Side, diff_sides
 from tests.cli.support import Kf
 
 _NO_CLIENT = (
@@ -94,7 +100,70 @@ def test_confirmation_is_asked_only_on_a_terminal(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(sys, "stdin", _Terminal("n\n"))
     with pytest.raises(typer.Exit):
         confirm("apply?", skip=False)
-    confirm("apply?", skip=True)  # --yes / --dry-run: never asked
+    confirm("apply?", skip=True)  # --yes / --dry-run: never asked (stdin is spent: asking would abort)
+
+    monkeypatch.setattr(sys, "stdin", _Terminal("y\n"))
+    confirm("apply?", skip=False)
 
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # CI: no terminal, no question, no hang
     confirm("apply?", skip=False)
+
+
+_ANSI = r"\x1b\[[0-9;]*m"
+
+
+def _config_map(level: str) -> dict[str, object]:
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "settings"},
+        "data": {"level": level},
+    }
+
+
+def test_diff_is_coloured_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = diff_sides(
+        Side("local:a", [_config_map("debug")], "a"), Side("local:b", [_config_map("info")], "b")
+    )
+    plain, terminal = io.StringIO(), _Terminal()
+    for stdout in (plain, terminal):
+        monkeypatch.setattr(sys, "stdout", stdout)
+        print_diff(result)
+
+    assert plain.getvalue() == result.objects[0].unified()
+    assert "\x1b[" not in plain.getvalue()
+    assert re.sub(_ANSI, "", terminal.getvalue()) == plain.getvalue()
+    coloured = {re.sub(_ANSI, "", line): line for line in terminal.getvalue().splitlines()}
+    assert coloured["-  level: info"].startswith("\x1b[31m")  # red
+    assert coloured["+  level: debug"].startswith("\x1b[32m")  # green
+    assert coloured["   name: settings"] == "   name: settings"  # context lines stay plain
+
+
+@pytest.mark.parametrize(
+    ("objects", "stderr", "bar"),
+    [
+        (PROGRESS_THRESHOLD + 1, _Terminal, True),
+        (PROGRESS_THRESHOLD, _Terminal, False),
+        (PROGRESS_THRESHOLD + 1, io.StringIO, False),  # piped or in CI: no bar
+    ],
+)
+def test_a_progress_bar_only_for_long_runs_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    objects: int,
+    stderr: type[io.StringIO],
+    bar: bool,
+) -> None:
+    err = stderr()
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setenv("TERM", "xterm")  # rich draws nothing on a dumb terminal
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    results = [ObjectResult(ObjectRef("v1", "ConfigMap", "ns", f"c{i}"), "created") for i in range(objects)]
+
+    with reporter(len(results), "applying") as on_result:
+        for result in results:
+            on_result(result)
+
+    # The result lines are data: on stdout even while the bar draws on stderr.
+    assert capsys.readouterr().out.splitlines() == [f"ConfigMap ns/c{i} created" for i in range(objects)]
+    assert ("applying" in err.getvalue()) is bar

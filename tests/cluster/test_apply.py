@@ -90,6 +90,7 @@ def test_preflight_lists_every_failure_and_writes_nothing(cluster_app: ClusterAp
     result = app("apply", "default")
 
     assert result.code == 1
+    assert result.err.splitlines()[0] == f'target: context "admin", server {app.server}, namespace "{ns}"'
     errors = [line for line in result.err.splitlines() if line.startswith("error: ")]
     assert len(errors) == 4
     assert errors[:3] == [
@@ -221,10 +222,62 @@ def test_field_conflicts_need_force(cluster_app: ClusterApp) -> None:
     assert conflict.code == 1
     assert 'conflict with "someone-else"' in conflict.err
     assert "rerun with --force-conflicts to take these fields over" in conflict.err
+    assert conflict.err.splitlines()[1:] == [
+        f'error: component "shared": ConfigMap {ns}/shared: Apply failed with 1 conflict: '
+        'conflict with "someone-else": .data.k; rerun with --force-conflicts to take these fields over',
+        "error: pre-flight: 1 of 1 objects failed the server-side dry run; nothing was written",
+    ]
+    assert app.live("v1", "ConfigMap", "shared")["data"] == {"k": "theirs"}
 
     forced = app.ok("apply", "default", "--force-conflicts")
     assert f"ConfigMap {ns}/shared configured" in forced.out
     assert app.live("v1", "ConfigMap", "shared")["data"] == {"k": "ours"}
+
+
+def test_tier_order_with_a_new_namespace_in_the_same_apply(cluster_app: ClusterApp) -> None:
+    app, ns = cluster_app, cluster_app.namespace
+    extra = f"{ns}-extra"
+    settings = config_map("settings", k="v")
+    settings["metadata"]["namespace"] = extra
+    service = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "web"},
+        "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]},
+    }
+    reader = {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "ClusterRole",
+        "metadata": {"name": f"{ns}-reader"},  # cluster-wide: one name per test
+        "rules": [],
+    }
+    namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": extra}}
+    # Rendered (ksonnet's order, by namespace first): Namespace, ClusterRole, Service,
+    # Deployment, then the ConfigMap of the other namespace.
+    app.component("everything", deployment("web"), settings, service, reader, namespace)
+    in_apply_order = [
+        f"Namespace {extra}",
+        f"ClusterRole {ns}-reader",
+        f"ConfigMap {extra}/settings",
+        f"Service {ns}/web",
+        f"Deployment {ns}/web",
+    ]
+
+    dry = app.ok("apply", "default", "--dry-run")
+    assert dry.out.splitlines() == [
+        f"{in_apply_order[0]} created (dry run)",
+        f"{in_apply_order[1]} created (dry run)",
+        f"{in_apply_order[2]} created (dry run; not checked: needs Namespace {extra})",
+        f"{in_apply_order[3]} created (dry run)",
+        f"{in_apply_order[4]} created (dry run)",
+    ]
+    assert app.live("v1", "Namespace", extra) is None
+
+    applied = app.ok("apply", "default")
+    assert applied.out.splitlines() == [f"{name} created" for name in in_apply_order]
+    assert app.live("v1", "ConfigMap", "settings", namespace=extra)["data"] == {"k": "v"}
+    again = app.ok("apply", "default")
+    assert again.out.splitlines() == [f"{name} unchanged" for name in in_apply_order]
 
 
 def test_crd_and_its_custom_resource_in_one_apply(cluster_app: ClusterApp) -> None:

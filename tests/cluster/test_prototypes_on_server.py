@@ -41,3 +41,6 @@ def test_strict_server_side_dry_run_accepts_it(cluster_app: ClusterApp, case: st
     result = cluster_app.ok("apply", "default", "--dry-run")
     assert "error" not in result.err
     assert "dry run" in result.err
+    # One line per object, and none "not checked": the server dry-ran every one.
+    assert result.out
+    assert all(line.endswith(" (dry run)") for line in result.out.splitlines()), result.out

@@ -72,7 +72,15 @@ def test_unified_diff_of_a_new_object_is_all_additions() -> None:
     )
     lines = item.unified().splitlines()
     assert lines[:2] == ["--- live/ConfigMap/c", "+++ local/ConfigMap/c"]
-    assert all(line.startswith("+") for line in lines[3:])
+    assert lines[2:] == [
+        "@@ -0,0 +1,6 @@",
+        "+apiVersion: v1",
+        "+data:",
+        "+  k: v",
+        "+kind: ConfigMap",
+        "+metadata:",
+        "+  name: c",
+    ]
     assert item.status == "new"
 
 
