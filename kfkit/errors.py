@@ -20,7 +20,8 @@ module that calls the third party (``raise RenderError(…) from exc``).
         ├── ClusterMismatch           the environment's server is not the selected context's
         ├── Forbidden                 HTTP 403
         ├── Conflict                  HTTP 409 (field manager conflicts)
-        └── Invalid                   HTTP 422 and other rejected objects
+        ├── Invalid                   HTTP 422 and other rejected objects
+        └── ObjectErrors              several objects failed (kfkit.deploy; one failure per object)
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ import typer
 from kfkit.errors import UsageError
 from kfkit.render import RenderOptions
 
-__all__ = ["Components", "ExtStr", "JPath", "Output", "TlaStr", "key_values", "render_options"]
+__all__ = ["Components", "Env", "ExtStr", "JPath", "Output", "TlaStr", "key_values", "render_options"]
 
+Env = Annotated[str | None, typer.Argument(metavar="[ENV]", help="Environment (default: current).")]
 Components = Annotated[
     list[str] | None, typer.Option("--component", "-c", help="Only these components (repeatable).")
 ]

@@ -14,7 +14,7 @@ import typer
 
 from kfkit import App
 from kfkit._types import Obj
-from kfkit.cli._options import Components, ExtStr, JPath, TlaStr, render_options
+from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, render_options
 from kfkit.cli._output import note
 from kfkit.cli._report import confirm, object_errors, print_diff, reporter, summary
 from kfkit.cli._state import current_app
@@ -46,7 +46,6 @@ __all__ = ["apply", "delete", "diff"]
 DIFF_EXIT_CODE = 10
 """ksonnet's exit status for "differences found"; errors stay 1."""
 
-Env = Annotated[str | None, typer.Argument(metavar="[ENV]", help="Environment (default: current).")]
 Context = Annotated[
     str | None,
     typer.Option("--context", help="Kubeconfig context; must point at the environment's server."),

@@ -17,7 +17,7 @@ import typer
 
 from kfkit import App, __version__
 from kfkit.cli import cluster, component, env, param, prototype
-from kfkit.cli._options import Components, ExtStr, JPath, TlaStr, render_options
+from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, render_options
 from kfkit.cli._output import note
 from kfkit.cli._state import State, current_app, set_state
 from kfkit.errors import KfkitError, UsageError
@@ -76,9 +76,7 @@ def init(
 
 @app.command()
 def show(
-    env_name: Annotated[
-        str | None, typer.Argument(metavar="[ENV]", help="Environment (default: current).")
-    ] = None,
+    env_name: Env = None,
     component: Components = None,
     output: Annotated[str, typer.Option("--output", "-o", "--format", help="yaml or json.")] = "yaml",
     jpath: JPath = None,
