@@ -1,14 +1,20 @@
 """Rendered objects as plain data: extraction, labels, ordering and output formats."""
 
+from kfkit.manifests._apis import API_CHANGES, ApiChange, api_change, k8s_minor, removed_api
 from kfkit.manifests._extract import COMPONENT_LABEL, extract, object_id
 from kfkit.manifests._order import KIND_ORDER, sort_objects
 from kfkit.manifests._serialize import to_json, to_yaml, yaml_document
 
 __all__ = [
+    "API_CHANGES",
     "COMPONENT_LABEL",
     "KIND_ORDER",
+    "ApiChange",
+    "api_change",
     "extract",
+    "k8s_minor",
     "object_id",
+    "removed_api",
     "sort_objects",
     "to_json",
     "to_yaml",
