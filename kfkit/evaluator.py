@@ -12,14 +12,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import _gojsonnet
-import yaml
 
+from kfkit import _natives
 from kfkit._types import JsonValue
 from kfkit.errors import RenderError
 
@@ -58,9 +57,9 @@ def _run(call: Callable[[dict[str, Any]], str], evaluation: Evaluation) -> JsonV
         "ext_codes": dict(evaluation.ext_codes),
         "tla_vars": dict(evaluation.tla_strs),
         "tla_codes": dict(evaluation.tla_codes),
-        "native_callbacks": NATIVES,
+        "native_callbacks": _natives.NATIVES,
     }
-    _NATIVE_FAILURE.set("")
+    _natives.forget_failure()
     try:
         output = call(kwargs)
     except RuntimeError as exc:
@@ -80,88 +79,10 @@ def _render_error(message: str, root: Path | None) -> RenderError:
     lines = [line for line in text.splitlines() if line.strip()]
     head = lines[0] if lines else "evaluation failed"
     what = re.sub(r"^(RUNTIME|STATIC) ERROR: ", "", head)
-    if what.startswith("failed to execute native callback") and _NATIVE_FAILURE.get():
-        what = _NATIVE_FAILURE.get()
+    if what.startswith("failed to execute native callback") and _natives.last_failure():
+        what = _natives.last_failure()
     where = next((m.group(0).strip() for line in lines[1:] if (m := _LOCATION.match(line))), "")
     located = not where or what.startswith(where.split(":")[0])
     error = RenderError(what if located else f"{where}: {what}")
     error.details = text
     return error
-
-
-# --- native functions ksonnet (and kubecfg/Tanka) offered -------------------------------
-
-
-def _parse_json(text: str) -> JsonValue:
-    result: JsonValue = json.loads(text)
-    return result
-
-
-def _parse_yaml(text: str) -> JsonValue:
-    """Every document of a YAML stream, as an array (ksonnet's and Tanka's behaviour)."""
-    return [doc for doc in yaml.load_all(text, Loader=yaml.CSafeLoader) if doc is not None]
-
-
-_GO_META = re.compile(r"([\\.+*?()|\[\]{}^$])")
-
-
-def _escape_string_regex(text: str) -> str:
-    """Go's regexp.QuoteMeta: escape exactly the RE2 metacharacters."""
-    return _GO_META.sub(r"\\\1", text)
-
-
-def _regex_match(pattern: str, text: str) -> bool:
-    return re.search(pattern, text) is not None
-
-
-_GO_TEMPLATE = re.compile(r"\$(?:\{(\w+)\}|(\w+)|(\$))")
-
-
-def _regex_subst(pattern: str, text: str, replacement: str) -> str:
-    """Go's ReplaceAllString: ``$1``/``${name}`` refer to groups, ``$$`` is a dollar."""
-    compiled = re.compile(pattern)
-
-    def expand(match: re.Match[str]) -> str:
-        def group(found: re.Match[str]) -> str:
-            if found.group(3):
-                return "$"
-            name = found.group(1) or found.group(2)
-            try:
-                value = match.group(int(name) if name.isdigit() else name)
-            except IndexError:
-                return ""
-            return value or ""
-
-        return _GO_TEMPLATE.sub(group, replacement)
-
-    return compiled.sub(expand, text)
-
-
-_NATIVE_FAILURE: ContextVar[str] = ContextVar("kfkit_native_failure", default="")
-"""The engine reports only "failed to execute native callback"; this keeps the why."""
-
-
-def _native(
-    name: str, params: tuple[str, ...], fn: Callable[..., JsonValue]
-) -> tuple[str, tuple[tuple[str, ...], Callable[..., JsonValue]]]:
-    def call(*args: Any) -> JsonValue:
-        try:
-            return fn(*args)
-        except Exception as exc:
-            _NATIVE_FAILURE.set(
-                f'std.native("{name}") failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}'
-            )
-            raise
-
-    return name, (params, call)
-
-
-NATIVES = dict(
-    [
-        _native("parseJson", ("json",), _parse_json),
-        _native("parseYaml", ("yaml",), _parse_yaml),
-        _native("escapeStringRegex", ("str",), _escape_string_regex),
-        _native("regexMatch", ("regex", "string"), _regex_match),
-        _native("regexSubst", ("regex", "src", "repl"), _regex_subst),
-    ]
-)

@@ -29,6 +29,7 @@ FORBIDDEN = {
         "kfkit.cluster",
         "kfkit.cli",
         "kfkit.evaluator",
+        "kfkit._natives",
     ),
     "kfkit/app/": ("kfkit.params", "kfkit.render", "kfkit.deploy", "kfkit.cluster", "kfkit.cli"),
     "kfkit/manifests/": (
