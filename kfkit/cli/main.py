@@ -2,11 +2,14 @@
 
 It parses arguments, calls the library, prints results, and maps a
 :class:`~kfkit.errors.KfkitError` to ``error: <message>`` on stderr and its exit code
-(tracebacks only with ``--debug``).
+(tracebacks only with ``--debug``). Any other exception is a bug or an environment failure
+(disk full, out of memory); :func:`run` still turns it into one ``error:`` line, exit 1, so a
+user never sees a traceback they did not ask for.
 """
 
 from __future__ import annotations
 
+import errno
 import sys
 import traceback
 from importlib import metadata
@@ -17,6 +20,7 @@ import typer
 
 from kfkit import App, __version__
 from kfkit.cli import cluster, component, env, param, prototype
+from kfkit.cli._globals import hoist
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, render_options
 from kfkit.cli._output import note
 from kfkit.cli._state import State, current_app, set_state
@@ -50,7 +54,8 @@ def _root(
         Path, typer.Option("--dir", help="App directory (default: the working directory).")
     ] = Path(),
     debug: Annotated[
-        bool, typer.Option("--debug", help="Show tracebacks and engine stacks on errors.")
+        bool,
+        typer.Option("--debug", help="Show tracebacks and engine stacks on errors (anywhere on the line)."),
     ] = False,
 ) -> None:
     set_state(State(directory, debug))
@@ -101,19 +106,52 @@ def version() -> None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI on ``argv``; returns the exit code instead of exiting."""
-    args = sys.argv[1:] if argv is None else argv
+    args = hoist(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
     try:
         app(args=args, prog_name="kfkit")
     except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+        if code == INTERRUPTED:  # typer turns Ctrl-C into a silent exit 130
+            sys.stderr.write("error: interrupted\n")
+        return code
     except KfkitError as exc:
-        if "--debug" in args:
+        if debug:
             traceback.print_exc()
             if exc.details:
                 sys.stderr.write(exc.details + "\n")
         sys.stderr.write(f"error: {exc}\n")
         return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        return INTERRUPTED
+    except Exception as exc:  # the guard: whatever escaped the library, one line and exit 1
+        if debug:
+            traceback.print_exc()
+        sys.stderr.write(f"error: {unexpected(exc)}\n")
+        return 1
     return 0
+
+
+INTERRUPTED = 130
+"""Exit code after Ctrl-C (128 + SIGINT), as shells report it."""
+
+
+def unexpected(exc: Exception) -> str:
+    """One line for an exception kfkit did not raise on purpose."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = " → ".join(str(f) for f in (exc.filename, exc.filename2) if f is not None)
+        message = f"{where}: {exc.strerror}" if where else exc.strerror
+        if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES):
+            return message  # the environment's fault, not kfkit's: no hint about bugs
+    elif isinstance(exc, MemoryError):
+        message = "out of memory"
+    elif isinstance(exc, RecursionError):
+        message = "input nested too deeply (Python's recursion limit was reached)"
+    else:
+        first = str(exc).strip().splitlines()
+        message = f"unexpected {type(exc).__name__}" + (f": {first[0]}" if first else "")
+    return f"{message} (re-run with --debug for the traceback)"
 
 
 def main() -> None:
