@@ -6,8 +6,55 @@ applies the manifests.
 """
 
 from kfkit._api import App
-from kfkit.errors import KfkitError
+from kfkit._model import Action, ObjectId
+from kfkit.errors import (
+    ApiError,
+    AppError,
+    ClusterError,
+    ClusterMismatch,
+    Conflict,
+    Finding,
+    Forbidden,
+    Invalid,
+    JsonnetSyntaxError,
+    KfkitError,
+    KfkitWarning,
+    Location,
+    ManifestError,
+    ObjectErrors,
+    ObjectFailure,
+    ParamsError,
+    PrototypeError,
+    RenderError,
+    UsageError,
+    ValidationError,
+)
 from kfkit.render import RenderOptions
 
-__all__ = ["App", "KfkitError", "RenderOptions"]
+__all__ = [
+    "Action",
+    "ApiError",
+    "App",
+    "AppError",
+    "ClusterError",
+    "ClusterMismatch",
+    "Conflict",
+    "Finding",
+    "Forbidden",
+    "Invalid",
+    "JsonnetSyntaxError",
+    "KfkitError",
+    "KfkitWarning",
+    "Location",
+    "ManifestError",
+    "ObjectErrors",
+    "ObjectFailure",
+    "ObjectId",
+    "ParamsError",
+    "PrototypeError",
+    "RenderError",
+    "RenderOptions",
+    "UsageError",
+    "ValidationError",
+]
 __version__ = "0.1.0"

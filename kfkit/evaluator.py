@@ -20,7 +20,7 @@ import _gojsonnet
 
 from kfkit import _natives
 from kfkit._types import JsonValue
-from kfkit.errors import RenderError
+from kfkit.errors import Location, RenderError
 
 __all__ = ["Evaluation", "evaluate_file", "evaluate_snippet"]
 
@@ -68,7 +68,9 @@ def _run(call: Callable[[dict[str, Any]], str], evaluation: Evaluation) -> JsonV
     return result
 
 
-_LOCATION = re.compile(r"^\s*(?P<file>[^\s:][^:]*):(?P<pos>\d+:\d+(?:-\d+)?(?:\)|:\d+\)?)?)")
+_LOCATION = re.compile(r"^\s*(?P<file>[^\s:][^:]*):(?:\(\d+:\d+\)-\(\d+:\d+\)|\d+:\d+(?:-\d+)?)")
+"""``file:3:5``, ``file:3:5-9`` or ``file:(3:5)-(4:2)``: the engine's positions."""
+_START = re.compile(r"^(?P<file>[^\s:][^:]*):\(?(?P<line>\d+):(?P<column>\d+)")
 
 
 def _render_error(message: str, root: Path | None) -> RenderError:
@@ -83,6 +85,7 @@ def _render_error(message: str, root: Path | None) -> RenderError:
         what = _natives.last_failure()
     where = next((m.group(0).strip() for line in lines[1:] if (m := _LOCATION.match(line))), "")
     located = not where or what.startswith(where.split(":")[0])
-    error = RenderError(what if located else f"{where}: {what}")
-    error.details = text
-    return error
+    message = what if located else f"{where}: {what}"
+    start = _START.match(message)
+    location = Location(start["file"], int(start["line"]), int(start["column"])) if start else None
+    return RenderError(message, location=location, details=text)

@@ -31,6 +31,7 @@ def test_wheel_contains_builtin_data(repo_root: Path, tmp_path: Path) -> None:
     for template in ("main.jsonnet", "params.libsonnet", "globals.libsonnet", "base.libsonnet"):
         assert f"kfkit/_builtin/environments/{template}" in names
     assert not any(n.startswith(("tests/", "tools/", "examples/")) for n in names)
+    assert "kfkit/py.typed" in names  # type checkers use kfkit's annotations
 
     # Installed from the wheel alone (not the source tree), the serving story still renders.
     site = tmp_path / "site"

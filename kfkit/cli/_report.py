@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 import typer
 
+from kfkit import Action
 from kfkit.cli._output import note
 from kfkit.deploy import DiffResult, ObjectErrors, ObjectResult
 
@@ -29,6 +30,8 @@ __all__ = [
 PROGRESS_THRESHOLD = 20
 """More objects than this get a progress bar (when stderr is a terminal)."""
 
+_DIFF_WORDS = ((Action.CONFIGURE, "changed"), (Action.CREATE, "new"), (Action.UNCHANGED, "unchanged"))
+"""How diff summaries count objects (ksonnet's words)."""
 _COLOURS = (
     ("+++", "bright_white"),
     ("---", "bright_white"),
@@ -47,9 +50,10 @@ def print_diff(result: DiffResult, *, removed: str = "removed") -> None:
             text = "".join(_colour(line) + "\n" for line in text.splitlines())
         sys.stdout.write(text)
     counts = result.counts()
-    parts = [f"{counts[s]} {s}" for s in ("changed", "new", "unchanged")]
-    if counts["removed"]:
-        parts.append(f"{counts['removed']} {removed}")
+    parts = [f"{counts[action]} {word}" for action, word in _DIFF_WORDS]
+    gone = counts[Action.PRUNE] + counts[Action.DELETE]
+    if gone:
+        parts.append(f"{gone} {removed}")
     note(", ".join(parts))
 
 
@@ -63,7 +67,7 @@ def _colour(line: str) -> str:
 def result_line(result: ObjectResult) -> str:
     """``Deployment my-ns/inception-v1 configured (dry run)``."""
     extras = [x for x in ("dry run" if result.dry_run else "", result.note) if x]
-    return f"{result.ref} {result.action}" + (f" ({'; '.join(extras)})" if extras else "")
+    return f"{result.object_id} {result.action.done}" + (f" ({'; '.join(extras)})" if extras else "")
 
 
 @contextmanager
@@ -93,7 +97,7 @@ def reporter(total: int, what: str) -> Iterator[Callable[[ObjectResult], None]]:
 
 def summary(results: Sequence[ObjectResult], *, dry_run: bool = False) -> str:
     """``3 created, 1 unchanged`` (``(dry run)`` added), or ``nothing to do``."""
-    counts = Counter(r.action for r in results)
+    counts = Counter(r.action.done for r in results)
     text = ", ".join(f"{n} {action}" for action, n in counts.items()) or "nothing to do"
     return text + (" (dry run)" if dry_run else "")
 

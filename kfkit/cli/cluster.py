@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kfkit import App
+from kfkit import Action, App, ObjectId
 from kfkit._types import Obj
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, render_options
 from kfkit.cli._output import note
@@ -23,7 +23,6 @@ from kfkit.deploy import (
     ApplyOptions,
     ApplyPlan,
     DiffResult,
-    ObjectRef,
     Scope,
     Side,
     apply_plan,
@@ -239,8 +238,8 @@ def _side(sel: _Selection, where: str, env: str) -> Side:
 def _show_plan(plan: ApplyPlan) -> None:
     counts = plan.counts()
     note(
-        f"plan: {counts['create']} to create, {counts['configure']} to configure, "
-        f"{counts['unchanged']} unchanged, {counts['prune']} to prune"
+        f"plan: {counts[Action.CREATE]} to create, {counts[Action.CONFIGURE]} to configure, "
+        f"{counts[Action.UNCHANGED]} unchanged, {counts[Action.PRUNE]} to prune"
     )
     for obj in plan.prune:
-        note(f"  will prune {ObjectRef.of(obj)}")
+        note(f"  will prune {ObjectId.of(obj)}")

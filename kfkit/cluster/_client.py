@@ -25,7 +25,7 @@ from kubernetes.config.config_exception import ConfigException
 from kfkit._types import Obj
 from kfkit.cluster._kubeconfig import api_client, first_line
 from kfkit.cluster._select import Target
-from kfkit.errors import ClusterError, Conflict, Forbidden, Invalid
+from kfkit.errors import ApiError, ClusterError, Conflict, Forbidden, Invalid
 
 __all__ = ["FIELD_MANAGER", "ApiResource", "ClusterClient"]
 
@@ -152,7 +152,11 @@ class ClusterClient:
                 "PATCH", self._object_path(obj), query=query, body=obj, content_type=_APPLY_PATCH
             )
         except Conflict as exc:
-            raise Conflict(f"{exc}; rerun with --force-conflicts to take these fields over") from exc
+            raise Conflict(
+                f"{exc}; rerun with --force-conflicts to take these fields over",
+                status=exc.status,
+                reason=exc.reason,
+            ) from exc
         return applied
 
     def delete(self, obj: Obj, *, dry_run: bool = False, uid: str = "") -> bool:
@@ -259,16 +263,23 @@ class ClusterClient:
         raise self._error(response.status, response.reason or "", data)
 
     def _error(self, status: int, reason: str, data: bytes) -> ClusterError:
-        message = _status_message(data) or reason or f"HTTP {status}"
+        """The error for an HTTP status; ``reason`` is the Status body's (``Forbidden``, ``Invalid``…)."""
+        message, reason = _status_message(data) or reason or f"HTTP {status}", _status_reason(data) or reason
         if status == 401:
-            return ClusterError(f"{self.target.server} rejected the credentials of {self._where()} (401)")
+            return ApiError(
+                f"{self.target.server} rejected the credentials of {self._where()} (401)",
+                status=status,
+                reason=reason,
+            )
         if status == 403:
-            return Forbidden(message)
+            return Forbidden(message, status=status, reason=reason)
         if status == 409:
-            return Conflict(message)
+            return Conflict(message, status=status, reason=reason)
         if status in (400, 404, 422) or (status == 500 and message.startswith(_TYPED_PATCH_ERROR)):
-            return Invalid(message)
-        return ClusterError(f"{self.target.server} answered {status} {reason}: {message}")
+            return Invalid(message, status=status, reason=reason)
+        return ApiError(
+            f"{self.target.server} answered {status} {reason}: {message}", status=status, reason=reason
+        )
 
     def _where(self) -> str:
         return f'context "{self.target.context}"'
@@ -288,6 +299,15 @@ def _status_message(data: bytes) -> str:
         return text.splitlines()[0] if text else ""
     message = body.get("message", "") if isinstance(body, dict) else ""
     return " ".join(str(message).split())
+
+
+def _status_reason(data: bytes) -> str:
+    """The ``reason`` of a ``Status`` body (``Forbidden``, ``Conflict``, ``Invalid``…), if any."""
+    try:
+        body = json.loads(data)
+    except ValueError:
+        return ""
+    return str(body.get("reason", "")) if isinstance(body, dict) else ""
 
 
 def _reason(exc: urllib3.exceptions.HTTPError) -> str:

@@ -8,11 +8,12 @@ from kfkit.deploy._apply import ApplyOptions, ApplyPlan, apply_plan, plan_apply
 from kfkit.deploy._delete import delete
 from kfkit.deploy._diff import DiffResult, ObjectDiff, SecretMask, Side, diff_live, diff_sides
 from kfkit.deploy._labels import label_value, owner_selector
-from kfkit.deploy._objects import ObjectErrors, ObjectFailure, ObjectRef, ObjectResult
+from kfkit.deploy._objects import ObjectResult
 from kfkit.deploy._order import Tier, tier_of
 from kfkit.deploy._plan import Change, Scope, live_objects
 from kfkit.deploy._protocol import Cluster
 from kfkit.deploy._wait import DEFAULT_TIMEOUT, format_duration, parse_duration, wait_ready
+from kfkit.errors import ObjectErrors, ObjectFailure
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -24,7 +25,6 @@ __all__ = [
     "ObjectDiff",
     "ObjectErrors",
     "ObjectFailure",
-    "ObjectRef",
     "ObjectResult",
     "Scope",
     "SecretMask",

@@ -12,9 +12,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from kfkit._model import Action, ObjectId
 from kfkit._types import Obj
 from kfkit.deploy._delete import delete_all
-from kfkit.deploy._objects import ObjectErrors, ObjectRef, ObjectResult, Recorder, for_each
+from kfkit.deploy._objects import ObjectErrors, ObjectResult, Recorder, for_each
 from kfkit.deploy._order import Tier, by_tier
 from kfkit.deploy._plan import Change, Scope, check, preflight, prune_candidates, tier_of_live
 from kfkit.deploy._protocol import Cluster
@@ -22,8 +23,6 @@ from kfkit.deploy._wait import DEFAULT_TIMEOUT, wait_ready
 from kfkit.errors import UsageError
 
 __all__ = ["ApplyOptions", "ApplyPlan", "apply_plan", "plan_apply"]
-
-_DONE = {"create": "created", "configure": "configured", "unchanged": "unchanged"}
 
 
 @dataclass(frozen=True)
@@ -45,14 +44,16 @@ class ApplyPlan:
     changes: list[Change]
     prune: list[Obj]
 
-    def counts(self) -> Counter[str]:
-        counts = Counter(c.action for c in self.changes)
-        counts["prune"] = len(self.prune)
+    def counts(self) -> Counter[Action]:
+        """How many objects each action concerns (every action present, zeros included)."""
+        counts = Counter(dict.fromkeys((Action.CREATE, Action.CONFIGURE, Action.UNCHANGED), 0))
+        counts.update(c.action for c in self.changes)
+        counts[Action.PRUNE] = len(self.prune)
         return counts
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.prune) or any(c.action != "unchanged" for c in self.changes)
+        return bool(self.prune) or any(c.action is not Action.UNCHANGED for c in self.changes)
 
 
 def plan_apply(
@@ -89,9 +90,9 @@ def apply_plan(
     if options.dry_run:  # reported in the order a real run writes and prunes them
         for change in sorted(plan.changes, key=lambda c: c.tier):
             note = f"not checked: needs {change.waits_for}" if change.waits_for else ""
-            report(ObjectResult(change.ref, _DONE[change.action], dry_run=True, note=note))
+            report(ObjectResult(change.object_id, change.action, dry_run=True, note=note))
         for obj in sorted(plan.prune, key=tier_of_live, reverse=True):
-            report(ObjectResult(ObjectRef.of(obj), "pruned", dry_run=True))
+            report(ObjectResult(ObjectId.of(obj), Action.PRUNE, dry_run=True))
         return report.results
 
     _write([c for c in plan.changes if c.tier <= Tier.CRDS], client, options, report)
@@ -107,14 +108,14 @@ def apply_plan(
         )
         raise ObjectErrors(summary, failures)
     _write([c for c in plan.changes if c.tier > Tier.CRDS], client, options, report)
-    delete_all(plan.prune, client, action="pruned", on_done=report)
+    delete_all(plan.prune, client, action=Action.PRUNE, on_done=report)
     if options.wait:
         ready = [c.obj for c in plan.changes if c.tier is not Tier.CRDS]
         wait_ready(
             client,
             ready,
             timeout=options.timeout,
-            on_ready=lambda ref: report(ObjectResult(ref, "ready")),
+            on_ready=lambda oid: report(ObjectResult(oid, Action.READY)),
         )
     return report.results
 
@@ -128,12 +129,12 @@ def _write(
     def one(change: Change) -> ObjectResult:
         applied = client.apply(change.obj, force=options.force_conflicts)
         if change.live is None:
-            return ObjectResult(change.ref, "created")
+            return ObjectResult(change.object_id, Action.CREATE)
         unchanged = _version(applied) == _version(change.live)
-        return ObjectResult(change.ref, "unchanged" if unchanged else "configured")
+        return ObjectResult(change.object_id, Action.UNCHANGED if unchanged else Action.CONFIGURE)
 
     for tier, group in by_tier(changes, lambda c: c.tier):
-        failures = for_each(one, group, lambda c: c.ref, on_done=report)[1]
+        failures = for_each(one, group, lambda c: c.object_id, on_done=report)[1]
         if failures:
             raise ObjectErrors(
                 f"{len(failures)} of {len(group)} objects failed while applying "

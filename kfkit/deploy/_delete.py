@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from kfkit._model import Action, ObjectId
 from kfkit._types import Obj
-from kfkit.deploy._objects import ObjectErrors, ObjectRef, ObjectResult, Recorder, for_each
+from kfkit.deploy._objects import ObjectErrors, ObjectResult, Recorder, for_each
 from kfkit.deploy._order import by_tier
 from kfkit.deploy._plan import Scope, ensure_owned, place, tier_of_live
 from kfkit.deploy._protocol import Cluster
@@ -30,10 +31,10 @@ def delete(
 
     targets = []
     for obj in objects:
-        ref = ObjectRef.of(obj)
-        namespaced = client.is_namespaced(ref.api_version, ref.kind)
+        oid = ObjectId.of(obj)
+        namespaced = client.is_namespaced(oid.api_version, oid.kind)
         if namespaced is None:
-            report(ObjectResult(ref, "not found", dry_run=dry_run, note="kind not served"))
+            report(ObjectResult(oid, Action.ABSENT, dry_run=dry_run, note="kind not served"))
         else:
             targets.append(place(obj, namespaced, scope.namespace))
 
@@ -42,7 +43,7 @@ def delete(
         ensure_owned(live, (scope.app, scope.env), "delete it from there")
         return obj, live
 
-    looked, failures = for_each(look, targets, ObjectRef.of)
+    looked, failures = for_each(look, targets, ObjectId.of)
     if failures:
         raise ObjectErrors(
             f"{len(failures)} of {len(objects)} objects cannot be deleted; nothing was deleted",
@@ -51,7 +52,7 @@ def delete(
     found = []
     for obj, live in filter(None, looked):
         if live is None:
-            report(ObjectResult(ObjectRef.of(obj), "not found", dry_run=dry_run))
+            report(ObjectResult(ObjectId.of(obj), Action.ABSENT, dry_run=dry_run))
         else:
             found.append(live)
     delete_all(found, client, dry_run=dry_run, on_done=report)
@@ -62,7 +63,7 @@ def delete_all(
     objects: Sequence[Obj],
     client: Cluster,
     *,
-    action: str = "deleted",
+    action: Action = Action.DELETE,
     dry_run: bool = False,
     on_done: Callable[[ObjectResult], None],
 ) -> None:
@@ -74,9 +75,9 @@ def delete_all(
     def one(obj: Obj) -> ObjectResult:
         uid = (obj.get("metadata") or {}).get("uid", "")
         gone = client.delete(obj, dry_run=dry_run, uid=uid)
-        return ObjectResult(ObjectRef.of(obj), action if gone else "not found", dry_run=dry_run)
+        return ObjectResult(ObjectId.of(obj), action if gone else Action.ABSENT, dry_run=dry_run)
 
     for _, group in by_tier(objects, tier_of_live, reverse=True):
-        failures = for_each(one, group, ObjectRef.of, on_done=on_done)[1]
+        failures = for_each(one, group, ObjectId.of, on_done=on_done)[1]
         if failures:
             raise ObjectErrors(f"could not delete {len(failures)} of {len(group)} objects", failures)

@@ -9,6 +9,7 @@ a changed value still shows as changed, and no value is ever in a result.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import os
@@ -17,12 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kfkit._model import Action, ObjectId
 from kfkit._types import Obj
 from kfkit.deploy._labels import ENV_KEY
-from kfkit.deploy._objects import ObjectRef
 from kfkit.deploy._plan import Scope, check, comparable, prune_candidates
 from kfkit.deploy._protocol import Cluster
-from kfkit.manifests import object_id, yaml_document
+from kfkit.manifests import yaml_document
 
 __all__ = ["DiffResult", "ObjectDiff", "SecretMask", "Side", "diff_live", "diff_sides"]
 
@@ -36,7 +37,7 @@ class SecretMask:
         self._salt = os.urandom(16)
 
     def __call__(self, obj: Obj | None) -> Obj | None:
-        if obj is None or (ObjectRef.of(obj).group, obj.get("kind")) != ("", "Secret"):
+        if obj is None or (ObjectId.of(obj).group, obj.get("kind")) != ("", "Secret"):
             return obj
         masked = dict(obj)
         for key in _SECRET_FIELDS:
@@ -52,20 +53,22 @@ class SecretMask:
 class ObjectDiff:
     """One object's two sides (server fields dropped, secrets masked); None where it is absent."""
 
-    ref: ObjectRef
+    object_id: ObjectId
     before: Obj | None
     after: Obj | None
     before_path: str
     after_path: str
+    removal: Action = Action.DELETE
+    """The action when only ``before`` exists: PRUNE against the cluster, DELETE between environments."""
 
     @property
-    def status(self) -> str:
-        """``new``, ``removed``, ``unchanged`` or ``changed``."""
+    def action(self) -> Action:
+        """What turns ``before`` into ``after``: CREATE, CONFIGURE, UNCHANGED, or :attr:`removal`."""
         if self.before is None:
-            return "new"
+            return Action.CREATE
         if self.after is None:
-            return "removed"
-        return "unchanged" if self.before == self.after else "changed"
+            return self.removal
+        return Action.UNCHANGED if self.before == self.after else Action.CONFIGURE
 
     def unified(self) -> str:
         """The unified diff of the two sides as YAML; empty when they are equal."""
@@ -83,10 +86,13 @@ class DiffResult:
 
     @property
     def has_changes(self) -> bool:
-        return any(d.status != "unchanged" for d in self.objects)
+        return any(d.action is not Action.UNCHANGED for d in self.objects)
 
-    def counts(self) -> Counter[str]:
-        return Counter(d.status for d in self.objects)
+    def counts(self) -> Counter[Action]:
+        """How many objects each action concerns (CREATE, CONFIGURE, UNCHANGED always present)."""
+        counts = Counter(dict.fromkeys((Action.CREATE, Action.CONFIGURE, Action.UNCHANGED), 0))
+        counts.update(d.action for d in self.objects)
+        return counts
 
 
 @dataclass(frozen=True)
@@ -102,21 +108,22 @@ class Side:
 def diff_live(objects: Sequence[Obj], client: Cluster, scope: Scope) -> DiffResult:
     """The render against the cluster: changed, new, and (``removed``) what prune would delete."""
     changes = check(objects, client, scope)
-    sides: list[tuple[ObjectRef, Obj | None, Obj | None]] = [
-        (c.ref, c.live, c.preview or c.obj) for c in changes
+    sides: list[tuple[ObjectId, Obj | None, Obj | None]] = [
+        (c.object_id, c.live, c.preview or c.obj) for c in changes
     ]
-    sides += [(ObjectRef.of(obj), obj, None) for obj in prune_candidates(client, scope, changes)]
+    sides += [(ObjectId.of(obj), obj, None) for obj in prune_candidates(client, scope, changes)]
     mask = SecretMask()
     return DiffResult(
         [
             ObjectDiff(
-                ref,
+                oid,
                 mask(comparable(live)),
                 mask(comparable(local)),
-                _path("live", ref),
-                _path("local", ref),
+                _path("live", oid),
+                _path("local", oid),
+                removal=Action.PRUNE,
             )
-            for ref, live, local in sides
+            for oid, live, local in sides
         ]
     )
 
@@ -135,34 +142,34 @@ def diff_sides(first: Side, second: Side) -> DiffResult:
     pairs += [(None, other) for other in theirs.values()]
     diffs = []
     for mine, other in pairs:
-        ref = ObjectRef.of(mine or other or {})
-        before_ref = ObjectRef.of(other) if other is not None else ref
+        oid = ObjectId.of(mine or other or {})
+        before_id = ObjectId.of(other) if other is not None else oid
         before, after = _portable(other, second.namespace), _portable(mine, first.namespace)
         diffs.append(
             ObjectDiff(
-                ref,
+                oid,
                 mask(before),
                 mask(after),
-                _path(second.label, before_ref),
-                _path(first.label, ref),
+                _path(second.label, before_id),
+                _path(first.label, oid),
             )
         )
     return DiffResult(diffs)
 
 
-def _path(label: str, ref: ObjectRef) -> str:
+def _path(label: str, oid: ObjectId) -> str:
     """``live/Deployment/my-ns/inception-v1``: where a diff header says the side comes from."""
     return (
-        f"{label}/{ref.kind}/{ref.namespace}/{ref.name}"
-        if ref.namespace
-        else f"{label}/{ref.kind}/{ref.name}"
+        f"{label}/{oid.kind}/{oid.namespace}/{oid.name}"
+        if oid.namespace
+        else f"{label}/{oid.kind}/{oid.name}"
     )
 
 
-def _key(obj: Obj, home: str) -> tuple[str, str, str, str]:
-    """:func:`object_id`, with the environment's own namespace left out."""
-    group, kind, namespace, name = object_id(obj)
-    return group, kind, "" if namespace == home else namespace, name
+def _key(obj: Obj, home: str) -> ObjectId:
+    """The object's id, with the environment's own namespace left out."""
+    oid = ObjectId.of(obj)
+    return dataclasses.replace(oid, namespace="") if oid.namespace == home else oid
 
 
 def _portable(obj: Obj | None, home: str) -> Obj | None:

@@ -1,4 +1,4 @@
-"""Naming objects in reports, collecting per-object failures, and bounded parallelism."""
+"""Per-object results, and bounded parallelism over objects collecting per-object failures."""
 
 from __future__ import annotations
 
@@ -7,15 +7,13 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import TypeVar
 
-from kfkit._types import Obj
-from kfkit.errors import ClusterError, Conflict, Forbidden, Invalid
-from kfkit.manifests import COMPONENT_LABEL
+from kfkit._model import Action, ObjectId
+from kfkit.errors import Conflict, Forbidden, Invalid, ObjectErrors, ObjectFailure
 
 __all__ = [
     "DEFAULT_PARALLELISM",
     "ObjectErrors",
     "ObjectFailure",
-    "ObjectRef",
     "ObjectResult",
     "Recorder",
     "for_each",
@@ -25,59 +23,18 @@ DEFAULT_PARALLELISM = 5
 """Requests in flight at once: qbec's and kapp's figure, gentle on a shared API server."""
 
 _PER_OBJECT = (Forbidden, Conflict, Invalid)
-"""Errors that concern one object; anything else (unreachable server, 401) stops everything."""
+"""Errors that concern one object; anything else (unreachable server, 401, 500) stops everything."""
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 
 @dataclass(frozen=True)
-class ObjectRef:
-    """How reports name an object: ``Deployment my-ns/inception-v1`` of ``model-server``."""
-
-    api_version: str
-    kind: str
-    namespace: str
-    name: str
-    component: str = ""
-
-    @classmethod
-    def of(cls, obj: Obj) -> ObjectRef:
-        meta = obj.get("metadata") or {}
-        return cls(
-            obj.get("apiVersion", ""),
-            obj.get("kind", ""),
-            meta.get("namespace", "") or "",
-            meta.get("name", "") or "",
-            (meta.get("labels") or {}).get(COMPONENT_LABEL, ""),
-        )
-
-    @property
-    def group(self) -> str:
-        return self.api_version.rpartition("/")[0]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.namespace}/{self.name}" if self.namespace else f"{self.kind} {self.name}"
-
-
-@dataclass(frozen=True)
-class ObjectFailure:
-    """One object the server (or kfkit) refused, and why."""
-
-    ref: ObjectRef
-    error: ClusterError
-
-    def __str__(self) -> str:
-        where = f'component "{self.ref.component}": ' if self.ref.component else ""
-        return f"{where}{self.ref}: {self.error}"
-
-
-@dataclass(frozen=True)
 class ObjectResult:
-    """What happened to an object: created, configured, unchanged, pruned, deleted, ready…"""
+    """What happened (or, in a dry run, would happen) to an object."""
 
-    ref: ObjectRef
-    action: str
+    object_id: ObjectId
+    action: Action
     dry_run: bool = False
     note: str = ""
 
@@ -95,18 +52,10 @@ class Recorder:
             self._on_result(item)
 
 
-class ObjectErrors(ClusterError):
-    """Some objects failed; ``str()`` is the summary, :attr:`failures` has one per object."""
-
-    def __init__(self, summary: str, failures: Sequence[ObjectFailure]) -> None:
-        super().__init__(summary)
-        self.failures = list(failures)
-
-
 def for_each(
     work: Callable[[T], R],
     items: Sequence[T],
-    ref: Callable[[T], ObjectRef],
+    object_id: Callable[[T], ObjectId],
     *,
     on_done: Callable[[R], None] | None = None,
 ) -> tuple[list[R | None], list[ObjectFailure]]:
@@ -127,7 +76,10 @@ def for_each(
                 try:
                     results[index] = result = future.result()
                 except _PER_OBJECT as exc:
-                    failures[index] = ObjectFailure(ref(items[index]), exc)
+                    failed = object_id(items[index])
+                    if exc.object_id is None:
+                        exc.object_id, exc.component = failed, exc.component or failed.component
+                    failures[index] = ObjectFailure(failed, exc)
                     continue
                 if on_done is not None:
                     on_done(result)

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from kfkit._model import Action, ObjectId
 from kfkit._types import Obj
 from kfkit.deploy._labels import owner_of, owner_selector, with_owner
-from kfkit.deploy._objects import ObjectErrors, ObjectFailure, ObjectRef, for_each
+from kfkit.deploy._objects import ObjectErrors, ObjectFailure, for_each
 from kfkit.deploy._order import Tier, tier_of
 from kfkit.deploy._protocol import Cluster
 from kfkit.errors import Conflict, Invalid
-from kfkit.manifests import object_id
 
 __all__ = [
     "Change",
@@ -74,17 +74,17 @@ class Change:
     """The server's dry-run result; None until checked."""
     waits_for: str = ""
     """What must exist before the server can check this, e.g. ``CustomResourceDefinition x``."""
-    ref: ObjectRef = field(init=False)
+    object_id: ObjectId = field(init=False)
 
     def __post_init__(self) -> None:
-        self.ref = ObjectRef.of(self.obj)
+        self.object_id = ObjectId.of(self.obj)
 
     @property
-    def action(self) -> str:
-        """``create``, ``configure`` or ``unchanged``: the dry run against the live object."""
+    def action(self) -> Action:
+        """CREATE, CONFIGURE or UNCHANGED: the dry run against the live object."""
         if self.live is None:
-            return "create"
-        return "unchanged" if comparable(self.preview) == comparable(self.live) else "configure"
+            return Action.CREATE
+        return Action.UNCHANGED if comparable(self.preview) == comparable(self.live) else Action.CONFIGURE
 
 
 def comparable(obj: Obj | None) -> Obj | None:
@@ -120,10 +120,10 @@ def check(objects: Sequence[Obj], client: Cluster, scope: Scope, *, force: bool 
     changes, failures = _prepare(objects, client, scope)
     namespaces = [c for c in changes if c.tier is Tier.NAMESPACES]
     failures += preflight(namespaces, client, force=force)
-    new_namespaces = {c.ref.name for c in namespaces if c.live is None}
+    new_namespaces = {c.object_id.name for c in namespaces if c.live is None}
     for change in changes:
-        if change.ref.namespace in new_namespaces and not change.waits_for:
-            change.waits_for = f"Namespace {change.ref.namespace}"
+        if change.object_id.namespace in new_namespaces and not change.waits_for:
+            change.waits_for = f"Namespace {change.object_id.namespace}"
     failures += preflight(
         [c for c in changes if c.tier is not Tier.NAMESPACES and not c.waits_for],
         client,
@@ -145,7 +145,7 @@ def preflight(changes: Sequence[Change], client: Cluster, *, force: bool) -> lis
         change.preview = client.apply(change.obj, dry_run=True, force=force)
         return change
 
-    return for_each(one, changes, lambda c: c.ref)[1]
+    return for_each(one, changes, lambda c: c.object_id)[1]
 
 
 def ensure_owned(live: Obj | None, owner: tuple[str, str] | None, remedy: str) -> None:
@@ -164,13 +164,13 @@ def live_objects(client: Cluster, scope: Scope, namespaces: Sequence[str] = ()) 
     """
     found = []
     for obj in client.list_labelled(scope.selector(), [scope.namespace, *namespaces]):
-        ref = ObjectRef.of(obj)
+        oid = ObjectId.of(obj)
         meta = obj.get("metadata") or {}
         controlled = any(o.get("controller") for o in meta.get("ownerReferences") or [])
         if (
             owner_of(obj) == (scope.app, scope.env)
             and not controlled
-            and (ref.group, ref.kind) not in _NEVER_OWNED
+            and (oid.group, oid.kind) not in _NEVER_OWNED
         ):
             found.append(obj)
     return found
@@ -178,14 +178,14 @@ def live_objects(client: Cluster, scope: Scope, namespaces: Sequence[str] = ()) 
 
 def prune_candidates(client: Cluster, scope: Scope, changes: Sequence[Change]) -> list[Obj]:
     """This app and environment's live objects that the render lacks: what prune deletes."""
-    rendered = {object_id(c.obj) for c in changes}
-    namespaces = sorted({c.ref.namespace for c in changes if c.ref.namespace})
-    return [obj for obj in live_objects(client, scope, namespaces) if object_id(obj) not in rendered]
+    rendered = {c.object_id for c in changes}
+    namespaces = sorted({c.object_id.namespace for c in changes if c.object_id.namespace})
+    return [obj for obj in live_objects(client, scope, namespaces) if ObjectId.of(obj) not in rendered]
 
 
 def tier_of_live(obj: Obj) -> Tier:
-    ref = ObjectRef.of(obj)
-    return tier_of(ref.group, ref.kind, bool(ref.namespace))
+    oid = ObjectId.of(obj)
+    return tier_of(oid.group, oid.kind, bool(oid.namespace))
 
 
 def _prepare(
@@ -198,24 +198,24 @@ def _prepare(
             crd["metadata"]["name"],
         )
         for crd in objects
-        if (ObjectRef.of(crd).group, crd["kind"]) == _CRD and isinstance(crd.get("spec"), dict)
+        if (ObjectId.of(crd).group, crd["kind"]) == _CRD and isinstance(crd.get("spec"), dict)
     }
     changes, failures = [], []
     for obj in objects:
-        ref = ObjectRef.of(obj)
-        namespaced = client.is_namespaced(ref.api_version, ref.kind)
+        oid = ObjectId.of(obj)
+        namespaced = client.is_namespaced(oid.api_version, oid.kind)
         waits_for = ""
-        if namespaced is None and (ref.group, ref.kind) in crd_scopes:
-            namespaced, crd_name = crd_scopes[ref.group, ref.kind]
+        if namespaced is None and (oid.group, oid.kind) in crd_scopes:
+            namespaced, crd_name = crd_scopes[oid.group, oid.kind]
             waits_for = f"CustomResourceDefinition {crd_name}"
         if namespaced is None:
-            problem = f"the server has no kind {ref.kind} in {ref.api_version} (a missing CRD?)"
-        elif not ref.name:
+            problem = f"the server has no kind {oid.kind} in {oid.api_version} (a missing CRD?)"
+        elif not (obj.get("metadata") or {}).get("name"):
             problem = "server-side apply needs metadata.name (generateName is not enough)"
         else:
             placed = place(with_owner(obj, scope.app, scope.env), namespaced, scope.namespace)
-            tier = tier_of(ref.group, ref.kind, namespaced)
+            tier = tier_of(oid.group, oid.kind, namespaced)
             changes.append(Change(placed, tier, waits_for=waits_for))
             continue
-        failures.append(ObjectFailure(ref, Invalid(problem)))
+        failures.append(ObjectFailure(oid, Invalid(problem, object_id=oid)))
     return changes, failures

@@ -12,8 +12,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from kfkit._model import ObjectId
 from kfkit._types import Obj
-from kfkit.deploy._objects import ObjectRef
 from kfkit.deploy._protocol import Cluster
 from kfkit.errors import ClusterError, UsageError
 
@@ -59,7 +59,8 @@ def _deployment(obj: Obj, spec: Any, status: Any) -> str | None:
     for condition in status.get("conditions") or []:
         if condition.get("type") == "Progressing" and condition.get("reason") == "ProgressDeadlineExceeded":
             raise ClusterError(
-                f"{ObjectRef.of(obj)} exceeded its progress deadline: {condition.get('message', '')}"
+                f"{ObjectId.of(obj)} exceeded its progress deadline: {condition.get('message', '')}",
+                object_id=ObjectId.of(obj),
             )
     want = spec.get("replicas", 1)
     updated = status.get("updatedReplicas", 0)
@@ -92,7 +93,8 @@ def _job(obj: Obj, spec: Any, status: Any) -> str | None:
     conditions = {c.get("type"): c for c in status.get("conditions") or [] if c.get("status") == "True"}
     if "Failed" in conditions:
         raise ClusterError(
-            f"{ObjectRef.of(obj)} failed: {conditions['Failed'].get('message', 'no reason given')}"
+            f"{ObjectId.of(obj)} failed: {conditions['Failed'].get('message', 'no reason given')}",
+            object_id=ObjectId.of(obj),
         )
     return None if "Complete" in conditions else f"not complete ({status.get('active', 0)} active)"
 
@@ -115,24 +117,24 @@ _ROLLOUTS = {("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSe
 
 
 def is_waitable(obj: Obj) -> bool:
-    ref = ObjectRef.of(obj)
-    return (ref.group, ref.kind) in _CHECKS
+    oid = ObjectId.of(obj)
+    return (oid.group, oid.kind) in _CHECKS
 
 
 def not_ready(obj: Obj) -> str | None:
     """Why the live ``obj`` is not ready yet, or None when it is; raises if it never will be."""
-    ref = ObjectRef.of(obj)
+    oid = ObjectId.of(obj)
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
-    if (ref.group, ref.kind) in _ROLLOUTS:
+    if (oid.group, oid.kind) in _ROLLOUTS:
         generation = obj.get("metadata", {}).get("generation", 0)
         if status.get("observedGeneration", 0) < generation:
             return f"generation {generation} not yet observed by its controller"
-    return _CHECKS[ref.group, ref.kind](obj, spec, status)
+    return _CHECKS[oid.group, oid.kind](obj, spec, status)
 
 
 def _undiscovered(client: Cluster, obj: Obj) -> str | None:
     """Discovery lags a little behind Established; CRs of a CRD can't be applied before it."""
-    if ObjectRef.of(obj).kind != "CustomResourceDefinition":
+    if ObjectId.of(obj).kind != "CustomResourceDefinition":
         return None
     spec = obj.get("spec") or {}
     version = next((v["name"] for v in spec.get("versions") or [] if v.get("served")), "")
@@ -150,7 +152,7 @@ def wait_ready(
     objects: Sequence[Obj],
     *,
     timeout: float = DEFAULT_TIMEOUT,
-    on_ready: Callable[[ObjectRef], None] | None = None,
+    on_ready: Callable[[ObjectId], None] | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
@@ -164,7 +166,7 @@ def wait_ready(
             reason = "not found" if live is None else not_ready(live) or _undiscovered(client, live)
             if reason is None:
                 if on_ready is not None:
-                    on_ready(ObjectRef.of(obj))
+                    on_ready(ObjectId.of(obj))
             else:
                 reasons.append((obj, reason))
         if not reasons:
@@ -172,7 +174,7 @@ def wait_ready(
         pending = [obj for obj, _ in reasons]
         remaining = deadline - clock()
         if remaining <= 0:
-            details = "; ".join(f"{ObjectRef.of(obj)}: {reason}" for obj, reason in reasons)
+            details = "; ".join(f"{ObjectId.of(obj)}: {reason}" for obj, reason in reasons)
             raise ClusterError(
                 f"timed out after {format_duration(timeout)} waiting for {len(reasons)} "
                 f"object{'s' if len(reasons) != 1 else ''} to be ready: {details}"

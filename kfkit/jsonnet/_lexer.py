@@ -11,7 +11,7 @@ import enum
 import string
 from dataclasses import dataclass
 
-from kfkit.errors import JsonnetSyntaxError
+from kfkit.errors import JsonnetSyntaxError, Location
 
 __all__ = ["KEYWORDS", "Kind", "Token", "is_identifier", "lex", "position", "syntax_error"]
 
@@ -121,7 +121,7 @@ def position(source: str, offset: int) -> tuple[int, int]:
 def syntax_error(source: str, filename: str, offset: int, what: str) -> JsonnetSyntaxError:
     """The error for ``what`` at ``offset``, as ``file:line:col: what``."""
     line, col = position(source, offset)
-    return JsonnetSyntaxError(f"{filename}:{line}:{col}: {what}")
+    return JsonnetSyntaxError(f"{filename}:{line}:{col}: {what}", location=Location(filename, line, col))
 
 
 def lex(source: str, filename: str) -> list[Token]:

@@ -1,7 +1,7 @@
 """Rendered objects as plain data: extraction, labels, ordering and output formats."""
 
 from kfkit.manifests._apis import API_CHANGES, ApiChange, api_change, k8s_minor, removed_api
-from kfkit.manifests._extract import COMPONENT_LABEL, extract, object_id
+from kfkit.manifests._extract import COMPONENT_LABEL, extract
 from kfkit.manifests._order import KIND_ORDER, sort_objects
 from kfkit.manifests._serialize import to_json, to_yaml, yaml_document
 
@@ -13,7 +13,6 @@ __all__ = [
     "api_change",
     "extract",
     "k8s_minor",
-    "object_id",
     "removed_api",
     "sort_objects",
     "to_json",

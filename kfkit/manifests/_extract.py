@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from kfkit._model import COMPONENT_LABEL, ObjectId
 from kfkit._types import Obj
 from kfkit.errors import ManifestError
 
-__all__ = ["COMPONENT_LABEL", "extract", "object_id"]
-
-COMPONENT_LABEL = "ksonnet.io/component"
+__all__ = ["COMPONENT_LABEL", "extract"]
 
 
 def extract(rendered: Any, *, components: Mapping[str, str] | None = None) -> list[Obj]:
@@ -25,19 +24,21 @@ def extract(rendered: Any, *, components: Mapping[str, str] | None = None) -> li
             f"the environment must evaluate to an object keyed by component, got {_kind(rendered)}"
         )
     objects: list[Obj] = []
-    seen: dict[tuple[str, str, str, str], str] = {}
+    seen: dict[ObjectId, str] = {}
     for name in sorted(rendered):
         if components is not None and name not in components:
             continue
         for path, obj in _walk(rendered[name], name):
             labels = obj.setdefault("metadata", {}).setdefault("labels", {})
             if not isinstance(labels, dict):
-                raise ManifestError(f"component {name!r}: {path}: metadata.labels must be an object")
+                raise ManifestError(
+                    f"component {name!r}: {path}: metadata.labels must be an object", component=name
+                )
             labels[COMPONENT_LABEL] = name
-            key = object_id(obj)
+            key = ObjectId.of(obj)
             if key in seen:
                 raise ManifestError(
-                    f"{_describe(obj)} is rendered twice: by component {seen[key]!r} and {name!r}"
+                    f"{key} is rendered twice: by component {seen[key]!r} and {name!r}", object_id=key
                 )
             seen[key] = name
             objects.append(obj)
@@ -52,8 +53,10 @@ def _walk(value: Any, path: str) -> Iterator[tuple[str, Obj]]:
             yield from _walk(item, f"{path}[{i}]")
         return
     if not isinstance(value, dict):
+        component = _component_of(path)
         raise ManifestError(
-            f"component {_component_of(path)!r}: {path} is {_kind(value)}, not a Kubernetes object"
+            f"component {component!r}: {path} is {_kind(value)}, not a Kubernetes object",
+            component=component,
         )
     if "kind" in value or "apiVersion" in value:
         if str(value.get("kind", "")).endswith("List") and isinstance(value.get("items"), list):
@@ -70,31 +73,16 @@ def _check(obj: Obj, path: str) -> None:
     component = _component_of(path)
     for field in ("apiVersion", "kind"):
         if not isinstance(obj.get(field), str) or not obj[field]:
-            raise ManifestError(f"component {component!r}: {path} has no {field}")
+            raise ManifestError(f"component {component!r}: {path} has no {field}", component=component)
     metadata = obj.get("metadata")
     if not isinstance(metadata, dict) or not (metadata.get("name") or metadata.get("generateName")):
-        raise ManifestError(f"component {component!r}: {path} ({obj['kind']}) has no metadata.name")
+        raise ManifestError(
+            f"component {component!r}: {path} ({obj['kind']}) has no metadata.name", component=component
+        )
 
 
 def _component_of(path: str) -> str:
     return path.split("[")[0].split(".")[0]
-
-
-def object_id(obj: Obj) -> tuple[str, str, str, str]:
-    """Identity of an object: API group, kind, namespace, name (the version does not matter)."""
-    group = obj["apiVersion"].rpartition("/")[0]
-    meta = obj.get("metadata", {})
-    return (
-        group,
-        obj["kind"],
-        meta.get("namespace", "") or "",
-        meta.get("name") or meta.get("generateName", ""),
-    )
-
-
-def _describe(obj: Obj) -> str:
-    _, kind, namespace, name = object_id(obj)
-    return f"{kind} {namespace + '/' if namespace else ''}{name}"
 
 
 def _kind(value: Any) -> str:

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 import typer
 
+from kfkit import Action, ObjectId
 from kfkit.cli._report import PROGRESS_THRESHOLD, confirm, print_diff, reporter
-from kfkit.deploy import ObjectRef, ObjectResult, Side, diff_sides
+from kfkit.deploy import ObjectResult, Side, diff_sides
 from tests.cli.support import Kf
 
 _NO_CLIENT = (
@@ -158,7 +159,9 @@ def test_a_progress_bar_only_for_long_runs_on_a_terminal(
     monkeypatch.setattr(sys, "stderr", err)
     monkeypatch.setenv("TERM", "xterm")  # rich draws nothing on a dumb terminal
     monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
-    results = [ObjectResult(ObjectRef("v1", "ConfigMap", "ns", f"c{i}"), "created") for i in range(objects)]
+    results = [
+        ObjectResult(ObjectId("", "ConfigMap", "ns", f"c{i}", "v1"), Action.CREATE) for i in range(objects)
+    ]
 
     with reporter(len(results), "applying") as on_result:
         for result in results:

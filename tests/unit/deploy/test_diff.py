@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kfkit.deploy import ObjectDiff, ObjectRef, SecretMask, Side, diff_sides
+from kfkit import Action, ObjectId
+from kfkit.deploy import ObjectDiff, SecretMask, Side, diff_sides
 from kfkit.deploy._plan import comparable
 
 
@@ -51,7 +52,7 @@ def test_masking_hides_values_but_shows_changes() -> None:
     assert mask(_secret(password="aHVudGVyMg==")) == before  # same value, same run: same mask
     assert SecretMask()(_secret(password="aHVudGVyMg==")) != before  # another run, another salt
     text = ObjectDiff(
-        ObjectRef.of(_secret()), before, after, "live/Secret/creds", "local/Secret/creds"
+        ObjectId.of(_secret()), before, after, "live/Secret/creds", "local/Secret/creds"
     ).unified()
     assert "aHVudGVy" not in text
     assert text.count("<secret sha256:") == 2
@@ -64,7 +65,7 @@ def test_masking_leaves_other_kinds_alone() -> None:
 
 def test_unified_diff_of_a_new_object_is_all_additions() -> None:
     item = ObjectDiff(
-        ObjectRef.of(_config("c")),
+        ObjectId.of(_config("c")),
         None,
         _config("c", k="v"),
         "live/ConfigMap/c",
@@ -81,7 +82,7 @@ def test_unified_diff_of_a_new_object_is_all_additions() -> None:
         "+metadata:",
         "+  name: c",
     ]
-    assert item.status == "new"
+    assert item.action is Action.CREATE
 
 
 def test_environments_match_by_name_across_their_namespaces() -> None:
@@ -90,10 +91,10 @@ def test_environments_match_by_name_across_their_namespaces() -> None:
 
     result = diff_sides(first, second)
 
-    assert [(d.ref.name, d.status) for d in result.objects] == [
-        ("app", "changed"),
-        ("only-dev", "new"),
-        ("only-prod", "removed"),
+    assert [(d.object_id.name, d.action) for d in result.objects] == [
+        ("app", Action.CONFIGURE),
+        ("only-dev", Action.CREATE),
+        ("only-prod", Action.DELETE),
     ]
     changed = result.objects[0].unified()
     assert changed.splitlines()[:2] == [
@@ -109,4 +110,4 @@ def test_equal_environments_have_no_changes() -> None:
     side = [_config("app", k="1")]
     result = diff_sides(Side("local:a", side, "a"), Side("local:b", side, "b"))
     assert not result.has_changes
-    assert result.counts()["unchanged"] == 1
+    assert result.counts()[Action.UNCHANGED] == 1

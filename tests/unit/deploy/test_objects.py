@@ -7,13 +7,13 @@ import time
 
 import pytest
 
-from kfkit.deploy import ObjectRef
+from kfkit import ObjectId
 from kfkit.deploy._objects import DEFAULT_PARALLELISM, for_each
 from kfkit.errors import ClusterError, Invalid
 
 
-def _ref(i: int) -> ObjectRef:
-    return ObjectRef("v1", "ConfigMap", "ns", f"c{i}")
+def _ref(i: int) -> ObjectId:
+    return ObjectId("", "ConfigMap", "ns", f"c{i}", "v1")
 
 
 def test_items_run_in_parallel_and_results_keep_item_order() -> None:
@@ -41,7 +41,8 @@ def test_object_failures_are_collected_in_item_order_and_the_rest_still_runs() -
     results, failures = for_each(work, range(6), _ref)
 
     assert results == [0, None, 2, None, 4, None]
-    assert [(f.ref.name, str(f.error)) for f in failures] == [
+    assert all(f.error.object_id == f.object_id for f in failures)
+    assert [(f.object_id.name, str(f.error)) for f in failures] == [
         ("c1", "bad 1"),
         ("c3", "bad 3"),
         ("c5", "bad 5"),
