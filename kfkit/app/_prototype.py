@@ -3,6 +3,10 @@
 The header is ksonnet's: ``// @name``, ``// @param name type description``,
 ``// @optionalParam name type default description`` and friends; it ends at the first
 line that is not a ``//`` comment. kfkit adds the ``boolean`` type.
+
+A default of ``null`` means JSON null in kfkit's built-in prototypes, but ksonnet quoted
+every ``string`` (and non-numeric ``numberOrString``) default, so packaged prototypes
+(Kubeflow's test ``param == "null"`` throughout) get the string ``"null"``, as they did.
 """
 
 from __future__ import annotations
@@ -64,8 +68,11 @@ class Prototype:
         return self.name.rsplit(".", 1)[-1] if self.name.startswith("io.ksonnet.pkg.") else self.name
 
 
-def parse_prototype(path: Path) -> Prototype:
-    """Parse a prototype file's annotated header; errors name the file and line."""
+def parse_prototype(path: Path, *, ksonnet_defaults: bool = False) -> Prototype:
+    """Parse a prototype file's annotated header; errors name the file and line.
+
+    ``ksonnet_defaults``: type ``null`` defaults as ksonnet did (a string param's is ``"null"``).
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -94,7 +101,7 @@ def parse_prototype(path: Path) -> Prototype:
             params.append(_param(where, rest, required=True))
             last = "param"
         elif key == "optionalParam":
-            params.append(_param(where, rest, required=False))
+            params.append(_param(where, rest, required=False, ksonnet_defaults=ksonnet_defaults))
             last = "param"
         elif key in ("apiVersion", "name", "description", "shortDescription"):
             fields[key] = rest
@@ -116,7 +123,7 @@ def parse_prototype(path: Path) -> Prototype:
     )
 
 
-def _param(where: str, rest: str, *, required: bool) -> Param:
+def _param(where: str, rest: str, *, required: bool, ksonnet_defaults: bool = False) -> Param:
     parts = rest.split(None, 2 if required else 3)
     need = 2 if required else 3
     if len(parts) < need:
@@ -131,7 +138,8 @@ def _param(where: str, rest: str, *, required: bool) -> Param:
         return Param(name, type_, parts[2] if len(parts) > 2 else "", True)
     default_text = parts[2]
     try:
-        default = _typed(f"{where}: default of {name!r}", type_, default_text, literal_null=True)
+        literal_null = not ksonnet_defaults or type_ not in ("string", "numberOrString")
+        default = _typed(f"{where}: default of {name!r}", type_, default_text, literal_null=literal_null)
     except UsageError as exc:  # the prototype is at fault, not the command line
         raise PrototypeError(str(exc)) from exc
     return Param(name, type_, parts[3] if len(parts) > 3 else "", False, default, default_text)
@@ -226,13 +234,13 @@ def component_source(proto: Prototype, component: str) -> str:
 
 def discover_prototypes(root: Path | None) -> list[Prototype]:
     """Built-in prototypes, then those of installed packages (which win on equal names)."""
-    dirs = [BUILTIN / "prototypes"]
+    dirs = [(BUILTIN / "prototypes", False)]
     if root is not None and (root / VENDOR).is_dir():
-        dirs.extend(sorted((root / VENDOR).glob("**/prototypes")))
+        dirs.extend((d, True) for d in sorted((root / VENDOR).glob("**/prototypes")))
     found: dict[str, Prototype] = {}
-    for directory in dirs:
+    for directory, packaged in dirs:
         for path in sorted(directory.glob("*.jsonnet")):
-            proto = parse_prototype(path)
+            proto = parse_prototype(path, ksonnet_defaults=packaged)
             found[proto.name] = proto
     return sorted(found.values(), key=lambda p: p.name)
 

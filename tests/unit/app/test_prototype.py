@@ -69,3 +69,18 @@ def test_bad_headers(tmp_path: Path, header: str, message: str) -> None:
         parse_prototype(path)
     assert str(path) in str(info.value)
     assert message in str(info.value)
+
+
+def test_ksonnet_typing_quotes_null_defaults_of_string_params(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "{ name:",
+        "// @optionalParam port numberOrString null Port\n// @optionalParam extra object null More\n{ name:",
+    )
+    proto = parse_prototype(_write(tmp_path, text), ksonnet_defaults=True)
+    assert {p.name: p.default for p in proto.params if not p.required} == {
+        "replicas": 2,
+        "debug": False,
+        "image": "null",
+        "port": "null",
+        "extra": None,
+    }
