@@ -84,8 +84,35 @@ def _render_error(message: str, root: Path | None) -> RenderError:
     if what.startswith("failed to execute native callback") and _natives.last_failure():
         what = _natives.last_failure()
     where = next((m.group(0).strip() for line in lines[1:] if (m := _LOCATION.match(line))), "")
+    what += _unary_plus_hint(what, where, root)
     located = not where or what.startswith(where.split(":")[0])
     message = what if located else f"{where}: {what}"
     start = _START.match(message)
     location = Location(start["file"], int(start["line"]), int(start["column"])) if start else None
     return RenderError(message, location=location, details=text)
+
+
+_NOT_A_NUMBER = re.compile(r"^Unexpected type \w+, expected number$")
+
+
+def _unary_plus_hint(what: str, where: str, root: Path | None) -> str:
+    """ksonnet's go-jsonnet (0.11) let unary ``+`` pass any value through; today's rejects it.
+
+    Old ksonnet apps have ``+ {…}`` or ``+"…"`` left over from edits; say so and how to fix it.
+    """
+    position = re.match(r"^(?P<file>.+):(?P<line>\d+):(?P<col>\d+)", where)
+    if not _NOT_A_NUMBER.match(what) or position is None:
+        return ""
+    path = Path(position.group("file"))
+    if root is not None and not path.is_absolute():
+        path = root / path
+    try:
+        line = path.read_text(encoding="utf-8").splitlines()[int(position.group("line")) - 1]
+    except (OSError, UnicodeDecodeError, IndexError):
+        return ""
+    if not line[int(position.group("col")) - 1 :].startswith("+"):
+        return ""
+    return (
+        " (a unary + before a non-number: ksonnet's go-jsonnet 0.11 let it pass, today's rejects it; "
+        "delete that +, it never changed the value)"
+    )
