@@ -43,6 +43,7 @@ def render(
 ) -> list[Obj]:
     """The environment's objects (only those of ``components`` when given), in ksonnet's order."""
     options = options or RenderOptions()
+    _refuse_module_targets(app, env)
     selected = [app.component(name) for name in dict.fromkeys(components)] if components else app.components()
     params = resolve_params(app, env)
     evaluation = Evaluation(
@@ -59,6 +60,17 @@ def render(
     rendered = evaluate_file(app.env_dir(env) / "main.jsonnet", evaluation)
     objects = extract(rendered, components={c.name: str(c.path) for c in selected})
     return sort_objects(objects)
+
+
+def _refuse_module_targets(app: AppDir, env: str) -> None:
+    """An environment whose ``targets`` name modules must not silently get the root components."""
+    targets = app.env(env).extra.get("targets") or []
+    modules = [str(t) for t in targets if str(t).strip("/")]
+    if modules:
+        raise UsageError(
+            f'environment "{env}" targets modules ({", ".join(modules)}), which kfkit cannot render yet; '
+            "remove `targets` from app.yaml to render the components in components/"
+        )
 
 
 def _components_document(
