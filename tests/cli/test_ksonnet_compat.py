@@ -1,0 +1,60 @@
+"""Old ksonnet apps as they are: what they trip on with today's tools, and kfkit's answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from tests.cli.support import Kf
+
+PACKAGED_PROTOTYPE = """\
+// @apiVersion 0.1
+// @name io.ksonnet.pkg.web
+// @description A web server in ksonnet's packaged style
+// @shortDescription Web
+// @param name string Name of everything
+// @optionalParam image string null Image; "null" picks the default
+// @optionalParam port numberOrString null Port name or number
+// @optionalParam labels object null Extra labels
+local labels = import 'param://labels';
+local image = if import 'param://image' == "null" then "nginx:1.27" else import 'param://image';
+{
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name: import 'param://name', [if labels != null then "labels"]: labels },
+  data: { image: image, port: std.toString(import 'param://port') },
+}
+"""
+
+
+def test_packaged_prototype_null_defaults_are_strings_as_ksonnet_typed_them(app: Path, kf: Kf) -> None:
+    protos = app / "vendor" / "incubator" / "web" / "prototypes"
+    protos.mkdir(parents=True)
+    (protos / "web.jsonnet").write_text(PACKAGED_PROTOTYPE)
+    assert kf("generate", "web", "site", cwd=app).code == 0
+    params = (app / "components" / "params.libsonnet").read_text()
+    assert 'image: "null"' in params and 'port: "null"' in params and "labels: null" in params
+    shown = yaml.safe_load(kf("show", "default", cwd=app).out)
+    assert shown["data"] == {"image": "nginx:1.27", "port": "null"}
+
+
+def test_unary_plus_on_a_non_number_says_what_to_delete(app: Path, kf: Kf) -> None:
+    (app / "components" / "cm.jsonnet").write_text(
+        '{\n  apiVersion: "v1", kind: "ConfigMap",\n  metadata: +{ name: "cm" },\n}\n'
+    )
+    result = kf("show", "default", cwd=app)
+    assert result.code == 1
+    assert result.err.startswith(
+        "error: components/cm.jsonnet:3:13-28: Unexpected type object, expected number (a unary + before a non-number"
+    )
+    assert "delete that +" in result.err
+
+
+def test_env_targeting_modules_is_an_error_not_the_root_components(app: Path, kf: Kf) -> None:
+    spec = yaml.safe_load((app / "app.yaml").read_text())
+    spec["environments"]["default"]["targets"] = ["db"]
+    (app / "app.yaml").write_text(yaml.safe_dump(spec))
+    result = kf("show", "default", cwd=app)
+    assert result.code == 2
+    assert 'environment "default" targets modules (db)' in result.err
