@@ -5,27 +5,56 @@ They ran in Go there, so each one here follows the Go library ksonnet called.
 
 from __future__ import annotations
 
+import functools
 import json
+import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import Any
 
-import yaml
+import re2
 
+from kfkit._goyaml import load_documents
 from kfkit._types import JsonValue
 
 __all__ = ["NATIVES", "forget_failure", "last_failure"]
 
 
 def _parse_json(text: str) -> JsonValue:
-    result: JsonValue = json.loads(text)
-    return result
+    """Go's encoding/json: numbers are doubles, NaN and out-of-range numbers are errors."""
+
+    def reject(constant: str) -> float:
+        raise ValueError(f"invalid character {constant[0]!r} looking for beginning of value")
+
+    def number(literal: str) -> float:
+        value = float(literal)
+        if math.isinf(value):
+            raise ValueError(f"cannot unmarshal number {literal} into a double")
+        return value
+
+    return _lone_surrogates_replaced(
+        json.loads(text, parse_int=number, parse_float=number, parse_constant=reject)
+    )
+
+
+def _lone_surrogates_replaced(value: JsonValue) -> JsonValue:
+    """Go decodes an unpaired ``\\ud800`` escape as U+FFFD; Python keeps it and cannot encode it."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_lone_surrogates_replaced(item) for item in value]
+    if isinstance(value, dict):
+        return {_SURROGATE.sub("\ufffd", k): _lone_surrogates_replaced(v) for k, v in value.items()}
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _parse_yaml(text: str) -> JsonValue:
-    """Every document of a YAML stream, as an array (ksonnet's and Tanka's behaviour)."""
-    return [doc for doc in yaml.load_all(text, Loader=yaml.CSafeLoader) if doc is not None]
+    """Every document of a YAML stream, as an array, read as ksonnet's Go code read it."""
+    return load_documents(text)
 
 
 _GO_META = re.compile(r"([\\.+*?()|\[\]{}^$])")
@@ -37,30 +66,86 @@ def _escape_string_regex(text: str) -> str:
 
 
 def _regex_match(pattern: str, text: str) -> bool:
-    return re.search(pattern, text) is not None
+    return _compile(pattern).search(text.encode()) is not None
+
+
+def _regex_subst(pattern: str, text: str, replacement: str) -> str:
+    """Go's ReplaceAllString, including its rules for empty matches and its ``$`` template."""
+    regex = _compile(pattern)
+    source = text.encode()
+    pieces: list[bytes] = []
+    last = position = 0
+    while position <= len(source) and (match := regex.search(source, position)):
+        start, end = match.span()
+        pieces.append(source[last:start])
+        if end > last or start == 0:  # no replacement for an empty match right after a match
+            pieces.append(_expand(replacement, match, _group_names(regex)))
+        last = end
+        width = _utf8_width(source, position)
+        position = position + width if position + width > end else max(end, position + 1)
+    pieces.append(source[last:])
+    return b"".join(pieces).decode()
 
 
 _GO_TEMPLATE = re.compile(r"\$(?:\{(\w+)\}|(\w+)|(\$))")
 
 
-def _regex_subst(pattern: str, text: str, replacement: str) -> str:
-    """Go's ReplaceAllString: ``$1``/``${name}`` refer to groups, ``$$`` is a dollar."""
-    compiled = re.compile(pattern)
+def _expand(template: str, match: Any, names: Mapping[str, int]) -> bytes:
+    """``$1``/``${1}``/``$name`` are groups (missing ones are empty), ``$$`` is a dollar."""
 
-    def expand(match: re.Match[str]) -> str:
-        def group(found: re.Match[str]) -> str:
-            if found.group(3):
-                return "$"
-            name = found.group(1) or found.group(2)
-            try:
-                value = match.group(int(name) if name.isdigit() else name)
-            except IndexError:
-                return ""
-            return value or ""
+    def group(found: re.Match[str]) -> str:
+        if found.group(3):
+            return "$"
+        name = found.group(1) or found.group(2)
+        number = int(name) if re.fullmatch(r"0|[1-9][0-9]{0,8}", name) else names.get(name, -1)
+        value = match.group(number) if 0 <= number <= len(match.groups()) else None
+        return value.decode() if value is not None else ""
 
-        return _GO_TEMPLATE.sub(group, replacement)
+    return _GO_TEMPLATE.sub(group, template).encode()
 
-    return compiled.sub(expand, text)
+
+def _group_names(regex: Any) -> dict[str, int]:
+    return {name.decode() if isinstance(name, bytes) else name: n for name, n in regex.groupindex.items()}
+
+
+def _utf8_width(data: bytes, position: int) -> int:
+    if position >= len(data):
+        return 0
+    lead = data[position]
+    return 1 if lead < 0x80 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+
+
+@functools.lru_cache(maxsize=256)
+def _compile(pattern: str) -> Any:
+    """RE2, the engine behind Go's regexp; its errors are worded as Go words them."""
+    if _ANY_BYTE.search(pattern):
+        raise ValueError("error parsing regexp: invalid escape sequence: `\\C`")
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        return re2.compile(pattern.encode(), options)
+    except re2.error as exc:
+        message = exc.args[0].decode() if isinstance(exc.args[0], bytes) else str(exc.args[0])
+        code, _, expression = message.partition(": ")
+        raise ValueError(f"error parsing regexp: {_GO_ERRORS.get(code, code)}: `{expression}`") from None
+
+
+_ANY_BYTE = re.compile(r"(?<!\\)(?:\\\\)*\\C")
+"""``\\C`` (any byte) is RE2 C++ only; Go rejects it."""
+
+_GO_ERRORS = {
+    "unexpected error": "regexp/syntax: internal error",
+    "missing ]": "missing closing ]",
+    "missing )": "missing closing )",
+    "trailing \\": "trailing backslash at end of expression",
+    "no argument for repetition operator": "missing argument to repetition operator",
+    "invalid repetition size": "invalid repeat count",
+    "bad repetition operator": "invalid nested repetition operator",
+    "invalid perl operator": "invalid or unsupported Perl syntax",
+    "invalid named capture group": "invalid named capture",
+    "pattern too large - compile failed": "expression too large",
+}
+"""RE2's C++ error codes whose Go names differ (the rest are worded alike)."""
 
 
 _NATIVE_FAILURE: ContextVar[str] = ContextVar("kfkit_native_failure", default="")
