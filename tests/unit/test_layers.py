@@ -13,6 +13,7 @@ MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
 # Third-party imports allowed only in one place.
 OWNERS = {
     "_gojsonnet": ("kfkit/evaluator.py",),
+    "re2": ("kfkit/_natives.py",),
     "kubernetes": ("kfkit/cluster/",),
     "urllib3": ("kfkit/cluster/",),
     "typer": ("kfkit/cli/",),
