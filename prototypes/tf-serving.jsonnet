@@ -64,6 +64,11 @@ local orElse(x, default) = if isSet(x) then x else default;
 // Kubernetes env values and label values must be strings.
 local str(x) = if std.isString(x) then x else std.toString(x);
 
+// Fields whose value a param can make null or empty are left out rather than emitted empty.
+// Only user-shaped values (labels, names) go through std.prune: it re-walks every subtree
+// once per level, so on a whole Deployment it used to cost most of the render.
+local isEmpty(x) = x == null || x == [] || x == {};
+
 local name = params.name;
 
 // The component name, for error messages: this file is components/<component>.jsonnet.
@@ -92,10 +97,16 @@ local modelPath =
 
 // Kubeflow: labels default to {app: <name>}; a user-supplied object replaces them. The pods
 // always carry app and version, so the Deployment selector below is always satisfied.
-local labels = if params.labels == null then { app: name } else params.labels;
-local podLabels = { app: name } + labels + { version: version };
+local rawLabels = if params.labels == null then { app: name } else params.labels;
+local labels = std.prune(rawLabels);
+local podLabels = std.prune({ app: name } + rawLabels + { version: version });
 // Only app and version: a selector is immutable, so it must not follow every label edit.
-local selector = { app: podLabels.app, version: version };
+local selector = std.prune({ app: ({ app: name } + rawLabels).app, version: version });
+
+// name, namespace and labels: what every object's metadata starts with.
+local metadata = std.prune({ name: name, namespace: namespace }) + (
+  if isEmpty(labels) then {} else { labels: labels }
+);
 
 local deployIstio = toBool(params.deployIstio);
 local useGcp = params.cloud == 'gcp' && isSet(params.gcpCredentialSecretName);
@@ -114,7 +125,9 @@ local containerSecurityContext = { runAsUser: 1000 };
 
 // Kubeflow's s3 branch never evaluated (`spec: +{...}`); this is what it meant to add.
 // Without s3SecretName the credentials come from the pod itself (IRSA, instance profile).
-local fromS3Secret(key) = { secretKeyRef: { name: params.s3SecretName, key: key } };
+local fromS3Secret(key) = {
+  secretKeyRef: { name: params.s3SecretName, [if key != null then 'key']: key },
+};
 local s3Env =
   (if isSet(params.s3SecretName) then [
      { name: 'AWS_ACCESS_KEY_ID', valueFrom: fromS3Secret(params.s3SecretAccesskeyidKeyName) },
@@ -141,11 +154,18 @@ local gcpVolume = {
 };
 local nfsVolume = { name: 'nfs', persistentVolumeClaim: { claimName: nfsPVC } };
 
+local modelServerImage = orElse(params.modelServerImage,
+                                if numGpus > 0 then params.defaultGpuImage else params.defaultCpuImage);
+local modelServerEnv = (if useS3 then s3Env else []) + (if useGcp then gcpEnv else []);
+local volumeMounts =
+  (if useGcp then [{ name: 'gcp-credentials', mountPath: '/secret/gcp-credentials' }] else []) +
+  (if useNfs then [{ name: 'nfs', mountPath: '/mnt' }] else []);
+local volumes = (if useGcp then [gcpVolume] else []) + (if useNfs then [nfsVolume] else []);
+
 local modelServer = {
-  name: name,
+  [if name != null then 'name']: name,
   // An explicit modelServerImage wins whatever numGpus says.
-  image: orElse(params.modelServerImage,
-                if numGpus > 0 then params.defaultGpuImage else params.defaultCpuImage),
+  [if modelServerImage != null then 'image']: modelServerImage,
   imagePullPolicy: 'IfNotPresent',
   args: [
     '/usr/bin/tensorflow_model_server',
@@ -153,21 +173,20 @@ local modelServer = {
     '--model_name=' + modelName,
     '--model_base_path=' + modelPath,
   ],
-  env: (if useS3 then s3Env else []) + (if useGcp then gcpEnv else []),
+  [if modelServerEnv != [] then 'env']: modelServerEnv,
   ports: [{ containerPort: 9000 }],
   // Extended resources are whole numbers; quantities go as strings, as the server stores them.
   resources: resources
              + (if numGpus > 0 then { limits+: { 'nvidia.com/gpu': str(numGpus) } } else {}),
   securityContext: containerSecurityContext,
-  volumeMounts:
-    (if useGcp then [{ name: 'gcp-credentials', mountPath: '/secret/gcp-credentials' }] else []) +
-    (if useNfs then [{ name: 'nfs', mountPath: '/mnt' }] else []),
+  [if volumeMounts != [] then 'volumeMounts']: volumeMounts,
 };
 
 // Translates REST on 8000 into gRPC calls to the model server on 9000.
+local httpProxyImage = orElse(params.httpProxyImage, params.defaultHttpProxyImage);
 local httpProxy = {
   name: name + '-http-proxy',
-  image: orElse(params.httpProxyImage, params.defaultHttpProxyImage),
+  [if httpProxyImage != null then 'image']: httpProxyImage,
   imagePullPolicy: 'IfNotPresent',
   command: [
     'python',
@@ -184,10 +203,7 @@ local httpProxy = {
 local service = {
   apiVersion: 'v1',
   kind: 'Service',
-  metadata: {
-    name: name,
-    namespace: namespace,
-    labels: labels,
+  metadata: metadata {
     annotations: {
       // Ambassador routes /models/<name>/ to the HTTP proxy (byte for byte as Kubeflow wrote it).
       'getambassador.io/config': std.join('\n', [
@@ -217,33 +233,28 @@ local service = {
       { name: 'http-tf-serving-proxy', port: 8000, targetPort: 8000 },
     ],
     // No version: the Service reaches every version; Istio routing picks one.
-    selector: labels,
-    type: params.serviceType,
+    [if !isEmpty(labels) then 'selector']: labels,
+    [if params.serviceType != null then 'type']: params.serviceType,
   },
 };
 
 local deployment = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
-  metadata: {
-    name: name + '-' + version,
-    namespace: namespace,
-    labels: labels,
-  },
+  metadata: metadata { name: name + '-' + version },
   spec: {
     selector: { matchLabels: selector },
     template: {
       metadata: {
         labels: podLabels,
-        annotations: if deployIstio then { 'sidecar.istio.io/inject': 'true' },
+        [if deployIstio then 'annotations']: { 'sidecar.istio.io/inject': 'true' },
       },
       spec: {
         containers: [modelServer] + (if toBool(params.deployHttpProxy) then [httpProxy] else []),
         // Group 1000 owns mounted volumes. Kubeflow put this in the containers' securityContext,
         // where the field does not exist (the server dropped it; strict validation rejects it).
         securityContext: { fsGroup: 1000 },
-        volumes:
-          (if useGcp then [gcpVolume] else []) + (if useNfs then [nfsVolume] else []),
+        [if volumes != [] then 'volumes']: volumes,
       },
     },
   },
@@ -258,25 +269,21 @@ local istioRouting = [
   {
     apiVersion: 'networking.istio.io/v1',
     kind: 'VirtualService',
-    metadata: { name: name, namespace: namespace, labels: labels },
+    metadata: metadata,
     spec: {
-      hosts: [name],
-      http: [{ route: [{ destination: { host: name, subset: version } }] }],
+      [if name != null then 'hosts']: [name],
+      http: [{ route: [{ destination: { [if name != null then 'host']: name, subset: version } }] }],
     },
   },
   {
     apiVersion: 'networking.istio.io/v1',
     kind: 'DestinationRule',
-    metadata: { name: name, namespace: namespace, labels: labels },
+    metadata: metadata,
     spec: {
-      host: name,
+      [if name != null then 'host']: name,
       subsets: [{ name: version, labels: { version: version } }],
     },
   },
 ];
 
-// std.prune drops what an option left empty (null annotations, [] env, volumes, mounts).
-std.prune(
-  (if deployIstio && toBool(params.firstVersion) then istioRouting else [])
-  + [service, deployment]
-)
+(if deployIstio && toBool(params.firstVersion) then istioRouting else []) + [service, deployment]
