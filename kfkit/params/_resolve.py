@@ -8,6 +8,7 @@ the module ``global`` object (merge-patched over it), the environment's override
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -26,10 +27,21 @@ def environment_ext(app: AppDir, env: str | None) -> str:
     return json.dumps({"server": dest.server, "namespace": dest.namespace})
 
 
+# std.mergePatch(t, {}) is a shallow copy of t's visible fields: spelled as one, it skips
+# mergePatch's set arithmetic for every component when there are no globals (the usual case).
 _MERGE_GLOBALS = """
 local p = import %s;
 local g = if std.objectHas(p, "global") then p.global else {};
-{ components: { [c]: std.mergePatch(p.components[c], g) for c in std.objectFields(p.components) } }
+local merge(t) =
+  if g == {} && std.isObject(t) then { [k]: t[k] for k in std.objectFields(t) }
+  else std.mergePatch(t, g);
+{ components: { [c]: merge(p.components[c]) for c in std.objectFields(p.components) } }
+"""
+
+# Only the named components' entries, so the others are never evaluated (``show -c``).
+_SELECT = """
+local p = import %s;
+{ components: { [c]: p.components[c] for c in %s if std.objectHas(p.components, c) } }
 """
 
 
@@ -48,13 +60,22 @@ def app_params(app: AppDir, env: str | None) -> dict[str, dict[str, Any]]:
     )
 
 
-def resolve_params(app: AppDir, env: str) -> dict[str, dict[str, Any]]:
-    """Every component's effective params in ``env``: the ``__ksonnet/params`` the components see."""
+def resolve_params(
+    app: AppDir, env: str, components: Sequence[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Every component's effective params in ``env``: the ``__ksonnet/params`` the components see.
+
+    With ``components``, only those entries are evaluated (and returned).
+    """
     merged = _MERGE_GLOBALS % json.dumps(str(app.params_file))
     env_file = app.env_dir(env) / "params.libsonnet"
-    return _components(
-        app, env_file, evaluate_file(env_file, _evaluation(app, env, {"__ksonnet/params": merged}))
-    )
+    evaluation = _evaluation(app, env, {"__ksonnet/params": merged})
+    if components is None:
+        value = evaluate_file(env_file, evaluation)
+    else:
+        code = _SELECT % (json.dumps(str(env_file)), json.dumps(list(components)))
+        value = evaluate_snippet(str(env_file), code, evaluation)
+    return _components(app, env_file, value)
 
 
 def _components(app: AppDir, path: Path, value: Any) -> dict[str, dict[str, Any]]:

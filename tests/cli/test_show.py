@@ -167,3 +167,32 @@ def test_globals_do_not_become_fields_of_yaml_components(app: Path, kf: Kf) -> N
     assert set(obj) == {"apiVersion", "kind", "metadata", "data"}
     assert obj["data"] == {"a": "c"}
     assert obj["metadata"]["labels"] == {"team": "ml", "ksonnet.io/component": "cm"}
+
+
+def test_dash_c_gives_a_component_that_reads_other_params_all_of_them(app: Path, kf: Kf) -> None:
+    params = app / "components/params.libsonnet"
+    params.write_text(
+        params.read_text().replace(
+            "components: {",
+            'components: {\n    db: { password: "s3cret" },\n    web: { replicas: 2 },\n    broken: { x: error "not read" },',
+        )
+    )
+    _write(
+        app,
+        "components/web.jsonnet",
+        'local all = std.extVar("__ksonnet/params").components;\n'
+        '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: "web"},'
+        " data: {replicas: std.toString(all.web.replicas), db: all.db.password}}",
+    )
+    _write(app, "components/db.jsonnet", '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: "db"}}')
+    # Only the selected component's params are evaluated when it reads nothing else ...
+    only_db = kf("show", "default", "-c", "db", cwd=app)
+    assert only_db.code == 0, only_db.err
+    # ... and all of them (the broken entry included) when it may read any.
+    result = kf("show", "default", "-c", "web", cwd=app)
+    assert result.code == 1
+    assert "not read" in result.err
+    params.write_text(params.read_text().replace('broken: { x: error "not read" },', ""))
+    result = kf("show", "default", "-c", "web", cwd=app)
+    assert result.code == 0, result.err
+    assert _objects(result.out)[0]["data"] == {"replicas": "2", "db": "s3cret"}

@@ -1,0 +1,151 @@
+"""What a component's render can depend on, read from its source with kfkit's own parser.
+
+``show -c`` evaluates only the params of the selected components, and the render cache keys
+a component by exactly what it can see. Both are only safe when the analysis is sure, so
+anything it cannot follow (an ``extVar`` with a computed name, ``std`` passed around as a
+value, an import that does not resolve, a file that does not parse) makes it say
+``exact=False``, and callers fall back to the wide answer: every component's params, no
+cache entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from kfkit.errors import KfkitError
+from kfkit.jsonnet import Node, parse
+from kfkit.jsonnet._ast import Apply, Id, Import, Index, StringLit, Var
+
+__all__ = ["PARAMS_VAR", "Dependencies", "dependencies"]
+
+PARAMS_VAR = "__ksonnet/params"
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    """A component's import closure and the external variables it reads."""
+
+    files: tuple[Path, ...]
+    """The component file and every file it imports, directly or not, resolved."""
+    ext_vars: frozenset[str]
+    """Names passed to ``std.extVar`` anywhere in the closure."""
+    own_params_only: bool
+    """``__ksonnet/params`` is only ever read as ``.components.<this component>``."""
+    exact: bool
+    """False when something could not be analysed: assume it reads everything."""
+
+
+def dependencies(path: Path, component: str, jpath: Sequence[Path]) -> Dependencies:
+    """Follow ``path``'s imports (relative first, then ``jpath`` from the end, like go-jsonnet)."""
+    seen: dict[Path, None] = {}
+    ext_vars: set[str] = set()
+    own_only = exact = True
+    todo = [(path, True)]
+    while todo:
+        file, is_code = todo.pop()
+        if file in seen:
+            continue
+        seen[file] = None
+        if not is_code:
+            continue
+        try:
+            tree = parse(file.read_text(encoding="utf-8"), str(file))
+        except (OSError, UnicodeDecodeError, KfkitError):
+            exact = False
+            continue
+        reads = _Reads(component)
+        reads.visit(tree)
+        ext_vars |= reads.ext_vars
+        own_only = own_only and not reads.other_params
+        exact = exact and reads.exact
+        for kind, target in reads.imports:
+            resolved = _resolve(file.parent, target, jpath)
+            if resolved is None:
+                exact = False
+            else:
+                todo.append((resolved, kind == "import"))
+    return Dependencies(tuple(seen), frozenset(ext_vars), own_only, exact)
+
+
+def _resolve(directory: Path, target: str, jpath: Sequence[Path]) -> Path | None:
+    for base in (directory, *reversed(jpath)):
+        candidate = base / target
+        if candidate.is_file():
+            return candidate.resolve()
+    return None
+
+
+def _children(node: Node) -> Iterator[Node]:
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, Node):
+            yield value
+        elif isinstance(value, tuple):
+            yield from (v for v in value if isinstance(v, Node))
+
+
+def _key(node: Node) -> str | None:
+    """The literal name in ``a.name`` or ``a["name"]``."""
+    return node.name if isinstance(node, Id) else node.value if isinstance(node, StringLit) else None
+
+
+class _Reads:
+    """One file's ``std.extVar`` reads and imports."""
+
+    def __init__(self, component: str) -> None:
+        self.component = component
+        self.ext_vars: set[str] = set()
+        self.imports: list[tuple[str, str]] = []
+        self.other_params = False
+        self.exact = True
+
+    def visit(self, node: Node) -> None:
+        stack = [node]
+        own: set[int] = set()  # ids of extVar(PARAMS_VAR) calls read as .components.<self>
+        calls: set[int] = set()  # ids of std.extVar indexes that are called with a literal
+        found: list[Apply] = []
+        while stack:
+            n = stack.pop()
+            if isinstance(n, Import):
+                self.imports.append((n.kind, n.path.value))
+            elif isinstance(n, Index):
+                inner = n.target
+                if (
+                    _key(n.index) == self.component
+                    and isinstance(inner, Index)
+                    and _key(inner.index) == "components"
+                    and isinstance(inner.target, Apply)
+                ):
+                    own.add(id(inner.target))
+                if isinstance(n.target, Var) and n.target.name == "std":
+                    key = _key(n.index)
+                    if key is None or (key == "extVar" and id(n) not in calls):
+                        self.exact = False
+                    stack.append(n.index)
+                    continue
+            elif isinstance(n, Var) and n.name == "std":
+                self.exact = False  # std as a value: could be anything below
+            elif isinstance(n, Apply) and _is_ext_var(n.target):
+                calls.add(id(n.target))
+                arg = n.args[0].value if len(n.args) == 1 and n.args[0].name is None else None
+                if isinstance(arg, StringLit):
+                    self.ext_vars.add(arg.value)
+                    found.append(n)
+                else:
+                    self.exact = False
+            stack.extend(reversed(list(_children(n))))
+        for call in found:
+            value = call.args[0].value
+            if isinstance(value, StringLit) and value.value == PARAMS_VAR and id(call) not in own:
+                self.other_params = True
+
+
+def _is_ext_var(node: Node) -> bool:
+    return (
+        isinstance(node, Index)
+        and isinstance(node.target, Var)
+        and node.target.name == "std"
+        and _key(node.index) == "extVar"
+    )
