@@ -19,7 +19,9 @@ def write(root: Path, files: dict[str, str]) -> Path:
 
 
 def test_the_generated_header_reads_only_its_own_params(tmp_path: Path) -> None:
-    path = write(tmp_path, {"components/web.jsonnet": OWN + "{ p: params.x, e: std.extVar('__ksonnet/environments') }"})
+    path = write(
+        tmp_path, {"components/web.jsonnet": OWN + "{ p: params.x, e: std.extVar('__ksonnet/environments') }"}
+    )
     deps = dependencies(path, "web", [])
     assert deps.exact and deps.own_params_only
     assert deps.ext_vars == {"__ksonnet/params", "__ksonnet/environments"}
@@ -60,7 +62,8 @@ def test_the_import_closure_follows_relative_then_jpath_and_reads_imported_files
     path = write(
         tmp_path,
         {
-            "components/web.jsonnet": OWN + 'local lib = import "lib/util.libsonnet"; lib + importstr "conf.txt"',
+            "components/web.jsonnet": OWN
+            + 'local lib = import "lib/util.libsonnet"; lib + importstr "conf.txt"',
             "components/lib/util.libsonnet": 'import "k.libsonnet"',
             "components/conf.txt": "plain text, not parsed: std.extVar(",
             "vendor/k.libsonnet": '{ shared: std.extVar("__ksonnet/params").components.db }',
