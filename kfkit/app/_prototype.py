@@ -11,12 +11,12 @@ every ``string`` (and non-numeric ``numberOrString``) default, so packaged proto
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from kfkit._literals import parse_number, parse_structure
 from kfkit._types import JsonValue
 from kfkit.app._layout import BUILTIN, VENDOR
 from kfkit.errors import PrototypeError, UsageError
@@ -152,36 +152,17 @@ def _typed(where: str, type_: str, text: str, *, literal_null: bool = False) -> 
     if type_ == "string":
         return text
     if type_ in ("number", "numberOrString"):
-        number = _number(text)
+        number = parse_number(text)
         if number is not None:
             return number
         if type_ == "numberOrString":
             return text
-        raise UsageError(f"{where}: {text!r} is not a number")
+        raise UsageError(f"{where}: {text!r} is not a number (write it as Jsonnet does: 80, 0.5, 1e3)")
     if type_ == "boolean":
         if text.lower() in ("true", "false"):
             return text.lower() == "true"
         raise UsageError(f"{where}: {text!r} is not true or false")
-    try:
-        value: JsonValue = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{where}: {text!r} is not a JSON {type_} ({exc.msg})") from exc
-    expected = dict if type_ == "object" else list
-    if not isinstance(value, expected):
-        raise UsageError(f"{where}: {text!r} is not a JSON {type_}")
-    return value
-
-
-def _number(text: str) -> int | float | None:
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if value == value and value not in (float("inf"), float("-inf")) else None
+    return parse_structure(where, text, type_)
 
 
 def prototype_params(

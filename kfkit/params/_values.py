@@ -2,46 +2,32 @@
 
 from __future__ import annotations
 
-import json
-import re
-
+from kfkit._literals import parse_number, parse_structure
 from kfkit._types import JsonValue
 from kfkit.errors import UsageError
 
 __all__ = ["parse_key", "parse_value"]
 
-_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
-_FLOAT = re.compile(r"^[-+]?(0|[1-9][0-9]*)?(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
-_EXACT = 2**53  # Jsonnet numbers are doubles: beyond this, integers would change
-
 
 def parse_value(text: str, *, as_string: bool = False) -> JsonValue:
-    """Integers, floats, true/false, null and JSON arrays/objects; anything else is a string.
+    """Numbers, true/false (any case, as ksonnet), null, objects and arrays; else a string.
 
-    Unlike ksonnet, ``1.5`` is a number and ``null`` can be written; integers too large
-    for a Jsonnet number stay strings, so what is shown is exactly what was typed.
+    Numbers are Jsonnet number literals kept as typed (``1e3`` is written ``1e3``);
+    objects and arrays are JSON or Jsonnet literals (``{app: 'web'}``). Unlike ksonnet,
+    ``1.5`` is a number and ``null`` can be written; integers too large for a Jsonnet
+    number stay strings, so what is shown is exactly what was typed.
     """
     if as_string:
         return text
-    if _INT.match(text):
-        number = int(text)
-        return number if abs(number) <= _EXACT else text
-    if _FLOAT.match(text) and any(ch.isdigit() for ch in text):
-        value = float(text)
-        return value if value not in (float("inf"), float("-inf")) else text
-    if text in ("true", "false"):
-        return text == "true"
+    number = parse_number(text)
+    if number is not None:
+        return number
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
     if text == "null":
         return None
     if text.startswith(("[", "{")):
-        try:
-            parsed: JsonValue = json.loads(text)
-        except json.JSONDecodeError as exc:
-            kind = "array" if text.startswith("[") else "object"
-            raise UsageError(
-                f"value {text!r} looks like a JSON {kind} but is not valid JSON: {exc.msg}"
-            ) from exc
-        return parsed
+        return parse_structure("value", text, "array" if text.startswith("[") else "object")
     return text
 
 

@@ -49,7 +49,11 @@ def listed(kf: Kf, app: Path, *args: str) -> dict[tuple[str, str], tuple[object,
         ('{"a": {"b": [true]}}', {"a": {"b": [True]}}),
         ("00", "00"),
         ("1.", "1."),
-        ("True", "True"),
+        ("True", True),
+        ("FALSE", False),
+        ("{app: 'web', ports: [80]}", {"app": "web", "ports": [80]}),
+        (".5", ".5"),
+        ("0x10", "0x10"),
         ("hello world", "hello world"),
         ("123456789012345678901", "123456789012345678901"),
     ],
@@ -58,6 +62,13 @@ def test_value_typing(echo_app: Path, kf: Kf, raw: str, value: object) -> None:
     assert kf("param", "set", "echo", "v", raw, cwd=echo_app).code == 0
     assert shown(kf, echo_app)["v"] == value
     assert listed(kf, echo_app, "echo")[("echo", "v")][0] == value
+
+
+@pytest.mark.parametrize("raw", ["1e3", "1.50", "-2.5E-3", "0.10"])
+def test_numbers_are_written_as_typed(echo_app: Path, kf: Kf, raw: str) -> None:
+    assert kf("param", "set", "echo", "v", raw, cwd=echo_app).code == 0
+    assert f"v: {raw}," in (echo_app / "components/params.libsonnet").read_text()
+    assert shown(kf, echo_app)["v"] == float(raw)
 
 
 def test_as_string_wins_everywhere(echo_app: Path, kf: Kf) -> None:
@@ -186,7 +197,7 @@ def test_computed_params_are_refused_and_file_kept(echo_app: Path, kf: Kf) -> No
         (("param", "set", "echo", "k", "v", "--env", "nope"), 2, 'environment "nope" not found'),
         (("param", "set", "echo", "", "v"), 2, "invalid param key ''"),
         (("param", "set", "echo", "a..b", "v"), 2, "invalid param key 'a..b'"),
-        (("param", "set", "echo", "k", "{bad json"), 2, "not valid JSON"),
+        (("param", "set", "echo", "k", "{bad json"), 2, "is not a Jsonnet object: 1:"),
         (("param", "set", "echo"), 2, "usage: kfkit param set"),
         (("param", "delete", "echo", "missing"), 2, "has no param 'missing'"),
         (("param", "list", "nope"), 2, 'component "nope" not found'),

@@ -54,6 +54,47 @@ def test_params_take_flags_values_and_defaults(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("type_", "text", "value"),
+    [
+        ("number", "1e3", 1000),
+        ("number", "-0.50", -0.5),
+        ("numberOrString", "8080", 8080),
+        ("numberOrString", "http", "http"),
+        ("numberOrString", "1.", "1."),
+        ("boolean", "TRUE", True),
+        ("boolean", "False", False),
+        ("object", "{app: 'nginx', tier: 'web'}", {"app": "nginx", "tier": "web"}),
+        ("object", '{"app": "nginx"}', {"app": "nginx"}),
+        ("array", "['a', 1 + 1]", ["a", 2]),
+    ],
+)
+def test_flag_typing_as_ksonnet_wrote_flags_into_jsonnet(
+    tmp_path: Path, type_: str, text: str, value: object
+) -> None:
+    proto = parse_prototype(_write(tmp_path, f"// @name x\n// @param v {type_} The value\n{{}}\n"))
+    typed = prototype_params(proto, "c", {"v": text})["v"]
+    assert typed == value
+    if type_ == "number":
+        assert repr(typed) == text  # written to params.libsonnet as typed: 1e3 stays 1e3
+
+
+@pytest.mark.parametrize(
+    ("type_", "text", "message"),
+    [
+        ("number", ".5", "--v: '.5' is not a number (write it as Jsonnet does"),
+        ("object", "{app: }", "--v: '{app: }' is not a Jsonnet object: "),
+        ("object", "[1]", "--v: '[1]' is not a Jsonnet object"),
+        ("array", "{}", "--v: '{}' is not a Jsonnet array"),
+    ],
+)
+def test_bad_flag_values(tmp_path: Path, type_: str, text: str, message: str) -> None:
+    proto = parse_prototype(_write(tmp_path, f"// @name x\n// @param v {type_} The value\n{{}}\n"))
+    with pytest.raises(UsageError) as info:
+        prototype_params(proto, "c", {"v": text})
+    assert str(info.value).startswith(message)
+
+
+@pytest.mark.parametrize(
     ("header", "message"),
     [
         ("// @name x\n// @bogus y\n", ':2: unknown prototype directive "@bogus"'),
