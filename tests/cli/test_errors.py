@@ -44,7 +44,7 @@ def _snapshot(app: Path) -> dict[str, bytes]:
         (
             ("generate", "single-port-service", "x", "--targetLabelSelector", "[1]"),
             2,
-            "is not a JSON object",
+            "is not a Jsonnet object",
         ),
         (("generate", "tf-serving", "bad name!"), 2, "invalid component name 'bad name!'"),
         (("component", "rm", "nope"), 2, 'component "nope" not found'),
