@@ -1,17 +1,21 @@
-"""app.yaml: the app's name, environments and packages (ksonnet apiVersion 0.3.0).
+"""app.yaml: the app's name, environments, registries and packages (ksonnet apiVersion 0.1.0 to 0.3.0).
 
-Fields kfkit does not model are kept as they are, so a ksonnet app survives a round trip.
+Saving is lossless: kfkit patches only the fields that changed into the file as it is on
+disk (under a lock, so concurrent edits of other fields survive), keeping its apiVersion,
+key order, quoting and comments. ksonnet rewrote the whole file at 0.3.0 on every save.
 """
 
 from __future__ import annotations
 
+import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from kfkit.app._files import write_atomic
+from kfkit.app._files import locked, write_atomic
 from kfkit.app._layout import APP_YAML
 from kfkit.errors import AppError
 
@@ -20,6 +24,8 @@ __all__ = [
     "AppSpec",
     "Destination",
     "EnvironmentSpec",
+    "LibrarySpec",
+    "RegistrySpec",
     "load_app_yaml",
     "save_app_yaml",
 ]
@@ -38,6 +44,51 @@ class Destination:
 
 
 @dataclass
+class RegistrySpec:
+    """One entry of app.yaml's ``registries`` map: where packages come from.
+
+    ``protocol`` is ksonnet's ``fs`` or ``github``, or kfkit's ``git`` (any URL git clones,
+    with an optional ``ref`` and ``path`` inside the repository).
+    """
+
+    name: str
+    protocol: str
+    uri: str
+    ref: str = ""
+    path: str = ""
+
+    def to_yaml(self) -> dict[str, Any]:
+        data = {"protocol": self.protocol, "uri": self.uri}
+        data.update({k: v for k, v in (("ref", self.ref), ("path", self.path)) if v})
+        return data
+
+
+@dataclass
+class LibrarySpec:
+    """One installed package (ksonnet's ``libraries`` lock entry, plus kfkit's pins).
+
+    ``version`` is what was asked for (a tag, or the commit as ksonnet wrote it; empty for
+    fs registries); ``commit`` the resolved git commit; ``hash`` the vendored content's
+    sha256, checked by ``pkg verify``.
+    """
+
+    name: str
+    registry: str
+    version: str = ""
+    commit: str = ""
+    hash: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.registry}/{self.name}"
+
+    def to_yaml(self) -> dict[str, Any]:
+        data = {"name": self.name, "registry": self.registry, "version": self.version}
+        data.update({k: v for k, v in (("commit", self.commit), ("hash", self.hash)) if v})
+        return data
+
+
+@dataclass
 class EnvironmentSpec:
     """One entry of app.yaml's ``environments`` map."""
 
@@ -45,10 +96,12 @@ class EnvironmentSpec:
     path: str
     destination: Destination = field(default_factory=Destination)
     k8s_version: str = ""
+    libraries: dict[str, LibrarySpec] = field(default_factory=dict)
+    """Packages pinned for this environment only (override the app's of the same key)."""
     extra: dict[str, Any] = field(default_factory=dict)
-    """Fields kfkit does not model (targets, libraries), written back unchanged."""
+    """Fields kfkit does not model (targets), written back unchanged."""
 
-    def to_yaml(self) -> dict[str, Any]:
+    def to_yaml(self, api_version: str = API_VERSION) -> dict[str, Any]:
         data: dict[str, Any] = dict(self.extra)
         data["path"] = self.path
         data["destination"] = {
@@ -57,6 +110,8 @@ class EnvironmentSpec:
         }
         if self.k8s_version:
             data["k8sVersion"] = self.k8s_version
+        if self.libraries:
+            data["libraries"] = _libraries_yaml(self.libraries, api_version)
         return data
 
 
@@ -66,13 +121,30 @@ class AppSpec:
 
     name: str
     environments: dict[str, EnvironmentSpec] = field(default_factory=dict)
+    registries: dict[str, RegistrySpec] = field(default_factory=dict)
+    libraries: dict[str, LibrarySpec] = field(default_factory=dict)
+    """Installed packages keyed ``registry/name``."""
     extra: dict[str, Any] = field(default_factory=dict)
+    api_version: str = API_VERSION
+    """Kept as read: kfkit never bumps a ksonnet app's version."""
+    saved: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """``to_yaml()`` as last read or written: a save patches only what differs from it."""
 
     def to_yaml(self) -> dict[str, Any]:
         data: dict[str, Any] = dict(self.extra)
-        data.update(apiVersion=API_VERSION, kind=_KIND, name=self.name)
-        data["environments"] = {n: e.to_yaml() for n, e in sorted(self.environments.items())}
+        data.update(apiVersion=self.api_version, kind=_KIND, name=self.name)
+        data["environments"] = {n: e.to_yaml(self.api_version) for n, e in sorted(self.environments.items())}
+        if self.registries:
+            data["registries"] = {n: r.to_yaml() for n, r in sorted(self.registries.items())}
+        if self.libraries:
+            data["libraries"] = _libraries_yaml(self.libraries, self.api_version)
         return data
+
+
+def _libraries_yaml(libraries: Mapping[str, LibrarySpec], api_version: str) -> dict[str, Any]:
+    """0.3.0 keys libraries by ``registry/name``; 0.1.0 and 0.2.0 by the bare name."""
+    qualified = api_version == API_VERSION
+    return {(lib.key if qualified else lib.name): lib.to_yaml() for _, lib in sorted(libraries.items())}
 
 
 def load_app_yaml(root: Path) -> AppSpec:
@@ -90,20 +162,36 @@ def load_app_yaml(root: Path) -> AppSpec:
     name = data.get("name")
     if not isinstance(name, str) or not name:
         raise AppError(f"{path}: missing app name")
-    envs = data.get("environments") or {}
-    if not isinstance(envs, dict):
-        raise AppError(f"{path}: environments must be a mapping")
-    extra = {k: v for k, v in data.items() if k not in ("apiVersion", "kind", "name", "environments")}
-    return AppSpec(name=name, environments={n: _env(path, n, e) for n, e in envs.items()}, extra=extra)
+    envs = _mapping(path, "environments", data.get("environments"))
+    modelled = ("apiVersion", "kind", "name", "environments", "registries", "libraries")
+    spec = AppSpec(
+        name=name,
+        environments={str(n): _env(path, str(n), e) for n, e in envs.items()},
+        registries={
+            str(n): _registry(path, str(n), r)
+            for n, r in _mapping(path, "registries", data.get("registries")).items()
+        },
+        libraries=_libraries(path, "libraries", data.get("libraries")),
+        extra={k: v for k, v in data.items() if k not in modelled},
+        api_version=version,
+    )
+    spec.saved = spec.to_yaml()
+    return spec
+
+
+def _mapping(path: Path, what: str, data: Any) -> dict[Any, Any]:
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise AppError(f"{path}: {what} must be a mapping")
+    return data
 
 
 def _env(path: Path, name: str, data: Any) -> EnvironmentSpec:
     if not isinstance(data, dict):
         raise AppError(f"{path}: environment {name!r} must be a mapping")
-    dest = data.get("destination") or {}
-    if not isinstance(dest, dict):
-        raise AppError(f"{path}: environment {name!r}: destination must be a mapping")
-    extra = {k: v for k, v in data.items() if k not in ("path", "destination", "k8sVersion", "name")}
+    dest = _mapping(path, f"environment {name!r}: destination", data.get("destination"))
+    modelled = ("path", "destination", "k8sVersion", "name", "libraries")
     return EnvironmentSpec(
         name=str(name),
         path=str(data.get("path") or name),
@@ -111,14 +199,99 @@ def _env(path: Path, name: str, data: Any) -> EnvironmentSpec:
             server=str(dest.get("server") or ""), namespace=str(dest.get("namespace") or "default")
         ),
         k8s_version=str(data.get("k8sVersion") or ""),
-        extra=extra,
+        libraries=_libraries(path, f"environment {name!r}: libraries", data.get("libraries")),
+        extra={k: v for k, v in data.items() if k not in modelled},
     )
 
 
+def _registry(path: Path, name: str, data: Any) -> RegistrySpec:
+    entry = _mapping(path, f"registry {name!r}", data)
+    protocol, uri = entry.get("protocol"), entry.get("uri")
+    if not isinstance(protocol, str) or not isinstance(uri, str) or not uri:
+        raise AppError(f"{path}: registry {name!r} needs a protocol and a uri")
+    return RegistrySpec(name, protocol, uri, str(entry.get("ref") or ""), str(entry.get("path") or ""))
+
+
+def _libraries(path: Path, what: str, data: Any) -> dict[str, LibrarySpec]:
+    """Library entries of any version: 0.1.0's ``gitVersion.commitSha`` becomes the version."""
+    result = {}
+    for key, entry in _mapping(path, what, data).items():
+        entry = _mapping(path, f"{what} {key!r}", entry)
+        registry = str(entry.get("registry") or "")
+        name = str(entry.get("name") or str(key).rsplit("/", 1)[-1])
+        git = entry.get("gitVersion")
+        git = git if isinstance(git, dict) else {}
+        if not registry:
+            raise AppError(f"{path}: {what} {key!r} names no registry")
+        lib = LibrarySpec(
+            name=name,
+            registry=registry,
+            version=str(entry.get("version") or git.get("commitSha") or ""),
+            commit=str(entry.get("commit") or ""),
+            hash=str(entry.get("hash") or ""),
+        )
+        result[lib.key] = lib
+    return result
+
+
 def save_app_yaml(root: Path, spec: AppSpec) -> None:
-    """Write app.yaml with sorted keys, as ksonnet's serializer did."""
-    text = yaml.dump(spec.to_yaml(), Dumper=yaml.CSafeDumper, sort_keys=True, default_flow_style=False)
-    write_atomic(root / APP_YAML, text)
+    """Write the fields of ``spec`` that changed since it was read into app.yaml as it is now."""
+    path = root / APP_YAML
+    new = spec.to_yaml()
+    with locked(root):
+        if not path.exists():
+            text = yaml.dump(new, Dumper=yaml.CSafeDumper, sort_keys=True, default_flow_style=False)
+        else:
+            text = _patched(path, spec.saved, new)
+        write_atomic(path, text)
+    spec.saved = new
+
+
+def _patched(path: Path, old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+    """The file's text with the changes from ``old`` to ``new`` applied, everything else as it was."""
+    from ruamel.yaml import YAML  # lazy: only edits need the round-trip parser
+
+    rt = YAML()
+    rt.preserve_quotes = True
+    rt.width = 4096
+    rt.indent(mapping=2, sequence=2, offset=0)
+    try:
+        doc = rt.load(path.read_text(encoding="utf-8"))
+    except Exception as exc:  # ruamel's errors share no base class worth naming
+        raise AppError(f"cannot read {path}: {_first_line(exc)}") from exc
+    if not isinstance(doc, dict):
+        raise AppError(f"{path}: expected a mapping at the top level")
+    _patch(doc, old, new)
+    out = io.StringIO()
+    rt.dump(doc, out)
+    return out.getvalue()
+
+
+def _patch(doc: Any, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+    """Apply a two-version diff to ``doc`` in place; a key added goes where sorted order puts it."""
+    for key in old:
+        if key not in new and key in doc:
+            del doc[key]
+    for key, value in new.items():
+        if key in old and old[key] == value and key in doc:
+            continue
+        current = doc.get(key)
+        if isinstance(value, dict) and isinstance(old.get(key), dict) and isinstance(current, dict):
+            _patch(current, old[key], value)
+        elif key in doc:
+            doc[key] = _sorted(value)
+        else:
+            keys = list(doc)
+            after = [i for i, k in enumerate(keys) if str(k) > str(key)]
+            ordered = keys == sorted(keys, key=str)
+            doc.insert(after[0] if after and ordered else len(keys), key, _sorted(value))
+
+
+def _sorted(value: Any) -> Any:
+    """New mappings are written with sorted keys, as ksonnet's serializer wrote them."""
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    return value
 
 
 def _first_line(exc: BaseException) -> str:
