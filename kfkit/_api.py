@@ -13,11 +13,25 @@ from typing import TYPE_CHECKING
 from kfkit._types import JsonValue, Obj
 from kfkit.app import (
     AppDir,
+    InstalledPackage,
+    LibrarySpec,
+    PackageInfo,
     Prototype,
+    Registry,
+    RegistryIndex,
+    add_registry,
+    app_registries,
     component_source,
+    describe_package,
+    detect_registry,
     discover_prototypes,
     find_prototype,
+    install_package,
+    installed_packages,
+    list_packages,
     prototype_params,
+    remove_package,
+    remove_registry,
     write_atomic,
 )
 from kfkit.deploy import Scope
@@ -124,6 +138,66 @@ class App:
         component = self.dir.component(name)
         remove_component_params(self.dir, name)
         component.path.unlink()
+
+    # --- registries and packages ----------------------------------------------------------
+
+    def registries(self) -> dict[str, Registry]:
+        """The app's registries by name, kfkit's built-in one included."""
+        return app_registries(self.dir)
+
+    def add_registry(
+        self, name: str, uri: str, *, protocol: str | None = None, ref: str = "", path: str = ""
+    ) -> RegistryIndex:
+        """Record a registry (fs directory, git URL, or ksonnet's github.com form) once its index reads."""
+        spec = detect_registry(name, uri, protocol=protocol, ref=ref, path=path, base=self.root)
+        return add_registry(self.dir, spec)
+
+    def set_registry(
+        self, name: str, *, uri: str | None = None, ref: str | None = None, path: str | None = None
+    ) -> RegistryIndex:
+        """Change a registry's URI, ref or subpath; the new location must read."""
+        if name not in self.dir.spec.registries:
+            raise UsageError(f"registry {name!r} not found in app {self.dir.name!r}")
+        old = self.dir.spec.registries[name]
+        spec = detect_registry(
+            name,
+            old.uri if uri is None else uri,
+            protocol=old.protocol if uri is None else None,
+            ref=old.ref if ref is None else ref,
+            path=old.path if path is None else path,
+            base=self.root,
+        )
+        return add_registry(self.dir, spec, replace=True)
+
+    def remove_registry(self, name: str) -> None:
+        remove_registry(self.dir, name)
+
+    def registry_index(self, name: str, *, update: bool = False) -> RegistryIndex:
+        """A registry's packages at its ref; ``update`` fetches git registries first."""
+        registries = self.registries()
+        if name not in registries:
+            raise UsageError(f"registry {name!r} not found; known: {', '.join(sorted(registries))}")
+        return registries[name].index(update=update)
+
+    def install(
+        self, package: str, *, name: str | None = None, env: str | None = None, force: bool = False
+    ) -> InstalledPackage:
+        """``pkg install <registry>/<pkg>[@version]``: vendor it and record it in app.yaml."""
+        return install_package(self.dir, package, alias=name, env=env, force=force)
+
+    def uninstall(self, package: str, *, env: str | None = None) -> LibrarySpec:
+        """``pkg remove <registry>/<pkg>``: forget it and delete its orphaned vendor dir."""
+        return remove_package(self.dir, package, env=env)
+
+    def packages(self, *, installed_only: bool = False) -> list[PackageInfo]:
+        return list_packages(self.dir, installed_only=installed_only)
+
+    def describe_package(self, query: str) -> PackageInfo:
+        return describe_package(self.dir, query)
+
+    def package_problems(self) -> list[InstalledPackage]:
+        """Installed packages whose vendored files are missing or changed since install."""
+        return [p for p in installed_packages(self.dir) if p.status in ("missing", "modified")]
 
 
 def load_values_file(path: Path) -> dict[str, JsonValue]:

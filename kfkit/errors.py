@@ -17,6 +17,7 @@ Problems that are not errors are :class:`KfkitWarning` objects with the same fie
     ├── UsageError (exit 2)           bad arguments: unknown env/component/prototype, bad value
     ├── AppError                      the app on disk: no app.yaml, malformed app.yaml
     ├── PrototypeError                prototype annotations, missing/unknown params
+    ├── PackageError                  registry.yaml/parts.yaml, unreachable registry, not found, tampered
     ├── ParamsError                   params files: unparsable, not editable, edit not verified
     │   └── JsonnetSyntaxError        a Jsonnet file kfkit parses itself (location)
     ├── RenderError                   evaluation failed (location from the engine; its stack in details)
@@ -55,6 +56,7 @@ __all__ = [
     "ManifestError",
     "ObjectErrors",
     "ObjectFailure",
+    "PackageError",
     "ParamsError",
     "PrototypeError",
     "RenderError",
@@ -144,6 +146,10 @@ class AppError(KfkitError):
 
 class PrototypeError(KfkitError):
     """A prototype cannot be parsed, found, or filled with the given params."""
+
+
+class PackageError(KfkitError):
+    """A registry or package is malformed, unreachable, missing, or its vendored copy was changed."""
 
 
 class ParamsError(KfkitError):

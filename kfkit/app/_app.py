@@ -21,6 +21,7 @@ from kfkit.app._layout import (
     VENDOR,
     find_root,
 )
+from kfkit.app._package import package_jpath
 from kfkit.errors import AppError, UsageError
 
 __all__ = ["AppDir", "Component"]
@@ -113,12 +114,14 @@ class AppDir:
     def jpath(self, env: str | None) -> list[Path]:
         """ksonnet's library path for an environment, or for no environment (app-level params).
 
-        go-jsonnet searches it from the end.
+        go-jsonnet searches it from the end. Installed packages resolve as
+        ``<registry>/<pkg>/…`` through vendor/ and, for versioned vendor dirs, through
+        :func:`package_jpath`.
         """
         paths = [self.root / ENVIRONMENTS]
         if env is not None:
             paths.append(self.env_dir(env))
-        paths += [self.root / VENDOR, self.root / LIB]
+        paths += [self.root / VENDOR, *package_jpath(self, env), self.root / LIB]
         if env is not None and self.env(env).k8s_version:
             paths.append(self.root / LIB / "ksonnet-lib" / self.env(env).k8s_version)
         return [*paths, self.components_dir]

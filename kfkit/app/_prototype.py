@@ -18,7 +18,8 @@ from pathlib import Path
 
 from kfkit._literals import parse_number, parse_structure
 from kfkit._types import JsonValue
-from kfkit.app._layout import BUILTIN, VENDOR
+from kfkit.app._layout import BUILTIN
+from kfkit.app._registry import BUILTIN_REGISTRY
 from kfkit.errors import PrototypeError, UsageError
 from kfkit.jsonnet import is_identifier
 
@@ -61,6 +62,14 @@ class Prototype:
     short_description: str
     params: tuple[Param, ...]
     body: str
+    registry: str = ""
+    """The registry of the installed package it comes from; empty for kfkit's built-ins."""
+    package: str = ""
+
+    @property
+    def full_name(self) -> str:
+        """``kubeflow/io.ksonnet.pkg.tf-serving`` for installed ones, the bare name for built-ins."""
+        return f"{self.registry}/{self.name}" if self.registry else self.name
 
     @property
     def short_name(self) -> str:
@@ -214,33 +223,57 @@ def component_source(proto: Prototype, component: str) -> str:
 
 
 def discover_prototypes(root: Path | None) -> list[Prototype]:
-    """Built-in prototypes, then those of installed packages (which win on equal names)."""
-    dirs = [(BUILTIN / "prototypes", False)]
-    if root is not None and (root / VENDOR).is_dir():
-        dirs.extend((d, True) for d in sorted((root / VENDOR).glob("**/prototypes")))
-    found: dict[str, Prototype] = {}
-    for directory, packaged in dirs:
-        for path in sorted(directory.glob("*.jsonnet")):
-            proto = parse_prototype(path, ksonnet_defaults=packaged)
-            found[proto.name] = proto
-    return sorted(found.values(), key=lambda p: p.name)
+    """Built-in prototypes, and those of the packages installed in the app at ``root``.
+
+    A vendored copy of a built-in package (registry ``builtin``) replaces the built-in.
+    """
+    installed: list[Prototype] = []
+    if root is not None:
+        from kfkit.app._package import installed_prototype_dirs  # that module imports this one
+
+        for registry, package, directory in installed_prototype_dirs(root):
+            for path in sorted(directory.glob("*.jsonnet")):
+                # packages are ksonnet's, whose null defaults it typed its own way; vendored built-ins are kfkit's
+                proto = parse_prototype(path, ksonnet_defaults=registry != BUILTIN_REGISTRY)
+                installed.append(replace(proto, registry=registry, package=package))
+    vendored = {p.name for p in installed if p.registry == BUILTIN_REGISTRY}
+    builtin = [
+        proto
+        for proto in (parse_prototype(path) for path in sorted((BUILTIN / "prototypes").glob("*.jsonnet")))
+        if proto.name not in vendored
+    ]
+    return sorted([*builtin, *installed], key=lambda p: (p.name, p.registry, p.package))
 
 
 def find_prototype(query: str, prototypes: Iterable[Prototype]) -> Prototype:
-    """Resolve a name by suffix, as ksonnet did: ``tf-serving`` finds ``io.ksonnet.pkg.tf-serving``."""
+    """Resolve a name as ksonnet did (``tf-serving`` finds ``io.ksonnet.pkg.tf-serving``).
+
+    ``<registry>/<name>`` or ``<registry>/<package>/<name>`` picks an installed package's
+    prototype; a bare name that several prototypes answer to is an error listing them.
+    """
     protos = list(prototypes)
-    exact = [p for p in protos if p.name == query]
-    if exact:
-        return exact[0]
-    matches = [p for p in protos if p.name.endswith(query)]
+    pool, name = protos, query
+    if "/" in query:
+        registry, _, name = query.partition("/")
+        pool = [p for p in protos if (p.registry or BUILTIN_REGISTRY) == registry]
+        package, sep, rest = name.partition("/")
+        if sep:
+            pool, name = [p for p in pool if p.package == package], rest
+        elif not any(p.name.endswith(name) for p in pool):
+            pool, name = [p for p in pool if p.package == name], ""
+    matches = [p for p in pool if p.name == name] or [p for p in pool if p.name.endswith(name)]
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise UsageError(f"ambiguous prototype {query!r}: {', '.join(p.name for p in matches)}")
-    partial = [p.name for p in protos if query.lower() in p.name.lower()]
+        mixed = any(p.registry for p in matches)
+        listed = ", ".join(p.full_name + (" (built-in)" if mixed and not p.registry else "") for p in matches)
+        example = next((p for p in matches if p.registry), None)
+        hint = f"; name one in full, e.g. {example.registry}/{example.short_name}" if example else ""
+        raise UsageError(f"ambiguous prototype {query!r}: {listed}{hint}")
+    partial = [p.full_name for p in protos if name and name.lower() in p.name.lower()]
     hint = (
         f"; partial matches: {', '.join(partial)}"
         if partial
-        else f"; known: {', '.join(p.short_name for p in protos)}"
+        else f"; known: {', '.join(p.full_name if p.registry else p.short_name for p in protos)}"
     )
     raise UsageError(f"no prototype matches {query!r}{hint}")

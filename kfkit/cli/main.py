@@ -19,7 +19,7 @@ from typing import Annotated
 import typer
 
 from kfkit import App, __version__
-from kfkit.cli import cluster, component, env, param, prototype
+from kfkit.cli import cluster, component, env, param, pkg, prototype, registry
 from kfkit.cli._globals import hoist
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, render_options
 from kfkit.cli._output import note
@@ -40,6 +40,8 @@ app.add_typer(env.app, name="env")
 app.add_typer(prototype.app, name="prototype")
 app.add_typer(component.app, name="component")
 app.add_typer(param.app, name="param")
+app.add_typer(registry.app, name="registry")
+app.add_typer(pkg.app, name="pkg")
 app.command("diff")(cluster.diff)
 app.command("apply")(cluster.apply)
 app.command("delete")(cluster.delete)
@@ -91,9 +93,10 @@ def show(
     """Print an environment's rendered objects."""
     if output not in ("yaml", "json"):
         raise UsageError(f"unknown output format {output!r}; use yaml or json")
-    objects = current_app().render(
-        env_name, components=component or (), options=render_options(jpath, ext_str, tla_str)
-    )
+    kf = current_app()
+    objects = kf.render(env_name, components=component or (), options=render_options(jpath, ext_str, tla_str))
+    for package in kf.package_problems():
+        note(f"warning: {package.problem}")
     sys.stdout.write(to_yaml(objects) if output == "yaml" else to_json(objects))
 
 

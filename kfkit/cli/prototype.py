@@ -73,14 +73,14 @@ app.command("use", context_settings=_EXTRA)(generate)
 @app.command("list")
 def list_(output: Output = "table") -> None:
     """List the available prototypes."""
-    rows = [[p.name, p.short_description] for p in _available()]
+    rows = [[p.full_name, p.short_description] for p in _available()]
     emit("prototypeList", ["name", "description"], rows, output)
 
 
 @app.command("search")
 def search(query: str, output: Output = "table") -> None:
     """List prototypes whose name contains QUERY."""
-    rows = [[p.name, p.short_description] for p in _available() if query.lower() in p.name.lower()]
+    rows = [[p.full_name, p.short_description] for p in _available() if query.lower() in p.full_name.lower()]
     emit("prototypeList", ["name", "description"], rows, output)
 
 
@@ -88,7 +88,7 @@ def search(query: str, output: Output = "table") -> None:
 def describe(name: str) -> None:
     """Show a prototype's description and params."""
     proto = find_prototype(name, _available())
-    out = [f"PROTOTYPE NAME:\n{proto.name}\n", f"\nDESCRIPTION:\n{proto.description}\n"]
+    out = [f"PROTOTYPE NAME:\n{proto.full_name}\n", f"\nDESCRIPTION:\n{proto.description}\n"]
     for title, required in (("REQUIRED PARAMETERS", True), ("OPTIONAL PARAMETERS", False)):
         params = [p for p in proto.params if p.required is required]
         flags = [f"--{p.name}=<{p.name}>" for p in params]
