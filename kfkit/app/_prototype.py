@@ -233,7 +233,7 @@ def discover_prototypes(root: Path | None) -> list[Prototype]:
 
         for registry, package, directory in installed_prototype_dirs(root):
             for path in sorted(directory.glob("*.jsonnet")):
-                # packages are ksonnet's, whose null defaults it typed its own way; vendored built-ins are kfkit's
+                # ksonnet typed packaged null defaults its own way; vendored built-ins are kfkit's
                 proto = parse_prototype(path, ksonnet_defaults=registry != BUILTIN_REGISTRY)
                 installed.append(replace(proto, registry=registry, package=package))
     vendored = {p.name for p in installed if p.registry == BUILTIN_REGISTRY}
