@@ -159,6 +159,13 @@ class ClusterClient:
             ) from exc
         return applied
 
+    def create(self, obj: Obj) -> Obj:
+        """Create ``obj`` (POST); Conflict when an object of that name exists already."""
+        path = self._object_path({**obj, "metadata": {**obj.get("metadata", {}), "name": ""}})
+        query = [("fieldManager", FIELD_MANAGER), ("fieldValidation", "Strict")]
+        created: Obj = self._request("POST", path, query=query, body=obj)
+        return created
+
     def delete(self, obj: Obj, *, dry_run: bool = False, uid: str = "") -> bool:
         """Delete in the background (no controller needed to finish it); False when already gone.
 
@@ -189,6 +196,11 @@ class ClusterClient:
             if not token:
                 return items
             query = [*query[:2], ("continue", token)]
+
+    def list_kind(self, api_version: str, kind: str, *, namespace: str, selector: str) -> list[Obj]:
+        """Objects of one kind matching ``selector`` in ``namespace``; none if the kind is not served."""
+        resource = self.resource(api_version, kind)
+        return [] if resource is None else self.list_objects(resource, selector=selector, namespace=namespace)
 
     def list_labelled(self, selector: str, namespaces: Sequence[str]) -> list[Obj]:
         """Objects of every listable type matching ``selector``, each once.

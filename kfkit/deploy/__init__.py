@@ -6,9 +6,17 @@ deploy needs, and :class:`kfkit.cluster.ClusterClient` implements it.
 
 from kfkit.deploy._apply import ApplyOptions, ApplyPlan, apply_plan, plan_apply
 from kfkit.deploy._delete import delete
-from kfkit.deploy._diff import DiffResult, ObjectDiff, SecretMask, Side, diff_live, diff_sides
-from kfkit.deploy._labels import label_value, owner_selector
-from kfkit.deploy._objects import ObjectResult
+from kfkit.deploy._diff import (
+    DiffResult,
+    ObjectDiff,
+    SecretMask,
+    Side,
+    diff_changes,
+    diff_live,
+    diff_sides,
+)
+from kfkit.deploy._labels import label_value, owner_labels, owner_selector
+from kfkit.deploy._objects import ObjectResult, Recorder
 from kfkit.deploy._order import Tier, tier_of
 from kfkit.deploy._plan import Change, Scope, live_objects
 from kfkit.deploy._protocol import Cluster
@@ -26,17 +34,20 @@ __all__ = [
     "ObjectErrors",
     "ObjectFailure",
     "ObjectResult",
+    "Recorder",
     "Scope",
     "SecretMask",
     "Side",
     "Tier",
     "apply_plan",
     "delete",
+    "diff_changes",
     "diff_live",
     "diff_sides",
     "format_duration",
     "label_value",
     "live_objects",
+    "owner_labels",
     "owner_selector",
     "parse_duration",
     "plan_apply",

@@ -21,11 +21,11 @@ from typing import Any
 from kfkit._model import Action, ObjectId
 from kfkit._types import Obj
 from kfkit.deploy._labels import ENV_KEY
-from kfkit.deploy._plan import Scope, check, comparable, prune_candidates
+from kfkit.deploy._plan import Change, Scope, check, comparable, prune_candidates
 from kfkit.deploy._protocol import Cluster
 from kfkit.manifests import yaml_document
 
-__all__ = ["DiffResult", "ObjectDiff", "SecretMask", "Side", "diff_live", "diff_sides"]
+__all__ = ["DiffResult", "ObjectDiff", "SecretMask", "Side", "diff_changes", "diff_live", "diff_sides"]
 
 _SECRET_FIELDS = ("data", "stringData")
 
@@ -105,14 +105,26 @@ class Side:
     """The environment's default namespace: objects there match objects in the other's."""
 
 
-def diff_live(objects: Sequence[Obj], client: Cluster, scope: Scope) -> DiffResult:
-    """The render against the cluster: changed, new, and (``removed``) what prune would delete."""
+def diff_live(
+    objects: Sequence[Obj], client: Cluster, scope: Scope, *, mask: SecretMask | None = None
+) -> DiffResult:
+    """The render against the cluster: changed, new, and (``removed``) what prune would delete.
+
+    ``mask`` hides Secret values (default: a new one); pass one to hash other objects alike.
+    """
     changes = check(objects, client, scope)
+    return diff_changes(changes, prune_candidates(client, scope, changes), mask=mask)
+
+
+def diff_changes(
+    changes: Sequence[Change], prune: Sequence[Obj], *, mask: SecretMask | None = None
+) -> DiffResult:
+    """Checked changes (live against the server's dry run) and objects to prune, as a diff."""
     sides: list[tuple[ObjectId, Obj | None, Obj | None]] = [
         (c.object_id, c.live, c.preview or c.obj) for c in changes
     ]
-    sides += [(ObjectId.of(obj), obj, None) for obj in prune_candidates(client, scope, changes)]
-    mask = SecretMask()
+    sides += [(ObjectId.of(obj), obj, None) for obj in prune]
+    mask = mask or SecretMask()
     return DiffResult(
         [
             ObjectDiff(
@@ -128,13 +140,13 @@ def diff_live(objects: Sequence[Obj], client: Cluster, scope: Scope) -> DiffResu
     )
 
 
-def diff_sides(first: Side, second: Side) -> DiffResult:
+def diff_sides(first: Side, second: Side, *, mask: SecretMask | None = None) -> DiffResult:
     """How ``second`` would have to change to become ``first`` (ksonnet: ``-`` second, ``+`` first).
 
     Objects match by group, kind and name, and by namespace unless each is in its
     environment's default one; that namespace and the environment marks are not differences.
     """
-    mask = SecretMask()
+    mask = mask or SecretMask()
     theirs = {_key(obj, second.namespace): obj for obj in second.objects}
     pairs: list[tuple[Obj | None, Obj | None]] = [
         (obj, theirs.pop(_key(obj, first.namespace), None)) for obj in first.objects

@@ -23,6 +23,7 @@ __all__ = [
     "MANAGED_BY_LABEL",
     "MANAGER",
     "label_value",
+    "owner_labels",
     "owner_of",
     "owner_selector",
     "with_owner",
@@ -50,14 +51,15 @@ def label_value(text: str) -> str:
     return f"{stem}-{digest}" if stem else digest
 
 
-def _owner_labels(app: str, env: str) -> dict[str, str]:
+def owner_labels(app: str, env: str) -> dict[str, str]:
+    """The ownership labels (values sanitised): what selectors find this app and env by."""
     return {MANAGED_BY_LABEL: MANAGER, APP_KEY: label_value(app), ENV_KEY: label_value(env)}
 
 
 def with_owner(obj: Obj, app: str, env: str) -> Obj:
     """A copy of ``obj`` (metadata copied, the rest shared) with the ownership marks."""
     meta = dict(obj.get("metadata") or {})
-    meta["labels"] = {**(meta.get("labels") or {}), **_owner_labels(app, env)}
+    meta["labels"] = {**(meta.get("labels") or {}), **owner_labels(app, env)}
     meta["annotations"] = {**(meta.get("annotations") or {}), APP_KEY: app, ENV_KEY: env}
     return {**obj, "metadata": meta}
 
@@ -72,7 +74,7 @@ def owner_of(obj: Obj) -> tuple[str, str] | None:
 
 def owner_selector(app: str, env: str, components: Sequence[str] = ()) -> str:
     """The selector of this app and environment's objects, optionally of some components."""
-    terms = [f"{key}={value}" for key, value in _owner_labels(app, env).items()]
+    terms = [f"{key}={value}" for key, value in owner_labels(app, env).items()]
     if components:
         terms.append(f"{COMPONENT_LABEL} in ({','.join(sorted(components))})")
     return ",".join(terms)
