@@ -5,7 +5,8 @@ Jsonnet prototypes become components of an app, each environment keeps its own p
 applies the manifests.
 """
 
-from kfkit._api import App
+from kfkit._api import App, RollbackResult
+from kfkit._history_api import RecordOptions
 from kfkit._model import Action, ObjectId
 from kfkit.errors import (
     ApiError,
@@ -52,8 +53,10 @@ __all__ = [
     "ObjectId",
     "ParamsError",
     "PrototypeError",
+    "RecordOptions",
     "RenderError",
     "RenderOptions",
+    "RollbackResult",
     "UsageError",
     "ValidationError",
 ]

@@ -6,10 +6,15 @@ does for ``kfkit show``; the CLI only formats what these methods return.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kfkit import _history_api, _review_api
+from kfkit._history_api import RecordOptions, RollbackPlan
+from kfkit._review_api import Connect
 from kfkit._types import JsonValue, Obj
 from kfkit.app import (
     AppDir,
@@ -34,16 +39,18 @@ from kfkit.app import (
     remove_registry,
     write_atomic,
 )
-from kfkit.deploy import Scope
+from kfkit.deploy import ApplyOptions, ApplyPlan, ObjectResult, Scope
 from kfkit.errors import UsageError
 from kfkit.evaluator import Evaluation, evaluate_file
+from kfkit.history import Revision
 from kfkit.params import add_component_params, remove_component_params
 from kfkit.render import RenderOptions, render
+from kfkit.review import Report
 
 if TYPE_CHECKING:
     from kfkit.cluster import ClusterClient
 
-__all__ = ["App", "load_values_file"]
+__all__ = ["App", "RollbackResult", "load_values_file"]
 
 
 class App:
@@ -198,6 +205,142 @@ class App:
     def package_problems(self) -> list[InstalledPackage]:
         """Installed packages whose vendored files are missing or changed since install."""
         return [p for p in installed_packages(self.dir) if p.status in ("missing", "modified")]
+
+    # --- review, history, rollback (kfkit/_review_api.py, kfkit/_history_api.py) ------------
+
+    def review(
+        self,
+        env: str | None = None,
+        *,
+        components: Sequence[str] = (),
+        against: str | None = None,
+        options: RenderOptions | None = None,
+        connect: Connect | None = None,
+    ) -> Report:
+        """A review report of applying ``env``: against its cluster, or ``against="local:prod"``.
+
+        ``connect(env)`` opens the cluster client (default: :meth:`connect`); format the
+        result with :func:`kfkit.review.to_html` or :func:`kfkit.review.to_markdown`.
+        """
+        return _review_api.review(
+            self,
+            env,
+            components=components,
+            against=against,
+            options=options,
+            connect=connect or (lambda name: self.connect(name)),
+        )
+
+    def record_apply(
+        self,
+        plan: ApplyPlan,
+        client: ClusterClient,
+        scope: Scope,
+        options: ApplyOptions,
+        record: RecordOptions,
+        *,
+        on_result: Callable[[ObjectResult], None] | None = None,
+    ) -> tuple[list[ObjectResult], Revision | None]:
+        """Write a checked plan (see :func:`kfkit.deploy.apply_plan`) and record it in the history.
+
+        A dry run records nothing; a failed apply is recorded as failed, then re-raised.
+        """
+        return _history_api.recorded_apply(self, scope, client, plan, options, record, on_result=on_result)
+
+    def record_delete(
+        self,
+        objects: Sequence[Obj],
+        client: ClusterClient,
+        scope: Scope,
+        record: RecordOptions,
+        *,
+        dry_run: bool = False,
+        on_result: Callable[[ObjectResult], None] | None = None,
+    ) -> tuple[list[ObjectResult], Revision | None]:
+        """Delete ``objects`` (see :func:`kfkit.deploy.delete`) and record it in the history."""
+        return _history_api.recorded_delete(
+            self, scope, client, objects, record, dry_run=dry_run, on_result=on_result
+        )
+
+    def history(self, env: str | None = None, *, client: ClusterClient | None = None) -> list[Revision]:
+        """The kept revisions of ``env`` (oldest first), read from its namespace in the cluster."""
+        name = self.dir.resolve_env(env)
+        with self._client(name, client) as connected:
+            return _history_api.history(self, name, connected)
+
+    def revision(self, env: str | None, number: int, *, client: ClusterClient | None = None) -> Revision:
+        """One revision of ``env``; a UsageError naming the kept ones if it is not there."""
+        name = self.dir.resolve_env(env)
+        with self._client(name, client) as connected:
+            return _history_api.revision(self, name, number, connected)
+
+    def plan_rollback(
+        self,
+        env: str | None,
+        number: int,
+        *,
+        prune: bool = False,
+        force_conflicts: bool = False,
+        client: ClusterClient,
+    ) -> RollbackPlan:
+        """What rolling back to revision ``number`` would change (its diff); writes nothing."""
+        name = self.dir.resolve_env(env)
+        return _history_api.plan_rollback(self, name, number, client, prune=prune, force=force_conflicts)
+
+    def apply_rollback(
+        self,
+        rollback: RollbackPlan,
+        *,
+        client: ClusterClient,
+        options: ApplyOptions | None = None,
+        record: RecordOptions | None = None,
+        on_result: Callable[[ObjectResult], None] | None = None,
+    ) -> tuple[list[ObjectResult], Revision | None]:
+        """Apply a planned rollback; it is recorded as a new revision unless a dry run."""
+        options = options or ApplyOptions(prune=bool(rollback.plan.prune))
+        return _history_api.apply_rollback(
+            self, rollback, client, options, record or RecordOptions(), on_result=on_result
+        )
+
+    def rollback(
+        self,
+        env: str | None,
+        number: int,
+        *,
+        prune: bool = False,
+        dry_run: bool = False,
+        force_conflicts: bool = False,
+        record: RecordOptions | None = None,
+        client: ClusterClient | None = None,
+    ) -> RollbackResult:
+        """Re-apply revision ``number`` of ``env`` (see docs/review.md for Secrets and removed APIs)."""
+        name = self.dir.resolve_env(env)
+        options = ApplyOptions(dry_run=dry_run, prune=prune, force_conflicts=force_conflicts)
+        with self._client(name, client) as connected:
+            planned = self.plan_rollback(
+                name, number, prune=prune, force_conflicts=force_conflicts, client=connected
+            )
+            results, recorded = self.apply_rollback(planned, client=connected, options=options, record=record)
+        return RollbackResult(planned, results, recorded)
+
+    @contextmanager
+    def _client(self, env: str, client: ClusterClient | None) -> Iterator[ClusterClient]:
+        """``client`` if given, else one connected (and closed after) for ``env``."""
+        if client is not None:
+            yield client
+            return
+        with self.connect(env) as connected:
+            yield connected
+
+
+@dataclass(frozen=True)
+class RollbackResult:
+    """A rollback done (or, dry run, previewed): its plan and diff, per-object results, new revision."""
+
+    plan: RollbackPlan
+    results: list[ObjectResult]
+    revision: Revision | None
+    """The revision recording the rollback; None for a dry run."""
 
 
 def load_values_file(path: Path) -> dict[str, JsonValue]:

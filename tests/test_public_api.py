@@ -25,8 +25,10 @@ PUBLIC = [
     "ObjectId",
     "ParamsError",
     "PrototypeError",
+    "RecordOptions",
     "RenderError",
     "RenderOptions",
+    "RollbackResult",
     "UsageError",
     "ValidationError",
 ]

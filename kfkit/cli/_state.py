@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
 from kfkit import App
 
-__all__ = ["State", "current_app", "set_state", "state"]
+__all__ = ["State", "command_line", "current_app", "set_argv", "set_state", "state"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class State:
 
 
 _STATE: ContextVar[State] = ContextVar("kfkit_cli_state")
+_ARGV: ContextVar[tuple[str, ...]] = ContextVar("kfkit_cli_argv", default=())
 
 
 def state() -> State:
@@ -33,3 +35,12 @@ def set_state(new: State) -> None:
 def current_app() -> App:
     """The app containing ``--dir`` (default: the working directory)."""
     return App.load(state().directory)
+
+
+def set_argv(argv: list[str]) -> None:
+    _ARGV.set(tuple(argv))
+
+
+def command_line() -> str:
+    """The running command as a shell line, ``kfkit apply prod -c web``: what history records."""
+    return shlex.join(["kfkit", *_ARGV.get()])

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kfkit import Action, App, ObjectId
+from kfkit import Action, App, ObjectId, RecordOptions
 from kfkit._types import Obj
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, render_options
 from kfkit.cli._output import note
 from kfkit.cli._report import confirm, object_errors, print_diff, reporter, summary
-from kfkit.cli._state import current_app
+from kfkit.cli._state import command_line, current_app
 from kfkit.deploy import (
     DEFAULT_TIMEOUT,
     ApplyOptions,
@@ -25,7 +25,6 @@ from kfkit.deploy import (
     DiffResult,
     Scope,
     Side,
-    apply_plan,
     diff_live,
     diff_sides,
     format_duration,
@@ -33,14 +32,26 @@ from kfkit.deploy import (
     parse_duration,
     plan_apply,
 )
-from kfkit.deploy import delete as delete_objects
 from kfkit.errors import UsageError
+from kfkit.history import DEFAULT_MAX_HISTORY, Revision
 from kfkit.render import RenderOptions
 
 if TYPE_CHECKING:
     from kfkit.cluster import ClusterClient
 
-__all__ = ["apply", "delete", "diff"]
+__all__ = [
+    "Context",
+    "DryRun",
+    "ForceContext",
+    "Kubeconfig",
+    "MaxHistory",
+    "Selection",
+    "Yes",
+    "apply",
+    "delete",
+    "diff",
+    "show_plan",
+]
 
 DIFF_EXIT_CODE = 10
 """ksonnet's exit status for "differences found"; errors stay 1."""
@@ -62,6 +73,10 @@ ForceContext = Annotated[
 ]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Ask the server what would happen; change nothing.")]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+MaxHistory = Annotated[
+    int,
+    typer.Option("--max-history", min=1, help="Revisions to keep in the cluster (older ones are deleted)."),
+]
 Location = Annotated[
     str | None,
     typer.Argument(metavar="[[local:|remote:]ENV]", help="local: its render, remote: its live objects."),
@@ -69,7 +84,7 @@ Location = Annotated[
 
 
 @dataclass(frozen=True)
-class _Selection:
+class Selection:
     """What every cluster command shares: the app, components, Jsonnet options, cluster flags."""
 
     kf: App
@@ -89,7 +104,7 @@ class _Selection:
         kubeconfig: Path | None,
         context: str | None,
         force_context: bool,
-    ) -> _Selection:
+    ) -> Selection:
         options = render_options(jpath, ext_str, tla_str)
         return cls(current_app(), tuple(component or ()), options, kubeconfig, context, force_context)
 
@@ -130,7 +145,7 @@ def diff(
     second would change to become the first (as ksonnet did); ``local:ENV remote:ENV``
     is the same as ``ENV``.
     """
-    sel = _Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context)
+    sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context)
     where, env = _location(sel.kf, first)
     if where == "remote" and second is None:
         raise UsageError(f"remote:{env} needs a second location to compare with, e.g. local:{env}")
@@ -164,6 +179,7 @@ def apply(
         typer.Option("--force-conflicts", help="Take over fields other managers (or environments) own."),
     ] = False,
     yes: Yes = False,
+    max_history: MaxHistory = DEFAULT_MAX_HISTORY,
     jpath: JPath = None,
     ext_str: ExtStr = None,
     tla_str: TlaStr = None,
@@ -179,16 +195,18 @@ def apply(
         timeout=parse_duration(timeout),
         force_conflicts=force_conflicts,
     )
-    sel = _Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context)
+    sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context)
     env = sel.kf.dir.resolve_env(env_name)
     objects = sel.render(env)
     with sel.connect(env, "target") as client, object_errors():
         plan = plan_apply(objects, client, sel.scope(env), options)
-        _show_plan(plan)
+        show_plan(plan)
         confirm(f"apply to {client.target.describe()}?", skip=yes or dry_run or not plan.has_changes)
         with reporter(len(plan.changes) + len(plan.prune), "applying") as on_result:
-            results = apply_plan(plan, client, options, on_result=on_result)
-    note(summary(results, dry_run=dry_run))
+            results, revision = sel.kf.record_apply(
+                plan, client, sel.scope(env), options, _record(max_history), on_result=on_result
+            )
+    note(summary(results, dry_run=dry_run) + _recorded(revision))
 
 
 def delete(
@@ -196,6 +214,7 @@ def delete(
     component: Components = None,
     dry_run: DryRun = False,
     yes: Yes = False,
+    max_history: MaxHistory = DEFAULT_MAX_HISTORY,
     jpath: JPath = None,
     ext_str: ExtStr = None,
     tla_str: TlaStr = None,
@@ -204,7 +223,7 @@ def delete(
     force_context: ForceContext = False,
 ) -> None:
     """Delete an environment's rendered objects from its cluster (reverse apply order)."""
-    sel = _Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context)
+    sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context)
     env = sel.kf.dir.resolve_env(env_name)
     objects = sel.render(env)
     with sel.connect(env, "target") as client, object_errors():
@@ -212,8 +231,18 @@ def delete(
         confirm(f"delete them from {client.target.describe()}?", skip=yes or dry_run or not objects)
         with reporter(len(objects), "deleting") as on_result:
             scope = sel.scope(env)
-            results = delete_objects(objects, client, scope, dry_run=dry_run, on_result=on_result)
-    note(summary(results, dry_run=dry_run))
+            results, revision = sel.kf.record_delete(
+                objects, client, scope, _record(max_history), dry_run=dry_run, on_result=on_result
+            )
+    note(summary(results, dry_run=dry_run) + _recorded(revision))
+
+
+def _record(max_history: int) -> RecordOptions:
+    return RecordOptions(command=command_line(), max_history=max_history)
+
+
+def _recorded(revision: Revision | None) -> str:
+    return f"; recorded as revision {revision.number}" if revision else ""
 
 
 def _location(kf: App, text: str | None) -> tuple[str, str]:
@@ -226,7 +255,7 @@ def _location(kf: App, text: str | None) -> tuple[str, str]:
     return where, kf.dir.resolve_env(env or None)
 
 
-def _side(sel: _Selection, where: str, env: str) -> Side:
+def _side(sel: Selection, where: str, env: str) -> Side:
     """``local:ENV``: its render; ``remote:ENV``: the live objects it applied."""
     namespace = sel.kf.dir.env(env).destination.namespace
     if where == "local":
@@ -235,7 +264,7 @@ def _side(sel: _Selection, where: str, env: str) -> Side:
         return Side(f"remote:{env}", live_objects(client, sel.scope(env)), namespace)
 
 
-def _show_plan(plan: ApplyPlan) -> None:
+def show_plan(plan: ApplyPlan) -> None:
     counts = plan.counts()
     note(
         f"plan: {counts[Action.CREATE]} to create, {counts[Action.CONFIGURE]} to configure, "

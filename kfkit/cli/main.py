@@ -19,11 +19,11 @@ from typing import Annotated
 import typer
 
 from kfkit import App, __version__
-from kfkit.cli import cluster, component, env, param, pkg, prototype, registry
+from kfkit.cli import cluster, component, env, history, param, pkg, prototype, registry, review
 from kfkit.cli._globals import hoist
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, render_options
 from kfkit.cli._output import note
-from kfkit.cli._state import State, current_app, set_state
+from kfkit.cli._state import State, current_app, set_argv, set_state
 from kfkit.errors import KfkitError, UsageError
 from kfkit.manifests import to_json, to_yaml
 
@@ -45,6 +45,9 @@ app.add_typer(pkg.app, name="pkg")
 app.command("diff")(cluster.diff)
 app.command("apply")(cluster.apply)
 app.command("delete")(cluster.delete)
+app.command("review")(review.review)
+app.command("history")(history.history)
+app.command("rollback")(history.rollback)
 app.command("generate", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
     prototype.generate
 )
@@ -109,7 +112,9 @@ def version() -> None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI on ``argv``; returns the exit code instead of exiting."""
-    args = hoist(sys.argv[1:] if argv is None else argv)
+    given = sys.argv[1:] if argv is None else argv
+    set_argv(given)
+    args = hoist(given)
     debug = "--debug" in args
     try:
         app(args=args, prog_name="kfkit")

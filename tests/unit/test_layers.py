@@ -45,6 +45,9 @@ FORBIDDEN = {
     "kfkit/render/": ("kfkit.deploy", "kfkit.cluster", "kfkit.cli"),
     "kfkit/deploy/": ("kfkit.cluster", "kfkit.cli", "kfkit.render"),
     "kfkit/cluster/": ("kfkit.render", "kfkit.params", "kfkit.deploy", "kfkit.cli"),
+    # history: stored revisions and rollback over deploy; review: data in, HTML/Markdown out.
+    "kfkit/history/": ("kfkit.app", "kfkit.params", "kfkit.render", "kfkit.cluster", "kfkit.cli"),
+    "kfkit/review/": ("kfkit.app", "kfkit.render", "kfkit.cluster", "kfkit.cli", "kfkit.evaluator"),
 }
 
 

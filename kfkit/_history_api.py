@@ -1,0 +1,239 @@
+"""History and rollback for :class:`kfkit.App`: recording revisions, listing them, rolling back.
+
+Kept beside ``_api.py`` so the facade's methods stay one-line calls into here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from kfkit._model import ObjectId
+from kfkit._types import Obj
+from kfkit.deploy import (
+    ApplyOptions,
+    ApplyPlan,
+    DiffResult,
+    ObjectResult,
+    Recorder,
+    Scope,
+    apply_plan,
+    delete,
+    diff_changes,
+    plan_apply,
+)
+from kfkit.errors import ClusterError, ObjectErrors, ObjectFailure
+from kfkit.history import (
+    DEFAULT_MAX_HISTORY,
+    ObjectOutcome,
+    Revision,
+    app_commit,
+    get_revision,
+    hash_secrets,
+    list_revisions,
+    now,
+    record,
+    rollback_objects,
+    who,
+)
+from kfkit.params import resolve_params
+
+if TYPE_CHECKING:
+    from kfkit._api import App
+    from kfkit.cluster import ClusterClient
+
+__all__ = [
+    "RecordOptions",
+    "RollbackPlan",
+    "apply_rollback",
+    "history",
+    "plan_rollback",
+    "record_revision",
+    "recorded_apply",
+    "recorded_delete",
+    "revision",
+]
+
+
+@dataclass(frozen=True)
+class RecordOptions:
+    """How an apply, delete or rollback is recorded in the history."""
+
+    command: str = ""
+    """What ran, for people reading the history (the CLI passes its command line)."""
+    max_history: int = DEFAULT_MAX_HISTORY
+    record: bool = True
+    """False: write no revision (dry runs never write one)."""
+
+
+def record_revision(
+    app: App,
+    scope: Scope,
+    client: ClusterClient,
+    operation: str,
+    objects: Sequence[Obj],
+    results: Sequence[ObjectResult],
+    options: RecordOptions,
+    *,
+    failure: ObjectErrors | None = None,
+    rollback_of: int | None = None,
+) -> Revision:
+    """Store what ``operation`` sent and what became of each object as the next revision."""
+    from kfkit import __version__  # kfkit/__init__ imports this module
+
+    salt = os.urandom(16).hex()
+    outcomes = [ObjectOutcome(str(r.object_id), r.action.done, r.note) for r in results]
+    failures: Sequence[ObjectFailure] = failure.failures if failure else ()
+    outcomes += [ObjectOutcome(str(f.object_id), "failed", str(f.error)) for f in failures]
+    params = resolve_params(app.dir, scope.env)  # rendered a moment ago, so this cannot fail
+    if scope.components:
+        params = {name: value for name, value in params.items() if name in scope.components}
+    draft = Revision(
+        number=0,
+        app=scope.app,
+        env=scope.env,
+        operation=operation,
+        time=now(),
+        user=who(),
+        kfkit_version=__version__,
+        command=options.command or f"kfkit.App.{operation}({scope.env!r})",
+        commit=app_commit(app.root),
+        components=scope.components,
+        objects=[hash_secrets(obj, salt) for obj in objects],
+        params=params,
+        outcomes=outcomes,
+        status="failed" if failure else "succeeded",
+        error=str(failure or ""),
+        rollback_of=rollback_of,
+        salt=salt,
+    )
+    try:
+        return record(client, draft, scope.namespace, max_history=options.max_history)
+    except ClusterError as exc:
+        done = "failed" if failure else "succeeded"
+        raise ClusterError(f"the {operation} {done}, but recording it in the history failed: {exc}") from exc
+
+
+def recorded_apply(
+    app: App,
+    scope: Scope,
+    client: ClusterClient,
+    plan: ApplyPlan,
+    options: ApplyOptions,
+    record_options: RecordOptions,
+    *,
+    operation: str = "apply",
+    rollback_of: int | None = None,
+    on_result: Callable[[ObjectResult], None] | None = None,
+) -> tuple[list[ObjectResult], Revision | None]:
+    """:func:`kfkit.deploy.apply_plan`, then a revision of it (also when objects failed)."""
+    if options.dry_run or not record_options.record:
+        return apply_plan(plan, client, options, on_result=on_result), None
+    sent = [c.obj for c in plan.changes]
+    seen = Recorder(on_result)
+    try:
+        results = apply_plan(plan, client, options, on_result=seen)
+    except ObjectErrors as exc:
+        with contextlib.suppress(ClusterError):  # the objects' failures matter more than the record's
+            record_revision(
+                app,
+                scope,
+                client,
+                operation,
+                sent,
+                seen.results,
+                record_options,
+                failure=exc,
+                rollback_of=rollback_of,
+            )
+        raise
+    revision = record_revision(
+        app, scope, client, operation, sent, results, record_options, rollback_of=rollback_of
+    )
+    return results, revision
+
+
+def recorded_delete(
+    app: App,
+    scope: Scope,
+    client: ClusterClient,
+    objects: Sequence[Obj],
+    record_options: RecordOptions,
+    *,
+    dry_run: bool = False,
+    on_result: Callable[[ObjectResult], None] | None = None,
+) -> tuple[list[ObjectResult], Revision | None]:
+    """:func:`kfkit.deploy.delete`, then a revision of it (also when objects failed)."""
+    if dry_run or not record_options.record:
+        return delete(objects, client, scope, dry_run=dry_run, on_result=on_result), None
+    seen = Recorder(on_result)
+    try:
+        results = delete(objects, client, scope, on_result=seen)
+    except ObjectErrors as exc:
+        with contextlib.suppress(ClusterError):  # the objects' failures matter more than the record's
+            record_revision(app, scope, client, "delete", objects, seen.results, record_options, failure=exc)
+        raise
+    return results, record_revision(app, scope, client, "delete", objects, results, record_options)
+
+
+@dataclass
+class RollbackPlan:
+    """A rollback checked against the cluster: the revision, the apply plan, its diff."""
+
+    revision: Revision
+    scope: Scope
+    plan: ApplyPlan
+    diff: DiffResult
+    kept: dict[ObjectId, str] = field(default_factory=dict)
+    """Secrets left as they are, and why."""
+
+
+def plan_rollback(
+    app: App, env: str, number: int, client: ClusterClient, *, prune: bool = False, force: bool = False
+) -> RollbackPlan:
+    """What rolling ``env`` back to revision ``number`` would change; writes nothing."""
+    base = app.scope(env)
+    revision = get_revision(client, base.app, base.env, base.namespace, number)
+    scope = replace(base, components=revision.components)
+    chosen = rollback_objects(revision, client)
+    options = ApplyOptions(prune=prune, force_conflicts=force)
+    plan = plan_apply(chosen.objects, client, scope, options)
+    plan.prune = [obj for obj in plan.prune if ObjectId.of(obj) not in chosen.kept]
+    return RollbackPlan(revision, scope, plan, diff_changes(plan.changes, plan.prune), chosen.kept)
+
+
+def apply_rollback(
+    app: App,
+    rollback: RollbackPlan,
+    client: ClusterClient,
+    options: ApplyOptions,
+    record_options: RecordOptions,
+    *,
+    on_result: Callable[[ObjectResult], None] | None = None,
+) -> tuple[list[ObjectResult], Revision | None]:
+    """Apply a checked rollback and record it as a new revision (``rollback_of`` set)."""
+    results, revision = recorded_apply(
+        app,
+        rollback.scope,
+        client,
+        rollback.plan,
+        options,
+        record_options,
+        operation="rollback",
+        rollback_of=rollback.revision.number,
+        on_result=on_result,
+    )
+    return results, revision
+
+
+def history(app: App, env: str, client: ClusterClient) -> list[Revision]:
+    scope = app.scope(env)
+    return list_revisions(client, scope.app, scope.env, scope.namespace)
+
+
+def revision(app: App, env: str, number: int, client: ClusterClient) -> Revision:
+    scope = app.scope(env)
+    return get_revision(client, scope.app, scope.env, scope.namespace, number)

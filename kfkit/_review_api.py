@@ -1,0 +1,124 @@
+"""``App.review``: one report of what applying an environment would do, for people to approve.
+
+It gathers what ``diff``, ``param list`` and the history already know: the render against
+the cluster (or another environment's render), each component's params with their source
+file against the other side's (another environment's, or those recorded by the last
+apply), Secrets masked by the diff's own mask, and the exact command that applies it.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+from kfkit._model import Action, ObjectId
+from kfkit.deploy import DiffResult, SecretMask, Side, diff_live, diff_sides, live_objects
+from kfkit.errors import Finding, UsageError
+from kfkit.history import app_commit, list_revisions, now
+from kfkit.manifests import removed_api
+from kfkit.params import list_params, resolve_params
+from kfkit.render import RenderOptions
+from kfkit.review import Report
+from kfkit.review._build import component_reviews
+
+if TYPE_CHECKING:
+    from kfkit._api import App
+    from kfkit.cluster import ClusterClient
+
+__all__ = ["apply_command", "review"]
+
+Connect = Callable[[str], AbstractContextManager["ClusterClient"]]
+"""Opens a client for an environment's cluster (the CLI's also says which one)."""
+
+
+def review(
+    app: App,
+    env: str | None,
+    *,
+    components: Sequence[str] = (),
+    against: str | None = None,
+    options: RenderOptions | None = None,
+    connect: Connect,
+) -> Report:
+    """A :class:`~kfkit.review.Report` of ``env`` against ``against`` (default: its cluster)."""
+    from kfkit import __version__  # kfkit/__init__ imports this module
+
+    name = app.dir.resolve_env(env)
+    where, other = _location(app, against or f"remote:{name}")
+    objects = app.render(name, components=components, options=options)
+    mask = SecretMask()
+    dest = app.dir.env(name).destination
+    target = f'server {dest.server or "(none)"}, namespace "{dest.namespace}"'
+    other_params: dict[str, Any] | None
+    if where == "local":
+        theirs = app.render(other, components=components, options=options)
+        diff = diff_sides(_side(app, "local", name, objects), _side(app, "local", other, theirs), mask=mask)
+        other_params = resolve_params(app.dir, other)
+    else:
+        with connect(other) as client:
+            target = client.target.describe()
+            scope = app.scope(other, components=components)
+            if other == name:
+                diff = diff_live(objects, client, scope, mask=mask)
+            else:
+                live = _side(app, "remote", other, live_objects(client, scope))
+                diff = diff_sides(_side(app, "local", name, objects), live, mask=mask)
+            revisions = list_revisions(client, scope.app, scope.env, scope.namespace)
+            applied = [r for r in revisions if r.operation != "delete" and r.status == "succeeded"]
+            other_params = applied[-1].params if applied else None
+    rows = [r for r in list_params(app.dir, env=name) if not components or r.component in components]
+    removed = [
+        Finding(change.message(), ObjectId.of(obj))
+        for obj in objects
+        if (change := removed_api(str(obj.get("apiVersion", "")), str(obj.get("kind", "")))) is not None
+    ]
+    return Report(
+        app=app.dir.name,
+        env=name,
+        target=target,
+        against=f"{where}:{other}",
+        command=apply_command(name, components, options, prune=_prunes(diff)),
+        generated=now(),
+        kfkit_version=__version__,
+        commit=app_commit(app.root),
+        components=component_reviews(diff, objects, mask, rows, other_params),
+        removed_apis=removed,
+    )
+
+
+def apply_command(
+    env: str, components: Sequence[str], options: RenderOptions | None, *, prune: bool = False
+) -> str:
+    """``kfkit apply ENV -c … --ext-str …``: the command that applies exactly this render."""
+    args = ["kfkit", "apply", env]
+    for component in components:
+        args += ["-c", component]
+    if options is not None:
+        for path in options.jpath:
+            args += ["--jpath", str(path)]
+        for flag, values in (("--ext-str", options.ext_strs), ("--tla-str", options.tla_strs)):
+            for key, value in values.items():
+                args += [flag, f"{key}={value}"]
+    if prune:
+        args.append("--prune")
+    return shlex.join(args)
+
+
+def _prunes(diff: DiffResult) -> bool:
+    return any(d.action is Action.PRUNE for d in diff.objects)
+
+
+def _side(app: App, where: str, env: str, objects: Sequence[Any]) -> Side:
+    return Side(f"{where}:{env}", objects, app.dir.env(env).destination.namespace)
+
+
+def _location(app: App, text: str) -> tuple[str, str]:
+    """``local:dev`` → ("local", "dev"); ``remote:`` → the cluster of the current environment."""
+    where, sep, env = text.rpartition(":")
+    if not sep:
+        where = "local"
+    if where not in ("local", "remote"):
+        raise UsageError(f"{where!r} is not a valid location; use local:<env> or remote:<env>")
+    return where, app.dir.resolve_env(env or None)

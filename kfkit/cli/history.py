@@ -1,0 +1,165 @@
+"""``kfkit history`` and ``kfkit rollback``: the revisions kept in the cluster, and going back to one."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from kfkit import RecordOptions
+from kfkit.cli._options import Output
+from kfkit.cli._output import note, table
+from kfkit.cli._report import confirm, object_errors, print_diff, reporter, summary
+from kfkit.cli._state import command_line
+from kfkit.cli.cluster import (
+    Context,
+    DryRun,
+    ForceContext,
+    Kubeconfig,
+    MaxHistory,
+    Selection,
+    Yes,
+    show_plan,
+)
+from kfkit.deploy import ApplyOptions
+from kfkit.errors import UsageError
+from kfkit.history import DEFAULT_MAX_HISTORY, Revision, trim
+
+__all__ = ["history", "rollback"]
+
+Args = Annotated[list[str] | None, typer.Argument(metavar="[ENV] [REV]", show_default=False)]
+
+
+def history(
+    args: Args = None,
+    max_history: Annotated[
+        int | None,
+        typer.Option("--max-history", min=1, help="Also delete all but the newest N revisions."),
+    ] = None,
+    output: Output = "table",
+    context: Context = None,
+    kubeconfig: Kubeconfig = None,
+    force_context: ForceContext = False,
+) -> None:
+    """List an environment's revisions (every apply, delete and rollback), or show revision REV."""
+    if output not in ("table", "json"):
+        raise UsageError(f"unknown output format {output!r}; use table or json")
+    sel = Selection.of(None, None, None, None, kubeconfig, context, force_context)
+    env, number = _env_and_revision(sel, args or [], required=False)
+    with sel.connect(env, "reading history from") as client:
+        if max_history is not None:
+            scope = sel.kf.scope(env)
+            deleted = trim(client, scope.app, scope.env, scope.namespace, keep=max_history)
+            note(f"deleted {deleted} old revisions; keeping at most {max_history}")
+        if number is not None:
+            _show(sel.kf.revision(env, number, client=client), output)
+            return
+        revisions = sel.kf.history(env, client=client)
+    if output == "json":
+        sys.stdout.write(json.dumps([r.summary() for r in revisions], indent=2, sort_keys=True) + "\n")
+        return
+    header = ["rev", "time", "operation", "status", "user", "commit", "command"]
+    rows = [
+        [str(r.number), r.time, _operation(r), r.status, r.user, r.commit[:12] or "-", r.command]
+        for r in revisions
+    ]
+    sys.stdout.write(table(header, rows))
+    if not revisions:
+        note(f'no revisions of environment "{env}" yet: apply records one')
+
+
+def rollback(
+    args: Annotated[list[str], typer.Argument(metavar="[ENV] REV", show_default=False)],
+    dry_run: DryRun = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Delete what was applied after REV (objects REV did not have).")
+    ] = False,
+    yes: Yes = False,
+    force_conflicts: Annotated[
+        bool, typer.Option("--force-conflicts", help="Take over fields other managers own.")
+    ] = False,
+    max_history: MaxHistory = DEFAULT_MAX_HISTORY,
+    context: Context = None,
+    kubeconfig: Kubeconfig = None,
+    force_context: ForceContext = False,
+) -> None:
+    """Re-apply revision REV's objects, after showing the diff; recorded as a new revision.
+
+    History keeps only hashes of Secret values: a Secret is sent only if its live values
+    are still those of REV, otherwise it is left as it is (and the output says so). A
+    revision whose objects use APIs the server no longer serves is refused.
+    """
+    sel = Selection.of(None, None, None, None, kubeconfig, context, force_context)
+    env, number = _env_and_revision(sel, args, required=True)
+    assert number is not None  # required=True
+    with sel.connect(env, "target") as client, object_errors():
+        planned = sel.kf.plan_rollback(
+            env, number, prune=prune, force_conflicts=force_conflicts, client=client
+        )
+        rev = planned.revision
+        note(f"rolling back to revision {rev.number} ({rev.time}, {rev.user}: {rev.command})")
+        for oid, why in planned.kept.items():
+            note(f"  {oid}: {why}")
+        print_diff(planned.diff, removed="would be pruned")
+        show_plan(planned.plan)
+        if dry_run:
+            return
+        confirm(f"roll back {client.target.describe()}?", skip=yes or not planned.plan.has_changes)
+        options = ApplyOptions(prune=prune, force_conflicts=force_conflicts)
+        with reporter(len(planned.plan.changes) + len(planned.plan.prune), "rolling back") as on_result:
+            results, recorded = sel.kf.apply_rollback(
+                planned,
+                client=client,
+                options=options,
+                record=RecordOptions(command=command_line(), max_history=max_history),
+                on_result=on_result,
+            )
+    note(summary(results) + (f"; recorded as revision {recorded.number}" if recorded else ""))
+
+
+def _env_and_revision(sel: Selection, args: list[str], *, required: bool) -> tuple[str, int | None]:
+    """``[ENV] [REV]``: one argument is REV if it is a number that is not an environment's name."""
+    if len(args) > 2:
+        raise UsageError(f"expected [ENV] [REV], got {len(args)} arguments")
+    env: str | None = None
+    rev: str | None = None
+    if len(args) == 2:
+        env, rev = args
+    elif len(args) == 1 and (required or (args[0].isdigit() and args[0] not in sel.kf.dir.spec.environments)):
+        rev = args[0]
+    elif args:
+        env = args[0]
+    if rev is None:
+        if required:
+            raise UsageError("which revision? give REV (see kfkit history)")
+        return sel.kf.dir.resolve_env(env), None
+    if not rev.isdigit() or int(rev) < 1:
+        raise UsageError(f"revision must be a positive number, not {rev!r}")
+    return sel.kf.dir.resolve_env(env), int(rev)
+
+
+def _operation(revision: Revision) -> str:
+    return f"rollback to {revision.rollback_of}" if revision.rollback_of else revision.operation
+
+
+def _show(revision: Revision, output: str) -> None:
+    if output == "json":
+        sys.stdout.write(json.dumps(revision.to_json(), indent=2, sort_keys=True) + "\n")
+        return
+    fields = [
+        ("revision", str(revision.number)),
+        ("time", revision.time),
+        ("operation", _operation(revision)),
+        ("status", revision.status + (f": {revision.error}" if revision.error else "")),
+        ("user", revision.user),
+        ("kfkit", revision.kfkit_version),
+        ("commit", revision.commit or "-"),
+        ("command", revision.command),
+        ("components", ", ".join(revision.components) or "all"),
+    ]
+    width = max(len(k) for k, _ in fields)
+    sys.stdout.write("".join(f"{k.ljust(width)}  {v}\n" for k, v in fields) + "\n")
+    rows = [[o.object, o.action, o.note] for o in revision.outcomes]
+    sys.stdout.write(table(["object", "result", "note"], rows))

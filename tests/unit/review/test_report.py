@@ -1,0 +1,132 @@
+"""The review report's structure, masking and escaping, in HTML, Markdown and JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from kfkit._model import Action
+from kfkit.review import Report, to_html, to_markdown
+from kfkit.review._html import CSP
+from tests.unit.review.support import (
+    HOSTILE_APP,
+    HOSTILE_NAME,
+    HOSTILE_VALUE,
+    SECRET_VALUE,
+    Page,
+    hostile_report,
+)
+
+
+def _by_name(report: Report) -> dict[str, Action]:
+    return {o.object_id.name: o.action for o in report.objects}
+
+
+def test_the_report_groups_objects_by_component_with_their_params() -> None:
+    report = hostile_report()
+    assert [c.name for c in report.components] == ["web"]
+    assert _by_name(report) == {
+        HOSTILE_NAME: Action.CONFIGURE,
+        "creds": Action.CREATE,
+        "same": Action.UNCHANGED,
+        "gone": Action.DELETE,
+    }
+    params = {p.name: (p.status, p.before) for p in report.components[0].params}
+    assert params == {
+        "image": ("changed", "nginx"),
+        "replicas": ("added", None),
+        "port": ("unchanged", 80),
+        "legacy": ("removed", True),
+    }
+    counts = report.counts()
+    assert (counts["create"], counts["configure"], counts["unchanged"], counts["delete"]) == (1, 1, 1, 1)
+    assert (counts["errors"], counts["warnings"], counts["removed APIs"]) == (0, 1, 0)
+
+
+def test_html_is_self_contained_and_runs_nothing() -> None:
+    html = to_html(hostile_report())
+    page = Page.of(html)
+    tags = {tag for tag, _ in page.tags}
+    assert not tags & {"script", "img", "link", "iframe", "object", "embed", "form", "base", "svg"}
+    assert not [a for _, attrs in page.tags for a in attrs if a.startswith("on")]
+    links = [attrs["href"] for tag, attrs in page.tags if tag == "a"]
+    assert links and all(href.startswith("#") for href in links)
+    (policy,) = [
+        a["content"] for t, a in page.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
+    ]
+    assert policy == CSP and "default-src 'none'" in policy
+    assert "url(" not in html and "@import" not in html
+
+
+def test_hostile_names_and_values_are_text_not_markup() -> None:
+    html = to_html(hostile_report())
+    text = Page.of(html).all_text()
+    for hostile in (HOSTILE_NAME, HOSTILE_VALUE, HOSTILE_APP, "old <i>value</i>", "who=<me>"):
+        assert hostile in text
+    assert "<script>" not in html and "onerror=" not in html.replace("onerror=alert", "")
+    assert "&lt;script&gt;" in html
+
+
+def test_every_object_has_a_permalink_and_ids_are_unique() -> None:
+    report = hostile_report()
+    page = Page.of(to_html(report))
+    ids = page.ids()
+    assert len(ids) == len(set(ids))
+    links = {attrs["href"][1:] for tag, attrs in page.tags if tag == "a"}
+    for obj in report.objects:
+        assert obj.anchor in ids and obj.anchor in links
+        assert re.fullmatch(r"[a-z0-9-]+", obj.anchor)
+    assert set(links) <= set(ids)
+
+
+def test_secret_values_are_masked_as_diff_masks_them() -> None:
+    report = hostile_report()
+    for text in (to_html(report), to_markdown(report), json.dumps(report.to_json())):
+        assert SECRET_VALUE not in text and "plain-" not in text
+    (secret,) = [o for o in report.objects if o.object_id.kind == "Secret"]
+    hashes = set(re.findall(r"<secret sha256:[0-9a-f]{16}>", secret.rendered))
+    assert len(hashes) == 2
+    assert hashes == set(re.findall(r"<secret sha256:[0-9a-f]{16}>", secret.diff))  # one mask for both
+
+
+def test_html_has_the_summary_the_diff_and_the_command() -> None:
+    report = hostile_report()
+    page = Page.of(to_html(report))
+    text = page.all_text()
+    assert "local:prod" in text and 'server https://127.0.0.1:6443, namespace "ns"' in text
+    assert report.command in text
+    assert "0123abc+dirty" in text
+    (hostile,) = [o for o in report.objects if o.object_id.name == HOSTILE_NAME]
+    changed = [line for line in hostile.diff.splitlines() if line.startswith(("+  key:", "-  key:"))]
+    assert changed == ["-  key: old <i>value</i>", f"+  key: {HOSTILE_VALUE}"]
+    assert all(line in text for line in changed)
+    classes = {attrs.get("class") for _, attrs in page.tags}
+    assert {"da", "dd", "dr", "yk", "ys"} <= classes  # highlighted: added, deleted, hunk, key, string
+
+
+def test_markdown_keeps_hostile_text_inside_code() -> None:
+    markdown = to_markdown(hostile_report())
+    outside = re.sub(r"(`{3,})[a-z]*\n.*?\n\1", "", markdown, flags=re.S)  # fenced blocks
+    outside = re.sub(r"(`+) ?.*? ?\1", "", outside)  # code spans
+    tags = set(re.findall(r"</?([a-zA-Z]+)", outside))
+    assert tags <= {"a", "details", "summary"}
+    assert "kfkit apply dev -c web --ext-str 'who=<me>'" in markdown
+    table_rows = [line for line in markdown.splitlines() if line.startswith("| `image`")]
+    assert len(table_rows) == 1 and table_rows[0].count(" | ") == 4  # no cell split by the value
+
+
+def test_markdown_drops_rendered_objects_to_fit_a_comment() -> None:
+    report = hostile_report()
+    full = to_markdown(report)
+    short = to_markdown(report, limit=len(full) - 1)
+    assert "<summary>Rendered object</summary>" in full
+    assert "<summary>Rendered object</summary>" not in short
+    assert "```diff" in short and "left out to fit" in short
+
+
+def test_json_has_every_object_with_its_action_and_anchor() -> None:
+    data = hostile_report().to_json()
+    json.dumps(data)
+    (web,) = data["components"]
+    assert {o["name"]: o["action"] for o in web["objects"]}[HOSTILE_NAME] == "configure"
+    assert data["summary"]["configure"] == 1 and data["validated"] is True
