@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,14 +16,16 @@ from kfkit.app._layout import (
     COMPONENT_SUFFIXES,
     COMPONENTS,
     CURRENT_ENV_FILE,
+    DEFAULT_K8S_VERSION,
     ENVIRONMENTS,
+    KSONNET_LIB,
     LIB,
     PARAMS_FILE,
     VENDOR,
     find_root,
 )
 from kfkit.app._package import package_jpath
-from kfkit.errors import AppError, UsageError
+from kfkit.errors import AppError, KfkitWarning, UsageError
 
 __all__ = ["AppDir", "Component"]
 
@@ -122,9 +125,33 @@ class AppDir:
         if env is not None:
             paths.append(self.env_dir(env))
         paths += [self.root / VENDOR, *package_jpath(self, env), self.root / LIB]
-        if env is not None and self.env(env).k8s_version:
-            paths.append(self.root / LIB / "ksonnet-lib" / self.env(env).k8s_version)
+        if env is not None:
+            paths.append(self.ksonnet_lib_dir(env))
         return [*paths, self.components_dir]
+
+    def ksonnet_lib_version(self, env: str) -> str:
+        """The Kubernetes version whose ksonnet-lib the environment imports (ksonnet's fallback: v1.8.0)."""
+        return self.env(env).k8s_version or DEFAULT_K8S_VERSION
+
+    def ksonnet_lib_dir(self, env: str) -> Path:
+        """Where ``k.libsonnet``/``k8s.libsonnet`` of the environment's version live.
+
+        ``lib/ksonnet-lib/<version>/``; ksonnet before 0.9 wrote ``lib/<version>/``, which ks
+        0.13 still read with a warning, and so does kfkit (ksonnet's users' most common trip
+        after the missing library itself).
+        """
+        version = self.ksonnet_lib_version(env)
+        legacy = self.root / LIB / version
+        if not (self.root / LIB / KSONNET_LIB / version).is_dir() and (legacy / "k.libsonnet").is_file():
+            warnings.warn(
+                KfkitWarning(
+                    f"{LIB}/{version}/ is ksonnet's old ksonnet-lib location; kfkit reads it, "
+                    f"but move it to {LIB}/{KSONNET_LIB}/{version}/ (or delete it to have kfkit generate one)"
+                ),
+                stacklevel=2,
+            )
+            return legacy
+        return self.root / LIB / KSONNET_LIB / version
 
     # --- environments --------------------------------------------------------------------
 

@@ -12,7 +12,9 @@ __all__ = [
     "COMPONENTS",
     "COMPONENT_SUFFIXES",
     "CURRENT_ENV_FILE",
+    "DEFAULT_K8S_VERSION",
     "ENVIRONMENTS",
+    "KSONNET_LIB",
     "LIB",
     "PARAMS_FILE",
     "VENDOR",
@@ -24,6 +26,10 @@ COMPONENTS = "components"
 ENVIRONMENTS = "environments"
 VENDOR = "vendor"
 LIB = "lib"
+KSONNET_LIB = "ksonnet-lib"
+"""lib/ksonnet-lib/<k8sVersion>/ holds the generated k.libsonnet and k8s.libsonnet."""
+DEFAULT_K8S_VERSION = "v1.8.0"
+"""ksonnet's ksonnet-lib version when an environment records none (and no cluster said)."""
 PARAMS_FILE = "params.libsonnet"
 CURRENT_ENV_FILE = ".ks_environment"
 COMPONENT_SUFFIXES = (".jsonnet", ".yaml", ".yml", ".json")

@@ -7,9 +7,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 
-__all__ = ["OUTPUT_FORMATS", "emit", "note", "table"]
+from kfkit.errors import KfkitWarning
+
+__all__ = ["OUTPUT_FORMATS", "emit", "note", "table", "warnings_as_notes"]
 
 OUTPUT_FORMATS = ("table", "json")
 
@@ -35,3 +40,22 @@ def emit(kind: str, header: Sequence[str], rows: Sequence[Sequence[str]], output
 def note(message: str) -> None:
     """A progress or result message for people: stderr, never mixed into the data."""
     sys.stderr.write(message + "\n")
+
+
+@contextmanager
+def warnings_as_notes() -> Iterator[None]:
+    """The library's KfkitWarnings print as ``warning: …`` on stderr, each text once."""
+    shown: set[str] = set()
+    original = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if not issubclass(category, KfkitWarning):
+            original(message, category, *args, **kwargs)
+        elif str(message) not in shown:
+            shown.add(str(message))
+            note(f"warning: {message}")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", KfkitWarning)
+        warnings.showwarning = show
+        yield

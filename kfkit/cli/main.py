@@ -22,7 +22,7 @@ from kfkit import App, __version__
 from kfkit.cli import cluster, component, env, history, param, pkg, prototype, registry, review
 from kfkit.cli._globals import hoist
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, render_options
-from kfkit.cli._output import note
+from kfkit.cli._output import note, warnings_as_notes
 from kfkit.cli._state import State, current_app, set_argv, set_state
 from kfkit.errors import KfkitError, UsageError
 from kfkit.manifests import to_json, to_yaml
@@ -117,7 +117,8 @@ def run(argv: list[str] | None = None) -> int:
     args = hoist(given)
     debug = "--debug" in args
     try:
-        app(args=args, prog_name="kfkit")
+        with warnings_as_notes():
+            app(args=args, prog_name="kfkit")
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
         if code == INTERRUPTED:  # typer turns Ctrl-C into a silent exit 130

@@ -58,3 +58,19 @@ def test_env_targeting_modules_is_an_error_not_the_root_components(app: Path, kf
     result = kf("show", "default", cwd=app)
     assert result.code == 2
     assert 'environment "default" targets modules (db)' in result.err
+
+
+def test_legacy_lib_location_is_on_the_path_with_a_warning(app: Path, kf: Kf) -> None:
+    legacy = app / "lib" / "v1.7.0"
+    legacy.mkdir(parents=True)
+    (legacy / "k.libsonnet").write_text(
+        '{ cm(name):: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: name } } }'
+    )
+    spec = yaml.safe_load((app / "app.yaml").read_text())
+    spec["environments"]["default"]["k8sVersion"] = "v1.7.0"
+    (app / "app.yaml").write_text(yaml.safe_dump(spec))
+    (app / "components" / "cm.jsonnet").write_text('(import "k.libsonnet").cm("legacy")\n')
+    result = kf("show", "default", cwd=app)
+    assert result.code == 0, result.err
+    assert yaml.safe_load(result.out)["metadata"]["name"] == "legacy"
+    assert result.err.count("warning: lib/v1.7.0/ is ksonnet's old ksonnet-lib location") == 1
