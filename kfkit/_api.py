@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +43,7 @@ from kfkit.deploy import ApplyOptions, ApplyPlan, ObjectResult, Scope
 from kfkit.errors import UsageError
 from kfkit.evaluator import Evaluation, evaluate_file
 from kfkit.history import Revision
+from kfkit.manifests import ApiUpgrade, upgrade_apis
 from kfkit.params import add_component_params, remove_component_params
 from kfkit.render import RenderOptions, render
 from kfkit.review import Report
@@ -89,6 +90,21 @@ class App:
     ) -> list[Obj]:
         """The objects of ``env`` (default: the current environment), optionally only some components."""
         return render(self.dir, self.dir.resolve_env(env), components=components, options=options)
+
+    def api_upgrades(
+        self,
+        env: str | None = None,
+        *,
+        components: Sequence[str] = (),
+        options: RenderOptions | None = None,
+    ) -> list[ApiUpgrade]:
+        """What ``--upgrade-apis`` changes in the render of ``env``: each object before and after.
+
+        Raises a ManifestError naming every object that cannot be upgraded (PodSecurityPolicy …).
+        """
+        plain = replace(options or RenderOptions(), upgrade_apis=False)
+        _, upgrades = upgrade_apis(self.render(env, components=components, options=plain))
+        return upgrades
 
     def scope(self, env: str | None = None, *, components: Sequence[str] = ()) -> Scope:
         """Whose objects a diff/apply/delete of ``env`` concerns: app, env, namespace, components."""

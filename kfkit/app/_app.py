@@ -8,7 +8,14 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from kfkit.app._appyaml import AppSpec, Destination, EnvironmentSpec, load_app_yaml, save_app_yaml
+from kfkit.app._appyaml import (
+    UPGRADE_APIS,
+    AppSpec,
+    Destination,
+    EnvironmentSpec,
+    load_app_yaml,
+    save_app_yaml,
+)
 from kfkit.app._files import write_atomic
 from kfkit.app._layout import (
     APP_YAML,
@@ -230,13 +237,18 @@ class AppDir:
         new_name: str | None = None,
         server: str | None = None,
         namespace: str | None = None,
+        upgrade_apis: bool | None = None,
     ) -> EnvironmentSpec:
-        """Change an environment's server or namespace, or rename it (moving its directory)."""
+        """Change an environment's server, namespace or API upgrades, or rename it (moving its directory)."""
         spec = self.env(name)
         if server is not None:
             spec.destination.server = server
         if namespace is not None:
             spec.destination.namespace = namespace
+        if upgrade_apis is not None:
+            spec.extra.pop(UPGRADE_APIS, None)
+            if upgrade_apis:
+                spec.extra[UPGRADE_APIS] = True
         if new_name and new_name != name:
             _check_env_name(new_name)
             if new_name in self.spec.environments:

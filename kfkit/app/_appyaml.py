@@ -21,6 +21,7 @@ from kfkit.errors import AppError
 
 __all__ = [
     "API_VERSION",
+    "UPGRADE_APIS",
     "AppSpec",
     "Destination",
     "EnvironmentSpec",
@@ -31,6 +32,7 @@ __all__ = [
 ]
 
 API_VERSION = "0.3.0"
+UPGRADE_APIS = "upgradeApis"
 _READABLE = ("0.1.0", "0.2.0", "0.3.0")
 _KIND = "ksonnet.io/app"
 
@@ -100,6 +102,11 @@ class EnvironmentSpec:
     """Packages pinned for this environment only (override the app's of the same key)."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Fields kfkit does not model (targets), written back unchanged."""
+
+    @property
+    def upgrade_apis(self) -> bool:
+        """kfkit's ``upgradeApis: true``: render with removed APIs upgraded (ksonnet ignores it)."""
+        return self.extra.get(UPGRADE_APIS) is True
 
     def to_yaml(self, api_version: str = API_VERSION) -> dict[str, Any]:
         data: dict[str, Any] = dict(self.extra)

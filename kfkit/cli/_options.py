@@ -10,7 +10,17 @@ import typer
 from kfkit.errors import UsageError
 from kfkit.render import RenderOptions
 
-__all__ = ["Components", "Env", "ExtStr", "JPath", "Output", "TlaStr", "key_values", "render_options"]
+__all__ = [
+    "Components",
+    "Env",
+    "ExtStr",
+    "JPath",
+    "Output",
+    "TlaStr",
+    "UpgradeApis",
+    "key_values",
+    "render_options",
+]
 
 Env = Annotated[str | None, typer.Argument(metavar="[ENV]", help="Environment (default: current).")]
 Components = Annotated[
@@ -29,6 +39,14 @@ TlaStr = Annotated[
     typer.Option("--tla-str", "-A", help="Jsonnet top-level arg key=value (repeatable)."),
 ]
 Output = Annotated[str, typer.Option("--output", "-o", help="table or json.")]
+UpgradeApis = Annotated[
+    bool | None,
+    typer.Option(
+        "--upgrade-apis/--no-upgrade-apis",
+        help="Rewrite objects of removed Kubernetes APIs (extensions/v1beta1 …) to their successors "
+        "(default: the environment's setting, see `kfkit env set --upgrade-apis`).",
+    ),
+]
 
 
 def key_values(pairs: list[str] | None, flag: str) -> dict[str, str]:
@@ -43,10 +61,14 @@ def key_values(pairs: list[str] | None, flag: str) -> dict[str, str]:
 
 
 def render_options(
-    jpath: list[Path] | None, ext_str: list[str] | None, tla_str: list[str] | None
+    jpath: list[Path] | None,
+    ext_str: list[str] | None,
+    tla_str: list[str] | None,
+    upgrade_apis: bool | None = None,
 ) -> RenderOptions:
     return RenderOptions(
         jpath=[p.resolve() for p in jpath or ()],
         ext_strs=key_values(ext_str, "--ext-str"),
         tla_strs=key_values(tla_str, "--tla-str"),
+        upgrade_apis=upgrade_apis,
     )

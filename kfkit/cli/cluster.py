@@ -14,7 +14,7 @@ import typer
 
 from kfkit import Action, App, ObjectId, RecordOptions
 from kfkit._types import Obj
-from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, render_options
+from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, UpgradeApis, render_options
 from kfkit.cli._output import note
 from kfkit.cli._report import confirm, object_errors, print_diff, reporter, summary
 from kfkit.cli._state import command_line, current_app
@@ -104,8 +104,9 @@ class Selection:
         kubeconfig: Path | None,
         context: str | None,
         force_context: bool,
+        upgrade_apis: bool | None = None,
     ) -> Selection:
-        options = render_options(jpath, ext_str, tla_str)
+        options = render_options(jpath, ext_str, tla_str, upgrade_apis)
         return cls(current_app(), tuple(component or ()), options, kubeconfig, context, force_context)
 
     def render(self, env: str) -> list[Obj]:
@@ -135,6 +136,7 @@ def diff(
     jpath: JPath = None,
     ext_str: ExtStr = None,
     tla_str: TlaStr = None,
+    upgrade_apis: UpgradeApis = None,
     context: Context = None,
     kubeconfig: Kubeconfig = None,
     force_context: ForceContext = False,
@@ -145,7 +147,7 @@ def diff(
     second would change to become the first (as ksonnet did); ``local:ENV remote:ENV``
     is the same as ``ENV``.
     """
-    sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context)
+    sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context, upgrade_apis)
     where, env = _location(sel.kf, first)
     if where == "remote" and second is None:
         raise UsageError(f"remote:{env} needs a second location to compare with, e.g. local:{env}")
@@ -183,6 +185,7 @@ def apply(
     jpath: JPath = None,
     ext_str: ExtStr = None,
     tla_str: TlaStr = None,
+    upgrade_apis: UpgradeApis = None,
     context: Context = None,
     kubeconfig: Kubeconfig = None,
     force_context: ForceContext = False,
@@ -195,7 +198,7 @@ def apply(
         timeout=parse_duration(timeout),
         force_conflicts=force_conflicts,
     )
-    sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context)
+    sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context, upgrade_apis)
     env = sel.kf.dir.resolve_env(env_name)
     objects = sel.render(env)
     with sel.connect(env, "target") as client, object_errors():
@@ -218,12 +221,13 @@ def delete(
     jpath: JPath = None,
     ext_str: ExtStr = None,
     tla_str: TlaStr = None,
+    upgrade_apis: UpgradeApis = None,
     context: Context = None,
     kubeconfig: Kubeconfig = None,
     force_context: ForceContext = False,
 ) -> None:
     """Delete an environment's rendered objects from its cluster (reverse apply order)."""
-    sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context)
+    sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context, upgrade_apis)
     env = sel.kf.dir.resolve_env(env_name)
     objects = sel.render(env)
     with sel.connect(env, "target") as client, object_errors():

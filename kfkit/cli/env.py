@@ -85,11 +85,20 @@ def set_(
     new_name: Annotated[str | None, typer.Option("--name", help="Rename the environment.")] = None,
     namespace: Namespace = None,
     server: Server = None,
+    upgrade_apis: Annotated[
+        bool | None,
+        typer.Option(
+            "--upgrade-apis/--no-upgrade-apis",
+            help="Always render this environment with objects of removed APIs upgraded (kfkit upgrade-apis).",
+        ),
+    ] = None,
 ) -> None:
-    """Change an environment's name, namespace or server."""
-    if new_name is None and namespace is None and server is None:
-        raise UsageError("nothing to set: give --name, --namespace or --server")
-    current_app().dir.update_env(name, new_name=new_name, server=server, namespace=namespace)
+    """Change an environment's name, namespace, server or API upgrades."""
+    if new_name is None and namespace is None and server is None and upgrade_apis is None:
+        raise UsageError("nothing to set: give --name, --namespace, --server or --[no-]upgrade-apis")
+    current_app().dir.update_env(
+        name, new_name=new_name, server=server, namespace=namespace, upgrade_apis=upgrade_apis
+    )
     note(f'updated environment "{new_name or name}"')
 
 

@@ -19,9 +19,9 @@ from typing import Annotated
 import typer
 
 from kfkit import App, __version__
-from kfkit.cli import cluster, component, env, history, param, pkg, prototype, registry, review
+from kfkit.cli import cluster, component, env, history, param, pkg, prototype, registry, review, upgrade
 from kfkit.cli._globals import hoist
-from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, render_options
+from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, UpgradeApis, render_options
 from kfkit.cli._output import note, warnings_as_notes
 from kfkit.cli._state import State, current_app, set_argv, set_state
 from kfkit.errors import KfkitError, UsageError
@@ -48,6 +48,7 @@ app.command("delete")(cluster.delete)
 app.command("review")(review.review)
 app.command("history")(history.history)
 app.command("rollback")(history.rollback)
+app.command("upgrade-apis")(upgrade.upgrade_apis)
 app.command("generate", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
     prototype.generate
 )
@@ -92,12 +93,15 @@ def show(
     jpath: JPath = None,
     ext_str: ExtStr = None,
     tla_str: TlaStr = None,
+    upgrade_apis: UpgradeApis = None,
 ) -> None:
     """Print an environment's rendered objects."""
     if output not in ("yaml", "json"):
         raise UsageError(f"unknown output format {output!r}; use yaml or json")
     kf = current_app()
-    objects = kf.render(env_name, components=component or (), options=render_options(jpath, ext_str, tla_str))
+    objects = kf.render(
+        env_name, components=component or (), options=render_options(jpath, ext_str, tla_str, upgrade_apis)
+    )
     for package in kf.package_problems():
         note(f"warning: {package.problem}")
     sys.stdout.write(to_yaml(objects) if output == "yaml" else to_json(objects))

@@ -17,6 +17,7 @@ from kfkit.deploy._objects import ObjectErrors, ObjectFailure, for_each
 from kfkit.deploy._order import Tier, tier_of
 from kfkit.deploy._protocol import Cluster
 from kfkit.errors import Conflict, Invalid
+from kfkit.manifests import api_change
 
 __all__ = [
     "Change",
@@ -208,7 +209,10 @@ def _prepare(
         if namespaced is None and (oid.group, oid.kind) in crd_scopes:
             namespaced, crd_name = crd_scopes[oid.group, oid.kind]
             waits_for = f"CustomResourceDefinition {crd_name}"
-        if namespaced is None:
+        removed = api_change(oid.api_version, oid.kind)
+        if namespaced is None and removed is not None:
+            problem = removed.message()
+        elif namespaced is None:
             problem = f"the server has no kind {oid.kind} in {oid.api_version} (a missing CRD?)"
         elif not (obj.get("metadata") or {}).get("name"):
             problem = "server-side apply needs metadata.name (generateName is not enough)"

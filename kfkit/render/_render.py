@@ -19,7 +19,7 @@ from kfkit._types import Obj
 from kfkit.app import AppDir, Component
 from kfkit.errors import RenderError, UsageError
 from kfkit.evaluator import Evaluation, evaluate_file
-from kfkit.manifests import extract, sort_objects
+from kfkit.manifests import extract, sort_objects, upgrade_apis
 from kfkit.params import environment_ext, global_keys, resolve_params
 from kfkit.render._deps import PARAMS_VAR, dependencies
 
@@ -28,11 +28,13 @@ __all__ = ["RenderOptions", "render"]
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """What ``show``/``diff``/``apply`` pass through to Jsonnet: -J, -V, -A."""
+    """What ``show``/``diff``/``apply`` pass through to Jsonnet (-J, -V, -A), and API upgrades."""
 
     jpath: Sequence[Path] = ()
     ext_strs: Mapping[str, str] = field(default_factory=dict)
     tla_strs: Mapping[str, str] = field(default_factory=dict)
+    upgrade_apis: bool | None = None
+    """Rewrite objects of removed Kubernetes APIs to their successors; None: as the environment says."""
 
 
 def render(
@@ -62,6 +64,8 @@ def render(
     )
     rendered = evaluate_file(app.env_dir(env) / "main.jsonnet", evaluation)
     objects = extract(rendered, components={c.name: str(c.path) for c in selected})
+    if options.upgrade_apis or (options.upgrade_apis is None and app.env(env).upgrade_apis):
+        objects, _ = upgrade_apis(objects)
     return sort_objects(objects)
 
 

@@ -13,6 +13,10 @@ from pathlib import Path
 import pytest
 
 from tests.cluster.conftest import cp
+from tests.cluster.deploy_support import (  # noqa: F401 - cluster_app_fixture registers the fixture
+    ClusterApp,
+    cluster_app_fixture,
+)
 
 pytestmark = pytest.mark.cluster
 
@@ -47,3 +51,47 @@ def test_before_is_refused_by_the_server(control_plane: cp.ControlPlane, namespa
     result = _dry_run(control_plane, namespace, GOLDEN / "workloads-extensions-v1beta1.before.yaml")
     assert result.returncode != 0
     assert 'no matches for kind "Deployment" in version "extensions/v1beta1"' in result.stderr
+
+
+OLD_APP = """\
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+---
+apiVersion: extensions/v1beta1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - {name: web, image: nginx:1.27}
+"""
+
+
+def test_apply_names_the_removed_api_then_upgrades_it(cluster_app: ClusterApp) -> None:
+    app, ns = cluster_app, cluster_app.namespace
+    (app.root / "components" / "web.yaml.txt").write_text(OLD_APP)
+    (app.root / "components" / "web.jsonnet").write_text(
+        "std.native('parseYaml')(importstr 'web.yaml.txt')\n"
+    )
+
+    refused = app("apply", "default")
+    assert refused.code == 1
+    assert (
+        "extensions/v1beta1 Deployment was removed in Kubernetes 1.16: use apps/v1 "
+        "(kfkit can rewrite it: --upgrade-apis)"
+    ) in refused.err
+    assert "missing CRD" not in refused.err
+    assert app.live("v1", "Service", "web") is None  # pre-flight: nothing written
+
+    applied = app.ok("apply", "default", "--upgrade-apis")
+    assert applied.out.splitlines() == [f"Service {ns}/web created", f"Deployment {ns}/web created"]
+    live = app.live("apps/v1", "Deployment", "web")
+    assert live["spec"]["selector"] == {"matchLabels": {"app": "web"}}
+    assert app("diff", "default", "--upgrade-apis").code == 0
