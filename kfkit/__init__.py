@@ -30,7 +30,9 @@ from kfkit.errors import (
     UsageError,
     ValidationError,
 )
+from kfkit.history import Revision
 from kfkit.render import RenderOptions
+from kfkit.review import Report
 
 __all__ = [
     "Action",
@@ -56,6 +58,8 @@ __all__ = [
     "RecordOptions",
     "RenderError",
     "RenderOptions",
+    "Report",
+    "Revision",
     "RollbackResult",
     "UsageError",
     "ValidationError",

@@ -308,15 +308,20 @@ class App:
         rollback: RollbackPlan,
         *,
         client: ClusterClient,
-        options: ApplyOptions | None = None,
+        dry_run: bool = False,
         record: RecordOptions | None = None,
         on_result: Callable[[ObjectResult], None] | None = None,
     ) -> tuple[list[ObjectResult], Revision | None]:
         """Apply a planned rollback; it is recorded as a new revision unless a dry run."""
-        options = options or ApplyOptions(prune=bool(rollback.plan.prune))
         return _history_api.apply_rollback(
-            self, rollback, client, options, record or RecordOptions(), on_result=on_result
+            self, rollback, client, record or RecordOptions(), dry_run=dry_run, on_result=on_result
         )
+
+    def trim_history(self, env: str | None, keep: int, *, client: ClusterClient | None = None) -> int:
+        """Delete all but the newest ``keep`` revisions of ``env``; how many were deleted."""
+        name = self.dir.resolve_env(env)
+        with self._client(name, client) as connected:
+            return _history_api.trim_history(self, name, connected, keep)
 
     def rollback(
         self,
@@ -331,12 +336,11 @@ class App:
     ) -> RollbackResult:
         """Re-apply revision ``number`` of ``env`` (see docs/review.md for Secrets and removed APIs)."""
         name = self.dir.resolve_env(env)
-        options = ApplyOptions(dry_run=dry_run, prune=prune, force_conflicts=force_conflicts)
         with self._client(name, client) as connected:
             planned = self.plan_rollback(
                 name, number, prune=prune, force_conflicts=force_conflicts, client=connected
             )
-            results, recorded = self.apply_rollback(planned, client=connected, options=options, record=record)
+            results, recorded = self.apply_rollback(planned, client=connected, dry_run=dry_run, record=record)
         return RollbackResult(planned, results, recorded)
 
     @contextmanager

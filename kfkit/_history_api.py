@@ -37,6 +37,7 @@ from kfkit.history import (
     now,
     record,
     rollback_objects,
+    trim,
     who,
 )
 from kfkit.params import resolve_params
@@ -55,6 +56,7 @@ __all__ = [
     "recorded_apply",
     "recorded_delete",
     "revision",
+    "trim_history",
 ]
 
 
@@ -187,6 +189,8 @@ class RollbackPlan:
     scope: Scope
     plan: ApplyPlan
     diff: DiffResult
+    options: ApplyOptions
+    """How it will be applied (prune, force)."""
     kept: dict[ObjectId, str] = field(default_factory=dict)
     """Secrets left as they are, and why."""
 
@@ -202,31 +206,36 @@ def plan_rollback(
     options = ApplyOptions(prune=prune, force_conflicts=force)
     plan = plan_apply(chosen.objects, client, scope, options)
     plan.prune = [obj for obj in plan.prune if ObjectId.of(obj) not in chosen.kept]
-    return RollbackPlan(revision, scope, plan, diff_changes(plan.changes, plan.prune), chosen.kept)
+    diff = diff_changes(plan.changes, plan.prune)
+    return RollbackPlan(revision, scope, plan, diff, options, chosen.kept)
 
 
 def apply_rollback(
     app: App,
     rollback: RollbackPlan,
     client: ClusterClient,
-    options: ApplyOptions,
     record_options: RecordOptions,
     *,
+    dry_run: bool = False,
     on_result: Callable[[ObjectResult], None] | None = None,
 ) -> tuple[list[ObjectResult], Revision | None]:
     """Apply a checked rollback and record it as a new revision (``rollback_of`` set)."""
-    results, revision = recorded_apply(
+    return recorded_apply(
         app,
         rollback.scope,
         client,
         rollback.plan,
-        options,
+        replace(rollback.options, dry_run=dry_run),
         record_options,
         operation="rollback",
         rollback_of=rollback.revision.number,
         on_result=on_result,
     )
-    return results, revision
+
+
+def trim_history(app: App, env: str, client: ClusterClient, keep: int) -> int:
+    scope = app.scope(env)
+    return trim(client, scope.app, scope.env, scope.namespace, keep=keep)
 
 
 def history(app: App, env: str, client: ClusterClient) -> list[Revision]:

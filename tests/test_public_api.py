@@ -28,6 +28,8 @@ PUBLIC = [
     "RecordOptions",
     "RenderError",
     "RenderOptions",
+    "Report",
+    "Revision",
     "RollbackResult",
     "UsageError",
     "ValidationError",

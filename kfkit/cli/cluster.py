@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kfkit import Action, App, ObjectId, RecordOptions
+from kfkit import Action, App, ObjectId, RecordOptions, Revision
 from kfkit._types import Obj
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, UpgradeApis, render_options
 from kfkit.cli._output import note
@@ -33,7 +33,6 @@ from kfkit.deploy import (
     plan_apply,
 )
 from kfkit.errors import UsageError
-from kfkit.history import DEFAULT_MAX_HISTORY, Revision
 from kfkit.render import RenderOptions
 
 if TYPE_CHECKING:
@@ -181,7 +180,7 @@ def apply(
         typer.Option("--force-conflicts", help="Take over fields other managers (or environments) own."),
     ] = False,
     yes: Yes = False,
-    max_history: MaxHistory = DEFAULT_MAX_HISTORY,
+    max_history: MaxHistory = RecordOptions.max_history,
     jpath: JPath = None,
     ext_str: ExtStr = None,
     tla_str: TlaStr = None,
@@ -217,7 +216,7 @@ def delete(
     component: Components = None,
     dry_run: DryRun = False,
     yes: Yes = False,
-    max_history: MaxHistory = DEFAULT_MAX_HISTORY,
+    max_history: MaxHistory = RecordOptions.max_history,
     jpath: JPath = None,
     ext_str: ExtStr = None,
     tla_str: TlaStr = None,

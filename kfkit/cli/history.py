@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kfkit import RecordOptions
+from kfkit import RecordOptions, Revision
 from kfkit.cli._options import Output
 from kfkit.cli._output import note, table
 from kfkit.cli._report import confirm, object_errors, print_diff, reporter, summary
@@ -23,9 +23,7 @@ from kfkit.cli.cluster import (
     Yes,
     show_plan,
 )
-from kfkit.deploy import ApplyOptions
 from kfkit.errors import UsageError
-from kfkit.history import DEFAULT_MAX_HISTORY, Revision, trim
 
 __all__ = ["history", "rollback"]
 
@@ -50,8 +48,7 @@ def history(
     env, number = _env_and_revision(sel, args or [], required=False)
     with sel.connect(env, "reading history from") as client:
         if max_history is not None:
-            scope = sel.kf.scope(env)
-            deleted = trim(client, scope.app, scope.env, scope.namespace, keep=max_history)
+            deleted = sel.kf.trim_history(env, max_history, client=client)
             note(f"deleted {deleted} old revisions; keeping at most {max_history}")
         if number is not None:
             _show(sel.kf.revision(env, number, client=client), output)
@@ -80,7 +77,7 @@ def rollback(
     force_conflicts: Annotated[
         bool, typer.Option("--force-conflicts", help="Take over fields other managers own.")
     ] = False,
-    max_history: MaxHistory = DEFAULT_MAX_HISTORY,
+    max_history: MaxHistory = RecordOptions.max_history,
     context: Context = None,
     kubeconfig: Kubeconfig = None,
     force_context: ForceContext = False,
@@ -107,12 +104,10 @@ def rollback(
         if dry_run:
             return
         confirm(f"roll back {client.target.describe()}?", skip=yes or not planned.plan.has_changes)
-        options = ApplyOptions(prune=prune, force_conflicts=force_conflicts)
         with reporter(len(planned.plan.changes) + len(planned.plan.prune), "rolling back") as on_result:
             results, recorded = sel.kf.apply_rollback(
                 planned,
                 client=client,
-                options=options,
                 record=RecordOptions(command=command_line(), max_history=max_history),
                 on_result=on_result,
             )

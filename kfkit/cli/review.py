@@ -9,16 +9,16 @@ from typing import Annotated
 
 import typer
 
+from kfkit import Report
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr
 from kfkit.cli._output import note
 from kfkit.cli._report import object_errors
 from kfkit.cli.cluster import Context, ForceContext, Kubeconfig, Selection
 from kfkit.errors import UsageError
-from kfkit.review import Report, to_html, to_markdown
 
 __all__ = ["review"]
 
-_FORMATS = {"html": to_html, "md": to_markdown, "markdown": to_markdown}
+_FORMATS = {"html": Report.to_html, "md": Report.to_markdown, "markdown": Report.to_markdown}
 _SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
 
 

@@ -143,6 +143,18 @@ class Report:
         counts["removed APIs"] = len(self.removed_apis)
         return counts
 
+    def to_html(self) -> str:
+        """One self-contained HTML file (see :func:`kfkit.review.to_html`)."""
+        from kfkit.review._html import to_html  # it formats this class
+
+        return to_html(self)
+
+    def to_markdown(self) -> str:
+        """Markdown for a pull-request comment (see :func:`kfkit.review.to_markdown`)."""
+        from kfkit.review._markdown import to_markdown  # it formats this class
+
+        return to_markdown(self)
+
     def to_json(self) -> dict[str, JsonValue]:
         def finding(f: Finding) -> dict[str, JsonValue]:
             return {
