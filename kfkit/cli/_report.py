@@ -15,6 +15,7 @@ import typer
 
 from kfkit import Action
 from kfkit.cli._output import note
+from kfkit.cli._state import use_color
 from kfkit.deploy import DiffResult, ObjectErrors, ObjectResult
 
 __all__ = [
@@ -42,8 +43,8 @@ _COLOURS = (
 
 
 def print_diff(result: DiffResult, *, removed: str = "removed") -> None:
-    """Each differing object's unified diff on stdout (coloured on a TTY), a summary on stderr."""
-    colour = sys.stdout.isatty()
+    """Each differing object's unified diff on stdout (coloured as --color says), a summary on stderr."""
+    colour = use_color(sys.stdout)
     for item in result.objects:
         text = item.unified()
         if colour:

@@ -1,15 +1,18 @@
-"""Global options (``--dir``, ``--debug``) and loading the app they point at."""
+"""Global options (``--dir``, ``--debug``, ``--verbose``, ``--color``) and loading the app they point at."""
 
 from __future__ import annotations
 
+import os
 import shlex
+import sys
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from kfkit import App
 
-__all__ = ["State", "command_line", "current_app", "set_argv", "set_state", "state"]
+__all__ = ["State", "command_line", "current_app", "set_argv", "set_state", "state", "use_color"]
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,9 @@ class State:
 
     directory: Path = Path()
     debug: bool = False
+    verbose: bool = False
+    color: str = "auto"
+    """``auto`` (a terminal, unless NO_COLOR or TERM=dumb; FORCE_COLOR forces), ``always`` or ``never``."""
 
 
 _STATE: ContextVar[State] = ContextVar("kfkit_cli_state")
@@ -32,9 +38,27 @@ def set_state(new: State) -> None:
     _STATE.set(new)
 
 
+def use_color(stream: TextIO) -> bool:
+    """Whether to colour what goes to ``stream``: --color, then NO_COLOR, FORCE_COLOR, TERM=dumb, a TTY.
+
+    The conventions of no-color.org and force-color.org; colour never changes the text itself.
+    """
+    choice = state().color
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "0") not in ("", "0"):
+        return True
+    return os.environ.get("TERM") != "dumb" and stream.isatty()
+
+
 def current_app() -> App:
     """The app containing ``--dir`` (default: the working directory)."""
-    return App.load(state().directory)
+    app = App.load(state().directory)
+    if state().verbose:
+        sys.stderr.write(f"app {app.root}\n")
+    return app
 
 
 def set_argv(argv: list[str]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import sys
+import time
 import traceback
 from importlib import metadata
 from pathlib import Path
@@ -21,9 +22,10 @@ import typer
 from kfkit import App, __version__
 from kfkit.cli import cluster, component, env, history, param, pkg, prototype, registry, review, upgrade
 from kfkit.cli._globals import hoist
+from kfkit.cli._help import invoke
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, UpgradeApis, render_options
 from kfkit.cli._output import note, warnings_as_notes
-from kfkit.cli._state import State, current_app, set_argv, set_state
+from kfkit.cli._state import State, current_app, set_argv, set_state, state
 from kfkit.errors import KfkitError, UsageError
 from kfkit.manifests import to_json, to_yaml
 
@@ -35,6 +37,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(env.app, name="env")
 app.add_typer(prototype.app, name="prototype")
@@ -63,8 +67,21 @@ def _root(
         bool,
         typer.Option("--debug", help="Show tracebacks and engine stacks on errors (anywhere on the line)."),
     ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Say more on stderr: what is loaded, rendered and sent.")
+    ] = False,
+    color: Annotated[
+        str,
+        typer.Option(
+            "--color",
+            help="Colour output: auto (a terminal, unless NO_COLOR or TERM=dumb; FORCE_COLOR forces), "
+            "always or never.",
+        ),
+    ] = "auto",
 ) -> None:
-    set_state(State(directory, debug))
+    if color not in ("auto", "always", "never"):
+        raise UsageError(f"--color must be auto, always or never, not {color!r}")
+    set_state(State(directory, debug, verbose, color))
 
 
 @app.command()
@@ -99,9 +116,12 @@ def show(
     if output not in ("yaml", "json"):
         raise UsageError(f"unknown output format {output!r}; use yaml or json")
     kf = current_app()
+    started = time.monotonic()
     objects = kf.render(
         env_name, components=component or (), options=render_options(jpath, ext_str, tla_str, upgrade_apis)
     )
+    if state().verbose:
+        note(f"rendered {len(objects)} objects in {time.monotonic() - started:.2f}s")
     for package in kf.package_problems():
         note(f"warning: {package.problem}")
     sys.stdout.write(to_yaml(objects) if output == "yaml" else to_json(objects))
@@ -122,12 +142,9 @@ def run(argv: list[str] | None = None) -> int:
     debug = "--debug" in args
     try:
         with warnings_as_notes():
-            app(args=args, prog_name="kfkit")
+            code = invoke(typer.main.get_command(app), args)
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
-        if code == INTERRUPTED:  # typer turns Ctrl-C into a silent exit 130
-            sys.stderr.write("error: interrupted\n")
-        return code
     except KfkitError as exc:
         if debug:
             traceback.print_exc()
@@ -143,7 +160,9 @@ def run(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         sys.stderr.write(f"error: {unexpected(exc)}\n")
         return 1
-    return 0
+    if code == INTERRUPTED:  # typer turns Ctrl-C into a silent exit 130
+        sys.stderr.write("error: interrupted\n")
+    return code
 
 
 INTERRUPTED = 130

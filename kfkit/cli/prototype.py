@@ -20,7 +20,7 @@ from kfkit.app import (
 from kfkit.cli._options import Output
 from kfkit.cli._output import emit, note
 from kfkit.cli._state import current_app, state
-from kfkit.errors import AppError, UsageError
+from kfkit.errors import AppError, KfkitError, UsageError
 
 app = typer.Typer(help="Find, inspect and use prototypes.", no_args_is_help=True)
 
@@ -38,6 +38,21 @@ def _available() -> list[Prototype]:
     except AppError:
         root = None
     return discover_prototypes(root)
+
+
+def params_help(name: str) -> str:
+    """The help page's section listing a prototype's params (``generate PROTOTYPE --help``)."""
+    try:
+        proto = find_prototype(name, _available())
+    except KfkitError:
+        return f"(no prototype {name!r}; 'kfkit prototype list' shows them)"
+    lines = []
+    for p in proto.params:
+        metavar = "NUMBER_OR_STRING" if p.type == "numberOrString" else p.type.upper()
+        kind = "required" if p.required else f"default: {p.default_text}"
+        about = f"\n      {p.description}" if p.description else ""
+        lines.append(f"  --{p.name} {metavar} ({kind}){about}")
+    return f"Params of prototype {proto.name}:\n" + ("\n".join(lines) or "  (none)")
 
 
 def param_flags(args: list[str]) -> dict[str, str]:
