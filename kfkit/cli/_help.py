@@ -161,6 +161,44 @@ EXAMPLES: dict[str, str] = {
     "param diff": """
         kfkit param diff staging prod
         kfkit param diff staging prod --component model-server""",
+    "registry": """
+        kfkit registry add kubeflow github.com/kubeflow/kubeflow/tree/v0.2.0/kubeflow
+        kfkit registry list""",
+    "registry add": """
+        # a git repository at a tag, registry.yaml in its kubeflow/ directory
+        kfkit registry add kubeflow github.com/kubeflow/kubeflow/tree/v0.2.0/kubeflow
+        # a local directory holding registry.yaml
+        kfkit registry add local ./my-registry""",
+    "registry set": """
+        kfkit registry set kubeflow --ref v0.3.0""",
+    "registry rm": """
+        kfkit registry rm local""",
+    "registry update": """
+        # every git registry
+        kfkit registry update
+        kfkit registry update kubeflow""",
+    "registry list": """
+        kfkit registry list
+        kfkit registry list -o json""",
+    "registry describe": """
+        kfkit registry describe kubeflow""",
+    "pkg": """
+        kfkit pkg install kubeflow/tf-serving
+        kfkit pkg list --installed""",
+    "pkg install": """
+        kfkit pkg install kubeflow/tf-serving
+        # a version, for one environment only
+        kfkit pkg install kubeflow/tf-serving@v0.2.0 --env prod""",
+    "pkg remove": """
+        kfkit pkg remove kubeflow/tf-serving""",
+    "pkg list": """
+        kfkit pkg list
+        kfkit pkg list --installed -o json""",
+    "pkg describe": """
+        kfkit pkg describe kubeflow/tf-serving""",
+    "pkg verify": """
+        # are the vendored files still as installed?
+        kfkit pkg verify""",
 }
 """Examples of the commands whose docstrings have none, by command path."""
 
