@@ -38,6 +38,8 @@ METAVARS = {
     "--output": "FORMAT",
     "--timeout": "DURATION",
     "--color": "WHEN",
+    "--against": "LOCATION",
+    "--max-history": "N",
 }
 """Metavars by long flag; other flags with a value show their name in capitals."""
 
@@ -199,6 +201,20 @@ EXAMPLES: dict[str, str] = {
     "pkg verify": """
         # are the vendored files still as installed?
         kfkit pkg verify""",
+    "review": """
+        # an HTML report of what applying environment prod would change
+        kfkit review prod -o report.html
+        # Markdown for a pull-request comment, against another environment's objects
+        kfkit review prod --against local:staging -o md""",
+    "history": """
+        # the revisions recorded by apply, delete and rollback
+        kfkit history prod
+        # one revision with its per-object results
+        kfkit history prod 3 -o json""",
+    "rollback": """
+        # show what re-applying revision 3 would change, then do it
+        kfkit rollback prod 3
+        kfkit rollback prod 3 --dry-run""",
 }
 """Examples of the commands whose docstrings have none, by command path."""
 
