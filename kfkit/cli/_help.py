@@ -215,6 +215,10 @@ EXAMPLES: dict[str, str] = {
         # show what re-applying revision 3 would change, then do it
         kfkit rollback prod 3
         kfkit rollback prod 3 --dry-run""",
+    "upgrade-apis": """
+        # which objects use removed Kubernetes APIs, and what --upgrade-apis makes of them
+        kfkit upgrade-apis prod
+        kfkit upgrade-apis prod -c model-server --diff""",
 }
 """Examples of the commands whose docstrings have none, by command path."""
 
