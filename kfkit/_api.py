@@ -39,6 +39,14 @@ from kfkit.app import (
     remove_registry,
     write_atomic,
 )
+from kfkit.app._package_new import (
+    CaseResult,
+    component_prototype,
+    manifest_prototype,
+    read_manifests,
+    run_package_tests,
+    scaffold_package,
+)
 from kfkit.deploy import ApplyOptions, ApplyPlan, ObjectResult, Scope
 from kfkit.errors import UsageError
 from kfkit.evaluator import Evaluation, evaluate_file
@@ -51,7 +59,7 @@ from kfkit.review import Report
 if TYPE_CHECKING:
     from kfkit.cluster import ClusterClient
 
-__all__ = ["App", "RollbackResult", "load_values_file"]
+__all__ = ["App", "CaseResult", "RollbackResult", "load_values_file", "new_package", "run_package_tests"]
 
 
 class App:
@@ -218,6 +226,13 @@ class App:
     def describe_package(self, query: str) -> PackageInfo:
         return describe_package(self.dir, query)
 
+    def package_from_component(
+        self, component: str, name: str, registry_dir: Path | str = ".", *, registry: str | None = None
+    ) -> Path:
+        """``pkg new NAME --from-component C``: a reusable package from one of this app's components."""
+        prototype = component_prototype(self.dir, component, name)
+        return scaffold_package(name, Path(registry_dir), registry=registry, prototype=prototype)
+
     def package_problems(self) -> list[InstalledPackage]:
         """Installed packages whose vendored files are missing or changed since install."""
         return [p for p in installed_packages(self.dir) if p.status in ("missing", "modified")]
@@ -361,6 +376,28 @@ class RollbackResult:
     results: list[ObjectResult]
     revision: Revision | None
     """The revision recording the rollback; None for a dry run."""
+
+
+def new_package(
+    name: str,
+    registry_dir: Path | str = ".",
+    *,
+    from_manifests: str | None = None,
+    registry: str | None = None,
+    description: str = "",
+) -> Path:
+    """``pkg new``: a package in ``registry_dir`` (listed in its registry.yaml), scaffolded or from manifests.
+
+    ``from_manifests`` is a YAML/JSON file, a directory of them, or ``-`` for stdin.
+    """
+    prototype = (
+        manifest_prototype(name, read_manifests(from_manifests), description=description)
+        if from_manifests is not None
+        else None
+    )
+    return scaffold_package(
+        name, Path(registry_dir), registry=registry, prototype=prototype, description=description
+    )
 
 
 def load_values_file(path: Path) -> dict[str, JsonValue]:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from kfkit._api import new_package, run_package_tests
 from kfkit.cli._options import Output
 from kfkit.cli._output import emit, note
 from kfkit.cli._state import current_app
-from kfkit.errors import PackageError
+from kfkit.errors import PackageError, UsageError
 
 app = typer.Typer(help="Install and manage packages of prototypes and libraries.", no_args_is_help=True)
 
@@ -87,3 +89,53 @@ def verify() -> None:
     if problems:
         raise PackageError(f"{len(problems)} installed package(s) do not match app.yaml")
     note(f"{len(kf.packages(installed_only=True))} installed package(s) verified")
+
+
+RegistryName = Annotated[
+    str | None,
+    typer.Option(
+        "--registry-name", help="Registry name the package imports itself by (default: the directory's)."
+    ),
+]
+
+
+@app.command("new")
+def new(
+    name: str,
+    registry: Annotated[
+        Path, typer.Option("--registry", help="Registry directory (registry.yaml is updated).")
+    ] = Path(),
+    source: Annotated[
+        str | None,
+        typer.Option("--from", help="Manifests to turn into a prototype: a file, a directory or -."),
+    ] = None,
+    component: Annotated[
+        str | None, typer.Option("--from-component", help="A component of the current app, with its params.")
+    ] = None,
+    registry_name: RegistryName = None,
+    description: Annotated[str, typer.Option("--description", help="parts.yaml's description.")] = "",
+) -> None:
+    """Create package NAME: a scaffold, or a prototype made from manifests or from a component."""
+    if source is not None and component is not None:
+        raise UsageError("give --from or --from-component, not both")
+    if component is not None:
+        path = current_app().package_from_component(component, name, registry, registry=registry_name)
+    else:
+        path = new_package(
+            name, registry, from_manifests=source, registry=registry_name, description=description
+        )
+    note(f"created package {name} in {path}; try `kfkit pkg test {path}`")
+
+
+@app.command("test")
+def check(directory: Path, registry_name: RegistryName = None, output: Output = "table") -> None:
+    """Render every prototype of the package in DIRECTORY with its defaults and each example."""
+    results = run_package_tests(directory, registry=registry_name)
+    rows = [[r.prototype, r.case, r.error or f"ok ({r.objects} objects)"] for r in results]
+    emit("pkgTest", ["prototype", "case", "result"], rows, output)
+    failed = [r for r in results if r.error]
+    if failed:
+        first = failed[0]
+        raise PackageError(
+            f"{len(failed)} of {len(results)} renders failed: {first.prototype} ({first.case}): {first.error}"
+        )

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import app, kf  # the CLI fixtures, shared
+from tests.cli.conftest import app, kf, seed_app  # the CLI fixtures, shared
 from tests.packages.support import commit_all, write_package
 
-__all__ = ["app", "kf"]
+__all__ = ["app", "kf", "seed_app"]
 
 
 @pytest.fixture(autouse=True)
