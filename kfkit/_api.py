@@ -39,27 +39,21 @@ from kfkit.app import (
     remove_registry,
     write_atomic,
 )
-from kfkit.app._package_new import (
-    CaseResult,
-    component_prototype,
-    manifest_prototype,
-    read_manifests,
-    run_package_tests,
-    scaffold_package,
-)
+from kfkit.app._package_new import component_prototype, manifest_prototype, read_manifests, scaffold_package
 from kfkit.deploy import ApplyOptions, ApplyPlan, ObjectResult, Scope
 from kfkit.errors import UsageError
 from kfkit.evaluator import Evaluation, evaluate_file
 from kfkit.history import Revision
 from kfkit.manifests import ApiUpgrade, upgrade_apis
 from kfkit.params import add_component_params, remove_component_params
+from kfkit.params._resolve import app_params
 from kfkit.render import RenderOptions, render
 from kfkit.review import Report
 
 if TYPE_CHECKING:
     from kfkit.cluster import ClusterClient
 
-__all__ = ["App", "CaseResult", "RollbackResult", "load_values_file", "new_package", "run_package_tests"]
+__all__ = ["App", "RollbackResult", "load_values_file", "new_package"]
 
 
 class App:
@@ -230,7 +224,8 @@ class App:
         self, component: str, name: str, registry_dir: Path | str = ".", *, registry: str | None = None
     ) -> Path:
         """``pkg new NAME --from-component C``: a reusable package from one of this app's components."""
-        prototype = component_prototype(self.dir, component, name)
+        values = app_params(self.dir, None).get(component, {})
+        prototype = component_prototype(self.dir, component, name, values)
         return scaffold_package(name, Path(registry_dir), registry=registry, prototype=prototype)
 
     def package_problems(self) -> list[InstalledPackage]:

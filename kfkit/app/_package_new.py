@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,21 +25,19 @@ import yaml
 from kfkit._types import JsonValue, Obj
 from kfkit.app._files import write_atomic
 from kfkit.app._layout import COMPONENT_SUFFIXES
-from kfkit.errors import KfkitError, PackageError, UsageError
+from kfkit.errors import UsageError
 from kfkit.jsonnet import is_identifier
 
 if TYPE_CHECKING:
     from kfkit.app._app import AppDir
 
 __all__ = [
-    "CaseResult",
     "Commented",
     "Raw",
     "component_prototype",
     "dump_jsonnet",
     "manifest_prototype",
     "read_manifests",
-    "run_package_tests",
     "scaffold_package",
 ]
 
@@ -509,18 +507,15 @@ _ENV_REF = re.compile(r"\benv\.(namespace|server|name)\b")
 _TYPES = ((bool, "boolean"), ((int, float), "number"), (str, "string"), (dict, "object"), (list, "array"))
 
 
-def component_prototype(app: AppDir, component: str, package: str) -> str:
-    """A prototype from a component of ``app``: its params become the prototype's, with their values.
+def component_prototype(app: AppDir, component: str, package: str, values: Mapping[str, JsonValue]) -> str:
+    """A prototype from a component of ``app``: its params (``values``) become the prototype's.
 
     A Jsonnet component's ``params.x`` and ``env.x`` become ``import 'param://x'`` and
     ``import 'env://x'``; a YAML/JSON component goes through :func:`manifest_prototype`.
     """
-    from kfkit.params._resolve import app_params  # kfkit.params imports kfkit.app
-
     comp = app.component(component)
     if comp.kind != "jsonnet":
         return manifest_prototype(package, read_manifests(str(comp.path)))
-    values = app_params(app, None).get(component, {})
     source = _HEADER_LINE.sub("", comp.path.read_text(encoding="utf-8"))
     used = {m.group(1) or m.group(2) for m in _PARAM_REF.finditer(source)} & set(values)
     bad = sorted(k for k in used if not is_identifier(k))
@@ -550,81 +545,3 @@ def component_prototype(app: AppDir, component: str, package: str) -> str:
         else:
             lines.append(f"// @optionalParam {key} {type_} {_word(value)} The component's {key}")
     return "\n".join(lines) + "\n\n" + source.lstrip("\n")
-
-
-# --- pkg test --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CaseResult:
-    """One render of ``pkg test``: a prototype with its defaults, or with a documented example."""
-
-    prototype: str
-    case: str
-    objects: int
-    error: str = ""
-
-
-def run_package_tests(directory: Path, *, registry: str | None = None) -> list[CaseResult]:
-    """Render every prototype of a package with its defaults and with each example, in a scratch app.
-
-    Examples are parts.yaml's ``quickStart`` and ``examples/*.yaml`` (each ``{prototype,
-    componentName, flags}``). The package is vendored as ``<registry>/<dir name>``, the
-    registry named by default after the package's parent directory.
-    """
-    import shutil
-    import tempfile
-
-    from kfkit._api import App  # the facade sits on top of kfkit.app
-    from kfkit.app._package import check_package_dir, parse_parts_yaml
-    from kfkit.app._prototype import parse_prototype
-
-    directory = directory.resolve()
-    check_package_dir(directory)
-    registry = registry or directory.parent.name
-    examples = _examples(directory, parse_parts_yaml(directory / "parts.yaml").quick_start)
-    results = []
-    with tempfile.TemporaryDirectory(prefix="kfkit-pkg-test-") as tmp:
-        kf = App.init(Path(tmp) / "app")
-        shutil.copytree(directory, kf.root / "vendor" / registry / directory.name, symlinks=False)
-        for path in sorted((directory / "prototypes").glob("*.jsonnet")):
-            proto = parse_prototype(path)
-            full = f"{registry}/{directory.name}/{proto.name}"
-            cases: list[tuple[str, str, dict[str, str]]] = [("defaults", proto.short_name.lower(), {})]
-            cases += [(title, c, f) for title, p, c, f in examples if proto.name.endswith(p)]
-            for i, (title, component, flags) in enumerate(cases):
-                name = (
-                    f"{component}-{i}" if any(c.name == component for c in kf.dir.components()) else component
-                )
-                try:
-                    kf.generate(full, name, flags)
-                    count = len(kf.render("default", components=[name]))
-                except KfkitError as exc:
-                    results.append(CaseResult(proto.name, title, 0, str(exc)))
-                else:
-                    results.append(CaseResult(proto.name, title, count))
-    return results
-
-
-def _examples(directory: Path, quick: Any) -> list[tuple[str, str, str, dict[str, str]]]:
-    """(title, prototype, component, flags) of quickStart and examples/*.yaml."""
-    found = []
-    sources = [("quickStart", quick)] if quick else []
-    for path in sorted((directory / "examples").glob("*.y*ml")):
-        try:
-            sources.append(
-                (
-                    f"examples/{path.name}",
-                    yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader),
-                )
-            )
-        except yaml.YAMLError as exc:
-            raise PackageError(f"{path}: not YAML: {str(exc).splitlines()[0]}") from exc
-    for title, data in sources:
-        if not isinstance(data, dict) or not isinstance(data.get("prototype"), str):
-            raise PackageError(f"{directory}: {title} needs a prototype (and componentName, flags)")
-        flags = {
-            str(k): v if isinstance(v, str) else json.dumps(v) for k, v in (data.get("flags") or {}).items()
-        }
-        found.append((title, data["prototype"], str(data.get("componentName") or "example"), flags))
-    return found

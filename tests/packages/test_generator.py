@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from kfkit import App
-from kfkit._api import new_package, run_package_tests
+from kfkit._api import new_package
+from kfkit._package_check import run_package_tests
 from kfkit.app._package_new import dump_jsonnet
 from tests.cli.support import Kf
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,3 +89,41 @@ def test_unreachable_remote_is_one_line(app: Path, kf: Kf) -> None:
     result = kf("registry", "add", "kf", "https://127.0.0.1:9/nothing.git", cwd=app)
     assert result.err.startswith("error: registry kf (https://127.0.0.1:9/nothing.git): git clone failed: ")
     assert result.err.count("\n") == 1
+
+
+def _no_route_prefix() -> list[str]:
+    """``unshare -n``: a network namespace whose only interface is down, so nothing has a route."""
+    for prefix in (["unshare", "-n"], ["unshare", "-rn"]):
+        if subprocess.run([*prefix, "true"], capture_output=True).returncode == 0:
+            return prefix
+    pytest.skip(
+        "unshare cannot make a network namespace here; test_http_registry_works_after_the_server_is_gone covers it in-process"
+    )
+
+
+def test_cached_registry_works_with_no_route(
+    app: Path, kf: Kf, served: tuple[str, http.server.HTTPServer], tmp_path: Path
+) -> None:
+    url, _ = served
+    assert kf("registry", "add", "kf", url, "--path", "registry", cwd=app).code == 0
+    assert kf("pkg", "install", "kf/greeter@v1", cwd=app).code == 0
+    prefix = _no_route_prefix()
+    other = tmp_path / "offline-app"
+
+    def offline(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [*prefix, sys.executable, "-m", "kfkit", "--dir", str(other), *args]
+        return subprocess.run(command, capture_output=True, text=True, env=os.environ.copy())
+
+    assert offline("init", str(other)).returncode == 0
+    for args in (
+        ("registry", "add", "kf", url, "--path", "registry"),
+        ("pkg", "install", "kf/greeter@v1"),
+        ("generate", "greeter", "hi"),
+        ("pkg", "verify"),
+    ):
+        done = offline(*args)
+        assert done.returncode == 0, (args, done.stderr)
+    assert "release: v1" in offline("show", "default").stdout
+    missing = offline("pkg", "install", "kf/greeter@v9")
+    assert missing.returncode == 1
+    assert missing.stderr.startswith(f"error: registry kf ({url}): git fetch failed: ")
