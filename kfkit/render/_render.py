@@ -9,16 +9,18 @@ the component's own file and line.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from kfkit._types import Obj
+from kfkit._types import JsonValue, Obj
 from kfkit.app import AppDir, Component
 from kfkit.errors import RenderError, UsageError
 from kfkit.evaluator import Evaluation, evaluate_file
+from kfkit.ksonnetlib import ensure_ksonnet_lib
 from kfkit.manifests import extract, sort_objects, upgrade_apis
 from kfkit.params import environment_ext, global_keys, resolve_params
 from kfkit.render._deps import PARAMS_VAR, dependencies
@@ -62,11 +64,28 @@ def render(
         tla_strs=options.tla_strs,
         root=app.root,
     )
-    rendered = evaluate_file(app.env_dir(env) / "main.jsonnet", evaluation)
+    rendered = _evaluate_main(app, env, evaluation)
     objects = extract(rendered, components={c.name: str(c.path) for c in selected})
     if options.upgrade_apis or (options.upgrade_apis is None and app.env(env).upgrade_apis):
         objects, _ = upgrade_apis(objects)
     return sort_objects(objects)
+
+
+_KSONNET_LIB_IMPORT = re.compile(r"couldn't open import \"(k|k8s)\.libsonnet\"")
+
+
+def _evaluate_main(app: AppDir, env: str, evaluation: Evaluation) -> JsonValue:
+    """Evaluate main.jsonnet; generate the ksonnet-lib it imports when that is missing (once).
+
+    Generating only on demand keeps apps that never import ``k.libsonnet`` free of it.
+    """
+    main = app.env_dir(env) / "main.jsonnet"
+    try:
+        return evaluate_file(main, evaluation)
+    except RenderError as exc:
+        if not _KSONNET_LIB_IMPORT.search(str(exc)) or not ensure_ksonnet_lib(app, env):
+            raise
+    return evaluate_file(main, evaluation)
 
 
 def _refuse_module_targets(app: AppDir, env: str) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from tests.cli.support import Kf
+from tests.cli.support import Kf, Result
 
 PACKAGED_PROTOTYPE = """\
 // @apiVersion 0.1
@@ -74,3 +75,37 @@ def test_legacy_lib_location_is_on_the_path_with_a_warning(app: Path, kf: Kf) ->
     assert result.code == 0, result.err
     assert yaml.safe_load(result.out)["metadata"]["name"] == "legacy"
     assert result.err.count("warning: lib/v1.7.0/ is ksonnet's old ksonnet-lib location") == 1
+
+
+K_COMPONENT = """\
+local k = import "k.libsonnet";
+local deployment = k.extensions.v1beta1.deployment;
+local container = deployment.mixin.spec.template.spec.containersType;
+k.core.v1.list.new([
+  k.core.v1.service.new("web", { app: "web" }, k.core.v1.servicePort.new(80, 8080)),
+  deployment.new("web", 1, container.new("web", "nginx:1.27"), { app: "web" }),
+])
+"""
+
+
+def test_ksonnet_lib_is_generated_on_the_first_render_that_imports_it(app: Path, kf: Kf) -> None:
+    (app / "components" / "web.jsonnet").write_text(K_COMPONENT)
+    lib = app / "lib" / "ksonnet-lib" / "v1.8.0"  # ksonnet's version when the env records none
+    assert not lib.exists()
+    shown = _documents(kf("show", "default", "--upgrade-apis", cwd=app))
+    assert [(d["apiVersion"], d["kind"]) for d in shown] == [("v1", "Service"), ("apps/v1", "Deployment")]
+    assert (lib / "k.libsonnet").is_file() and (lib / "k8s.libsonnet").is_file()
+    before = (lib / "k8s.libsonnet").stat().st_mtime_ns
+    assert _documents(kf("show", "default", "--upgrade-apis", cwd=app)) == shown
+    assert (lib / "k8s.libsonnet").stat().st_mtime_ns == before  # cached, not generated again
+
+
+def test_apps_without_k_libsonnet_get_no_lib(app: Path, kf: Kf) -> None:
+    (app / "components" / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n")
+    assert kf("show", "default", cwd=app).code == 0
+    assert not (app / "lib" / "ksonnet-lib").exists()
+
+
+def _documents(result: Result) -> list[dict[str, Any]]:
+    assert result.code == 0, result.err
+    return [d for d in yaml.safe_load_all(result.out) if d]

@@ -41,6 +41,7 @@ FORBIDDEN = {
         "kfkit.cluster",
         "kfkit.cli",
     ),
+    "kfkit/ksonnetlib/": ("kfkit.params", "kfkit.render", "kfkit.deploy", "kfkit.cluster", "kfkit.cli"),
     "kfkit/params/": ("kfkit.render", "kfkit.deploy", "kfkit.cluster", "kfkit.cli"),
     "kfkit/render/": ("kfkit.deploy", "kfkit.cluster", "kfkit.cli"),
     "kfkit/deploy/": ("kfkit.cluster", "kfkit.cli", "kfkit.render"),
