@@ -201,6 +201,15 @@ EXAMPLES: dict[str, str] = {
     "pkg verify": """
         # are the vendored files still as installed?
         kfkit pkg verify""",
+    "pkg new": """
+        # a working package (parts.yaml, prototype, library, README) in registry ./my-registry
+        kfkit pkg new hello --registry ./my-registry
+        # a prototype with typed params from existing manifests
+        kfkit pkg new web --registry ./my-registry --from manifests.yaml
+        # a reusable package from a component of the current app
+        kfkit pkg new model-server --registry ./my-registry --from-component model-server""",
+    "pkg test": """
+        kfkit pkg test ./my-registry/hello""",
     "review": """
         # an HTML report of what applying environment prod would change
         kfkit review prod -o report.html
