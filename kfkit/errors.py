@@ -182,6 +182,8 @@ class Finding:
     severity: Literal["error", "warning"] = "error"
     location: Location | None = None
     """The source position, when known."""
+    code: str = ""
+    """Why, as a stable name for machines, e.g. ``unknown-field`` (see :class:`kfkit.validate.Code`)."""
 
     def __str__(self) -> str:
         return ": ".join(p for p in (describe_object(self.object_id), self.field, self.message) if p)

@@ -18,7 +18,7 @@ from kfkit.deploy._diff import (
 from kfkit.deploy._labels import label_value, owner_labels, owner_selector
 from kfkit.deploy._objects import ObjectResult, Recorder
 from kfkit.deploy._order import Tier, tier_of
-from kfkit.deploy._plan import Change, Scope, live_objects
+from kfkit.deploy._plan import Change, Scope, dry_run_all, live_objects
 from kfkit.deploy._protocol import Cluster
 from kfkit.deploy._wait import DEFAULT_TIMEOUT, format_duration, parse_duration, wait_ready
 from kfkit.errors import ObjectErrors, ObjectFailure
@@ -44,6 +44,7 @@ __all__ = [
     "diff_changes",
     "diff_live",
     "diff_sides",
+    "dry_run_all",
     "format_duration",
     "label_value",
     "live_objects",

@@ -24,6 +24,7 @@ __all__ = [
     "Scope",
     "check",
     "comparable",
+    "dry_run_all",
     "ensure_owned",
     "live_objects",
     "place",
@@ -118,6 +119,17 @@ def check(objects: Sequence[Obj], client: Cluster, scope: Scope, *, force: bool 
     not have yet cannot be dry-run; they come back with ``waits_for`` set, to be checked
     once those exist (see :func:`preflight`).
     """
+    changes, failures = dry_run_all(objects, client, scope, force=force)
+    if failures:
+        summary = f"{len(failures)} of {len(objects)} objects failed the server-side dry run"
+        raise ObjectErrors(summary, failures)
+    return changes
+
+
+def dry_run_all(
+    objects: Sequence[Obj], client: Cluster, scope: Scope, *, force: bool
+) -> tuple[list[Change], list[ObjectFailure]]:
+    """:func:`check` without raising: the changes and every failure (``kfkit validate --server``)."""
     changes, failures = _prepare(objects, client, scope)
     namespaces = [c for c in changes if c.tier is Tier.NAMESPACES]
     failures += preflight(namespaces, client, force=force)
@@ -130,10 +142,7 @@ def check(objects: Sequence[Obj], client: Cluster, scope: Scope, *, force: bool 
         client,
         force=force,
     )
-    if failures:
-        summary = f"{len(failures)} of {len(objects)} objects failed the server-side dry run"
-        raise ObjectErrors(summary, failures)
-    return changes
+    return changes, failures
 
 
 def preflight(changes: Sequence[Change], client: Cluster, *, force: bool) -> list[ObjectFailure]:
