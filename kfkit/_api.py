@@ -17,6 +17,8 @@ from kfkit._history_api import RecordOptions, RollbackPlan
 from kfkit._review_api import Connect
 from kfkit._types import JsonValue, Obj
 from kfkit.app import (
+    LIB,
+    VENDOR,
     AppDir,
     InstalledPackage,
     LibrarySpec,
@@ -49,6 +51,7 @@ from kfkit.params import add_component_params, remove_component_params
 from kfkit.params._resolve import app_params
 from kfkit.render import RenderOptions, render
 from kfkit.review import Report
+from kfkit.validate import SchemaCluster, ValidateOptions, ValidationResult, validate_objects
 
 if TYPE_CHECKING:
     from kfkit.cluster import ClusterClient
@@ -107,6 +110,40 @@ class App:
         plain = replace(options or RenderOptions(), upgrade_apis=False)
         _, upgrades = upgrade_apis(self.render(env, components=components, options=plain))
         return upgrades
+
+    def validate(
+        self,
+        env: str | None = None,
+        *,
+        components: Sequence[str] = (),
+        options: ValidateOptions | None = None,
+        render_options: RenderOptions | None = None,
+        cluster: SchemaCluster | None = None,
+    ) -> ValidationResult:
+        """Render ``env`` and check every object (see :meth:`validate_objects`)."""
+        objects = self.render(env, components=components, options=render_options)
+        return self.validate_objects(objects, env, components=components, options=options, cluster=cluster)
+
+    def validate_objects(
+        self,
+        objects: Sequence[Obj],
+        env: str | None = None,
+        *,
+        components: Sequence[str] = (),
+        options: ValidateOptions | None = None,
+        cluster: SchemaCluster | None = None,
+    ) -> ValidationResult:
+        """Findings about rendered objects: offline against the schemas of the environment's
+        ``k8sVersion`` and CRDs from the render, ``options.crd_dirs``, the app's lib/ and
+        vendor/; with ``cluster`` also its CRDs and a strict server-side dry run."""
+        name = self.dir.resolve_env(env)
+        return validate_objects(
+            objects,
+            options or ValidateOptions(),
+            env_k8s_version=self.dir.env(name).k8s_version,
+            default_crd_dirs=[self.root / LIB, self.root / VENDOR],
+            server=(cluster, self.scope(name, components=components)) if cluster is not None else None,
+        )
 
     def scope(self, env: str | None = None, *, components: Sequence[str] = ()) -> Scope:
         """Whose objects a diff/apply/delete of ``env`` concerns: app, env, namespace, components."""
