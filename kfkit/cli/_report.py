@@ -10,19 +10,26 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TextIO
 
 import typer
 
-from kfkit import Action
+from kfkit import Action, App
+from kfkit._types import Obj
 from kfkit.cli._output import note
 from kfkit.cli._state import use_color
 from kfkit.deploy import DiffResult, ObjectErrors, ObjectResult
+from kfkit.errors import ValidationError
+from kfkit.validate import ValidationResult
 
 __all__ = [
     "PROGRESS_THRESHOLD",
+    "check_before_apply",
     "confirm",
+    "finding_counts",
     "object_errors",
     "print_diff",
+    "print_findings",
     "reporter",
     "result_line",
     "summary",
@@ -121,3 +128,28 @@ def object_errors() -> Iterator[None]:
         for failure in exc.failures:
             note(f"error: {failure}")
         raise
+
+
+def check_before_apply(kf: App, env: str, objects: list[Obj], components: tuple[str, ...]) -> None:
+    """apply's offline validation: warnings and errors on stderr, and no apply on an error."""
+    result = kf.validate_objects(objects, env, components=components)
+    print_findings(result, sys.stderr)
+    if not result.ok:
+        summary = f"{finding_counts(result)}; nothing was applied (--no-validate skips this)"
+        raise ValidationError(summary, result.errors)
+
+
+def print_findings(result: ValidationResult, stream: TextIO) -> None:
+    """One line per finding: ``error: component "c": Kind ns/name: path: reason``."""
+    for text in result.notes:
+        note(f"note: {text}")
+    for finding in result.findings:
+        stream.write(f"{finding.severity.value}: {finding}\n")
+
+
+def finding_counts(result: ValidationResult) -> str:
+    errors, warnings = len(result.errors), len(result.warnings)
+    return (
+        f"{errors} error{'s' * (errors != 1)} and {warnings} warning{'s' * (warnings != 1)} "
+        f"in {result.objects} objects"
+    )

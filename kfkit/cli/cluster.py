@@ -16,7 +16,7 @@ from kfkit import Action, App, ObjectId, RecordOptions, Revision
 from kfkit._types import Obj
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, UpgradeApis, render_options
 from kfkit.cli._output import note
-from kfkit.cli._report import confirm, object_errors, print_diff, reporter, summary
+from kfkit.cli._report import check_before_apply, confirm, object_errors, print_diff, reporter, summary
 from kfkit.cli._state import command_line, current_app
 from kfkit.deploy import (
     DEFAULT_TIMEOUT,
@@ -181,6 +181,9 @@ def apply(
     ] = False,
     yes: Yes = False,
     max_history: MaxHistory = RecordOptions.max_history,
+    no_validate: Annotated[
+        bool, typer.Option("--no-validate", help="Skip the offline validation that runs first.")
+    ] = False,
     jpath: JPath = None,
     ext_str: ExtStr = None,
     tla_str: TlaStr = None,
@@ -189,7 +192,7 @@ def apply(
     kubeconfig: Kubeconfig = None,
     force_context: ForceContext = False,
 ) -> None:
-    """Apply an environment's objects to its cluster (server-side apply, checked first)."""
+    """Apply an environment's objects to its cluster: validated offline, dry-run on the server, applied."""
     options = ApplyOptions(
         dry_run=dry_run,
         prune=prune,
@@ -200,6 +203,8 @@ def apply(
     sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context, upgrade_apis)
     env = sel.kf.dir.resolve_env(env_name)
     objects = sel.render(env)
+    if not no_validate:
+        check_before_apply(sel.kf, env, objects, sel.components)
     with sel.connect(env, "target") as client, object_errors():
         plan = plan_apply(objects, client, sel.scope(env), options)
         show_plan(plan)

@@ -20,7 +20,19 @@ from typing import Annotated
 import typer
 
 from kfkit import App, __version__
-from kfkit.cli import cluster, component, env, history, param, pkg, prototype, registry, review, upgrade
+from kfkit.cli import (
+    cluster,
+    component,
+    env,
+    history,
+    param,
+    pkg,
+    prototype,
+    registry,
+    review,
+    upgrade,
+    validate,
+)
 from kfkit.cli._globals import hoist
 from kfkit.cli._help import invoke
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, UpgradeApis, render_options
@@ -53,6 +65,7 @@ app.command("review")(review.review)
 app.command("history")(history.history)
 app.command("rollback")(history.rollback)
 app.command("upgrade-apis")(upgrade.upgrade_apis)
+app.command("validate")(validate.validate)
 app.command("generate", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
     prototype.generate
 )

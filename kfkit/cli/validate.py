@@ -1,0 +1,83 @@
+"""``kfkit validate``: check an environment's objects before anything reaches a cluster.
+
+Offline by default (strict schemas of the environment's Kubernetes version, CRDs from the
+render, ``--crd-dir``, the app's lib/ and vendor/); ``--server`` adds the cluster's CRDs and
+a strict server-side dry run. Findings go to stdout, one line each (or ``-o json``);
+exit 1 when any is an error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import partial
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr
+from kfkit.cli._output import note
+from kfkit.cli._report import finding_counts, print_findings
+from kfkit.cli.cluster import Context, ForceContext, Kubeconfig, _Selection
+from kfkit.errors import UsageError, ValidationError
+from kfkit.validate import ValidateOptions, ValidationResult
+
+__all__ = ["CrdDirs", "validate"]
+
+CrdDirs = Annotated[
+    list[Path] | None,
+    typer.Option("--crd-dir", help="Directory of CRD YAML/JSON files for custom resources (repeatable)."),
+]
+
+
+def validate(
+    env_name: Env = None,
+    component: Components = None,
+    k8s_version: Annotated[
+        str | None,
+        typer.Option(
+            "--k8s-version", metavar="X.Y", help="Kubernetes version (default: the env's k8sVersion)."
+        ),
+    ] = None,
+    server: Annotated[
+        bool,
+        typer.Option("--server", help="Also ask the cluster: its CRDs and a strict dry run of every object."),
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="A custom resource with no schema anywhere is an error.")
+    ] = False,
+    crd_dir: CrdDirs = None,
+    output: Annotated[str, typer.Option("--output", "-o", help="text or json.")] = "text",
+    jpath: JPath = None,
+    ext_str: ExtStr = None,
+    tla_str: TlaStr = None,
+    context: Context = None,
+    kubeconfig: Kubeconfig = None,
+    force_context: ForceContext = False,
+) -> None:
+    """Check an environment's objects: strict schemas, CRDs, removed APIs; --server asks the cluster too."""
+    if output not in ("text", "json"):
+        raise UsageError(f"unknown output format {output!r}; use text or json")
+    options = ValidateOptions(k8s_version=k8s_version or "", crd_dirs=tuple(crd_dir or ()), strict=strict)
+    sel = _Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context)
+    env = sel.kf.dir.resolve_env(env_name)
+    objects = sel.render(env)
+    check = partial(sel.kf.validate_objects, objects, env, components=sel.components, options=options)
+    if server:
+        with sel.connect(env, "validating against") as client:
+            result = check(cluster=client)
+    else:
+        result = check()
+    if output == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    else:
+        print_findings(result, sys.stdout)
+    _conclude(result)
+
+
+def _conclude(result: ValidationResult) -> None:
+    checked = f"Kubernetes {result.k8s_version}" + (" and the server" if result.server else "")
+    if not result.ok:
+        raise ValidationError(f"{finding_counts(result)} (checked against {checked})", result.findings)
+    note(f"{result.objects} objects valid (checked against {checked}); {len(result.warnings)} warnings")
