@@ -26,6 +26,7 @@ __all__ = [
     "PROGRESS_THRESHOLD",
     "check_before_apply",
     "confirm",
+    "count",
     "finding_counts",
     "object_errors",
     "print_diff",
@@ -148,8 +149,10 @@ def print_findings(result: ValidationResult, stream: TextIO) -> None:
 
 
 def finding_counts(result: ValidationResult) -> str:
+    """``2 errors and 1 warning in 3 objects``."""
     errors, warnings = len(result.errors), len(result.warnings)
-    return (
-        f"{errors} error{'s' * (errors != 1)} and {warnings} warning{'s' * (warnings != 1)} "
-        f"in {result.objects} objects"
-    )
+    return f"{count(errors, 'error')} and {count(warnings, 'warning')} in {count(result.objects, 'object')}"
+
+
+def count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"

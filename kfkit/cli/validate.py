@@ -18,7 +18,7 @@ import typer
 
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr
 from kfkit.cli._output import note
-from kfkit.cli._report import finding_counts, print_findings
+from kfkit.cli._report import count, finding_counts, print_findings
 from kfkit.cli.cluster import Context, ForceContext, Kubeconfig, _Selection
 from kfkit.errors import UsageError, ValidationError
 from kfkit.validate import ValidateOptions, ValidationResult
@@ -56,7 +56,16 @@ def validate(
     kubeconfig: Kubeconfig = None,
     force_context: ForceContext = False,
 ) -> None:
-    """Check an environment's objects: strict schemas, CRDs, removed APIs; --server asks the cluster too."""
+    """Check an environment's objects: strict schemas, CRDs, removed APIs; --server asks the cluster too.
+
+    Examples:
+        # every object of the current environment, offline
+        kfkit validate
+        # one component, against Kubernetes 1.30, custom resources checked against CRDs in ./crds
+        kfkit validate prod -c model-server --k8s-version 1.30 --crd-dir crds
+        # also the cluster's CRDs and a strict server-side dry run; a report for CI
+        kfkit validate prod --server --strict -o json
+    """
     if output not in ("text", "json"):
         raise UsageError(f"unknown output format {output!r}; use text or json")
     options = ValidateOptions(k8s_version=k8s_version or "", crd_dirs=tuple(crd_dir or ()), strict=strict)
@@ -80,4 +89,5 @@ def _conclude(result: ValidationResult) -> None:
     checked = f"Kubernetes {result.k8s_version}" + (" and the server" if result.server else "")
     if not result.ok:
         raise ValidationError(f"{finding_counts(result)} (checked against {checked})", result.findings)
-    note(f"{result.objects} objects valid (checked against {checked}); {len(result.warnings)} warnings")
+    warnings = count(len(result.warnings), "warning")
+    note(f"{count(result.objects, 'object')} valid (checked against {checked}); {warnings}")

@@ -162,7 +162,7 @@ def test_apply_validates_offline_before_it_connects(app: Path, kf: Kf) -> None:
         "error: component \"web\": Deployment web: spec.replicas: expected integer, got string '2'",
         'error: component "web": Deployment web: '
         "spec.template.spec.containers[0].securityContext.fsGroup: unknown field",
-        "error: 2 errors and 0 warnings in 1 objects; nothing was applied (--no-validate skips this)",
+        "error: 2 errors and 0 warnings in 1 object; nothing was applied (--no-validate skips this)",
     ]
     skipped = kf("apply", "default", "--no-validate", cwd=app)
     assert skipped.err.startswith("error: cannot read kubeconfig")  # it went on to connect
