@@ -33,6 +33,7 @@ from kfkit.errors import (
 from kfkit.history import Revision
 from kfkit.render import RenderOptions
 from kfkit.review import Report
+from kfkit.validate import ValidateOptions, ValidationResult
 
 __all__ = [
     "Action",
@@ -62,6 +63,8 @@ __all__ = [
     "Revision",
     "RollbackResult",
     "UsageError",
+    "ValidateOptions",
     "ValidationError",
+    "ValidationResult",
 ]
 __version__ = "0.1.0"

@@ -32,7 +32,9 @@ PUBLIC = [
     "Revision",
     "RollbackResult",
     "UsageError",
+    "ValidateOptions",
     "ValidationError",
+    "ValidationResult",
 ]
 
 

@@ -137,7 +137,7 @@ def check_before_apply(kf: App, env: str, objects: list[Obj], components: tuple[
     print_findings(result, sys.stderr)
     if not result.ok:
         summary = f"{finding_counts(result)}; nothing was applied (--no-validate skips this)"
-        raise ValidationError(summary, result.errors)
+        raise ValidationError(result.errors, summary)
 
 
 def print_findings(result: ValidationResult, stream: TextIO) -> None:
@@ -145,7 +145,7 @@ def print_findings(result: ValidationResult, stream: TextIO) -> None:
     for text in result.notes:
         note(f"note: {text}")
     for finding in result.findings:
-        stream.write(f"{finding.severity.value}: {finding}\n")
+        stream.write(f"{finding.severity}: {finding}\n")
 
 
 def finding_counts(result: ValidationResult) -> str:

@@ -88,6 +88,6 @@ def validate(
 def _conclude(result: ValidationResult) -> None:
     checked = f"Kubernetes {result.k8s_version}" + (" and the server" if result.server else "")
     if not result.ok:
-        raise ValidationError(f"{finding_counts(result)} (checked against {checked})", result.findings)
+        raise ValidationError(result.findings, f"{finding_counts(result)} (checked against {checked})")
     warnings = count(len(result.warnings), "warning")
     note(f"{count(result.objects, 'object')} valid (checked against {checked}); {warnings}")

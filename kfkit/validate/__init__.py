@@ -6,7 +6,7 @@ findings (component, object, JSON path, reason); it needs no network. The server
 """
 
 from kfkit.validate._crd import CrdIndex, crds_in_dir, is_crd, to_json_schema
-from kfkit.validate._findings import REPORT_VERSION, Code, Finding, Severity, ValidationResult
+from kfkit.validate._findings import REPORT_VERSION, Code, ValidationResult
 from kfkit.validate._schemas import BuiltinSchemas, parse_version, shipped_versions
 from kfkit.validate._server import SchemaCluster
 from kfkit.validate._validate import ValidateOptions, resolve_version, validate_objects
@@ -16,9 +16,7 @@ __all__ = [
     "BuiltinSchemas",
     "Code",
     "CrdIndex",
-    "Finding",
     "SchemaCluster",
-    "Severity",
     "ValidateOptions",
     "ValidationResult",
     "crds_in_dir",

@@ -1,4 +1,4 @@
-"""Findings: what validation says about one object, and the report of a whole run.
+"""Findings (:class:`kfkit.errors.Finding`) of a whole validation run, and their codes.
 
 A finding names the component, the object, the JSON path in it and the reason, so the
 CLI prints one line per finding and ``-o json`` (see :meth:`ValidationResult.to_dict`,
@@ -10,19 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
-from kfkit.deploy import ObjectRef
+from kfkit._model import ObjectId
+from kfkit.errors import Finding
 
-__all__ = ["REPORT_VERSION", "Code", "Finding", "Severity", "ValidationResult"]
+__all__ = ["REPORT_VERSION", "Code", "Severity", "ValidationResult", "finding"]
 
 REPORT_VERSION = 1
 """Bumped only when a field of the JSON report changes meaning or disappears."""
 
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
+Severity = Literal["error", "warning"]
 
 
 class Code(StrEnum):
@@ -47,35 +45,25 @@ class Code(StrEnum):
     """The server could not dry-run it yet (it needs a Namespace or CRD of the same render)."""
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One problem with one object: ``component "c": Kind ns/name: spec.x: reason``."""
+def finding(severity: Severity, code: Code, object_id: ObjectId, path: str, message: str) -> Finding:
+    return Finding(message, object_id=object_id, field=path, severity=severity, code=code)
 
-    severity: Severity
-    code: Code
-    ref: ObjectRef
-    path: str
-    message: str
 
-    def __str__(self) -> str:
-        where = f'component "{self.ref.component}": ' if self.ref.component else ""
-        path = f"{self.path}: " if self.path else ""
-        return f"{where}{self.ref}: {path}{self.message}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "severity": self.severity.value,
-            "code": self.code.value,
-            "component": self.ref.component,
-            "object": {
-                "apiVersion": self.ref.api_version,
-                "kind": self.ref.kind,
-                "namespace": self.ref.namespace,
-                "name": self.ref.name,
-            },
-            "path": self.path,
-            "message": self.message,
-        }
+def _to_dict(finding: Finding) -> dict[str, Any]:
+    oid = finding.object_id or ObjectId("", "", "", "")
+    return {
+        "severity": finding.severity,
+        "code": str(finding.code),
+        "component": oid.component,
+        "object": {
+            "apiVersion": oid.api_version,
+            "kind": oid.kind,
+            "namespace": oid.namespace,
+            "name": oid.name,
+        },
+        "path": finding.field,
+        "message": finding.message,
+    }
 
 
 @dataclass
@@ -94,11 +82,11 @@ class ValidationResult:
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity is Severity.ERROR]
+        return [f for f in self.findings if f.severity == "error"]
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity is Severity.WARNING]
+        return [f for f in self.findings if f.severity == "warning"]
 
     @property
     def ok(self) -> bool:
@@ -115,5 +103,5 @@ class ValidationResult:
             "errors": len(self.errors),
             "warnings": len(self.warnings),
             "notes": list(self.notes),
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [_to_dict(f) for f in self.findings],
         }

@@ -12,8 +12,9 @@ from typing import Protocol
 
 from kfkit._types import Obj
 from kfkit.deploy import Cluster, Scope, dry_run_all
+from kfkit.errors import Finding
 from kfkit.validate._crd import LiveCrd
-from kfkit.validate._findings import Code, Finding, Severity
+from kfkit.validate._findings import Code, finding
 
 __all__ = ["SchemaCluster", "live_crd_lookup", "server_findings"]
 
@@ -36,12 +37,12 @@ class SchemaCluster(Cluster, Protocol):
 def server_findings(objects: Sequence[Obj], cluster: Cluster, scope: Scope) -> list[Finding]:
     """The server's refusals, and the objects it could not dry-run yet (they need a new CRD/Namespace)."""
     changes, failures = dry_run_all(objects, cluster, scope, force=True)
-    findings = [Finding(Severity.ERROR, Code.SERVER, f.ref, "", str(f.error)) for f in failures]
+    findings = [finding("error", Code.SERVER, f.object_id, "", str(f.error)) for f in failures]
     findings += [
-        Finding(
-            Severity.WARNING,
+        finding(
+            "warning",
             Code.SERVER_SKIPPED,
-            change.ref,
+            change.object_id,
             "",
             f"not dry-run by the server: it needs {change.waits_for} of this render to exist first",
         )

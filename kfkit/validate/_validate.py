@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from kfkit._model import ObjectId
 from kfkit._types import Obj
-from kfkit.deploy import ObjectRef, Scope
+from kfkit.deploy import Scope
+from kfkit.errors import Finding
 from kfkit.manifests import ApiChange, api_change
 from kfkit.validate._crd import CrdIndex, LiveCrd, crds_in_dir, is_crd
-from kfkit.validate._findings import Code, Finding, Severity, ValidationResult
+from kfkit.validate._findings import Code, Severity, ValidationResult, finding
 from kfkit.validate._formats import describe_format, name_format, name_matches
 from kfkit.validate._schemas import BuiltinSchemas, K8sVersion, parse_version, shipped_versions
 from kfkit.validate._server import SchemaCluster, live_crd_lookup, server_findings
@@ -112,20 +114,18 @@ class _Checker:
         self._asked_cluster: set[tuple[str, str]] = set()
 
     def check(self, obj: Obj) -> list[Finding]:
-        ref = ObjectRef.of(obj)
-        group, _, version = ref.api_version.rpartition("/")
+        ref = ObjectId.of(obj)
+        group, version = ref.group, ref.version
         findings = list(_name_findings(obj, ref, group))
 
         def found(severity: Severity, code: Code, message: str, path: str = "") -> list[Finding]:
-            return [*findings, Finding(severity, code, ref, path, message)]
+            return [*findings, finding(severity, code, ref, path, message)]
 
         change = api_change(ref.api_version, ref.kind)
         if change is not None and change.removed(_text(self.builtin.version)):
-            return found(Severity.ERROR, Code.REMOVED_API, change.message(), "apiVersion")
+            return found("error", Code.REMOVED_API, change.message(), "apiVersion")
         if change is not None and parse_version(change.deprecated_in) <= self.builtin.version:
-            findings.append(
-                Finding(Severity.WARNING, Code.DEPRECATED_API, ref, "apiVersion", _deprecated(change))
-            )
+            findings.append(finding("warning", Code.DEPRECATED_API, ref, "apiVersion", _deprecated(change)))
         validator = self.builtin.validator(group, version, ref.kind)
         if validator is not None:
             return [*findings, *_schema_findings(validator, obj, ref)]
@@ -136,7 +136,7 @@ class _Checker:
                 message = (
                     f"CustomResourceDefinition {crd} does not serve {version} (it serves {', '.join(served)})"
                 )
-                return found(Severity.ERROR, Code.UNKNOWN_KIND, message, "apiVersion")
+                return found("error", Code.UNKNOWN_KIND, message, "apiVersion")
             cr_validator = self.crds.validator(group, version, ref.kind)
             if cr_validator is None:
                 crd = served[version].crd_name
@@ -146,7 +146,7 @@ class _Checker:
             return [*findings, *meta, *_schema_findings(cr_validator, obj, ref)]
         if group in self.builtin.groups():
             message = f"Kubernetes {_text(self.builtin.version)} has no kind {ref.kind} in {ref.api_version}"
-            return found(Severity.ERROR, Code.UNKNOWN_KIND, message, "kind")
+            return found("error", Code.UNKNOWN_KIND, message, "kind")
         where = (
             "the render, the CRD directories or the cluster"
             if self._live_crd
@@ -157,7 +157,7 @@ class _Checker:
 
     @property
     def _unchecked(self) -> Severity:
-        return Severity.ERROR if self.options.strict else Severity.WARNING
+        return "error" if self.options.strict else "warning"
 
     def _custom_kind(self, api_version: str, group: str, kind: str) -> dict[str, Any]:
         """The served versions of a custom kind, reading CRD directories, then the cluster, on demand."""
@@ -180,24 +180,24 @@ def _deprecated(change: ApiChange) -> str:
     return f"{what} is deprecated since Kubernetes {change.deprecated_in}{removal}{fix}"
 
 
-def _name_findings(obj: Obj, ref: ObjectRef, group: str) -> Iterator[Finding]:
+def _name_findings(obj: Obj, ref: ObjectId, group: str) -> Iterator[Finding]:
     """``metadata.name`` in the syntax the server requires of the kind (schemas only say string)."""
     name = (obj.get("metadata") or {}).get("name")
     if isinstance(name, str):
         fmt = name_format(group, ref.kind)
         if not name_matches(fmt, name):
-            yield Finding(Severity.ERROR, Code.FORMAT, ref, "metadata.name", describe_format(fmt, name))
+            yield finding("error", Code.FORMAT, ref, "metadata.name", describe_format(fmt, name))
 
 
 def _schema_findings(
-    validator: Validator, instance: Any, ref: ObjectRef, prefix: tuple[Any, ...] = ()
+    validator: Validator, instance: Any, ref: ObjectId, prefix: tuple[Any, ...] = ()
 ) -> list[Finding]:
     findings: dict[tuple[str, str], Finding] = {}  # one per path and reason (required errors repeat)
     for error in validator.iter_errors(instance):
         for path, code, message in _explain(error):
             where = _path((*prefix, *path))
-            findings.setdefault((where, message), Finding(Severity.ERROR, code, ref, where, message))
-    return sorted(findings.values(), key=lambda f: f.path)
+            findings.setdefault((where, message), finding("error", code, ref, where, message))
+    return sorted(findings.values(), key=lambda f: f.field)
 
 
 def _explain(error: SchemaError) -> Iterable[tuple[tuple[Any, ...], Code, str]]:

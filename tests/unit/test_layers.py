@@ -18,6 +18,8 @@ OWNERS = {
     "urllib3": ("kfkit/cluster/",),
     "typer": ("kfkit/cli/",),
     "rich": ("kfkit/cli/",),
+    "jsonschema": ("kfkit/validate/",),
+    "referencing": ("kfkit/validate/",),
 }
 # kfkit packages each stage must not import (higher stages, or its sibling).
 FORBIDDEN = {
@@ -49,6 +51,8 @@ FORBIDDEN = {
     # history: stored revisions and rollback over deploy; review: data in, HTML/Markdown out.
     "kfkit/history/": ("kfkit.app", "kfkit.params", "kfkit.render", "kfkit.cluster", "kfkit.cli"),
     "kfkit/review/": ("kfkit.app", "kfkit.render", "kfkit.cluster", "kfkit.cli", "kfkit.evaluator"),
+    # validate checks objects it is given; --server reaches the cluster only through deploy's protocol.
+    "kfkit/validate/": ("kfkit.app", "kfkit.params", "kfkit.render", "kfkit.cluster", "kfkit.cli"),
 }
 
 

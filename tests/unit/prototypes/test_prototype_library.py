@@ -255,6 +255,6 @@ def test_objects_validate_clean(rendered):
     result = validate_objects(rendered, ValidateOptions())
     assert result.errors == []
     # Istio's CRDs are not part of the render, so its objects are reported as not checked.
-    assert {(f.code, f.ref.api_version) for f in result.findings} <= {
+    assert {(f.code, f.object_id.api_version) for f in result.findings} <= {
         (Code.NOT_CHECKED, "networking.istio.io/v1")
     }

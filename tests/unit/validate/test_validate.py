@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from kfkit.errors import UsageError
-from kfkit.validate import Code, Severity, ValidateOptions, resolve_version, validate_objects
+from kfkit.validate import Code, ValidateOptions, resolve_version, validate_objects
 
 Obj = dict[str, Any]
 LATEST = ValidateOptions(k8s_version="1.34")
@@ -197,9 +197,9 @@ def test_a_broken_manifest_gets_exactly_one_finding_at_its_path(case: str) -> No
     result = validate_objects([obj], LATEST)
 
     [finding] = result.findings
-    assert (finding.severity, finding.code, finding.path) == (Severity.ERROR, code, path)
+    assert (finding.severity, finding.code, finding.field) == ("error", code, path)
     assert finding.message.startswith(reason)
-    assert finding.ref.component == "web"
+    assert finding.object_id.component == "web"
     assert not result.ok
 
 
@@ -219,7 +219,7 @@ def test_every_problem_of_an_object_is_reported_in_path_order() -> None:
     ):
         mutate(obj)
     result = validate_objects([obj], LATEST)
-    assert [(f.code, f.path) for f in result.findings] == [
+    assert [(f.code, f.field) for f in result.findings] == [
         (Code.TYPE, "spec.replicas"),
         (Code.REQUIRED, f"{CONTAINER}.name"),
         (Code.UNKNOWN_FIELD, f"{CONTAINER}.securityContext.fsGroup"),
@@ -238,8 +238,8 @@ def test_a_deprecated_api_is_a_warning_in_versions_that_still_serve_it() -> None
     }
     result = validate_objects([schema], ValidateOptions(k8s_version="1.30"))
     [finding] = result.findings
-    assert (finding.severity, finding.code, finding.path) == (
-        Severity.WARNING,
+    assert (finding.severity, finding.code, finding.field) == (
+        "warning",
         Code.DEPRECATED_API,
         "apiVersion",
     )
@@ -325,7 +325,7 @@ def test_a_custom_resource_is_checked_against_the_crd_in_the_same_render() -> No
     bad = widget(size=0, colour="green", port=1.5, sizes=3)
     bad["metadata"]["labels"]["k"] = "-x"
     findings = validate_objects([crd(), bad], LATEST).findings
-    assert [(f.code, f.path) for f in findings] == [
+    assert [(f.code, f.field) for f in findings] == [
         (Code.FORMAT, "metadata.labels.k"),
         (Code.ENUM, "spec.colour"),
         (Code.TYPE, "spec.port"),
@@ -338,7 +338,7 @@ def test_a_custom_resource_is_checked_against_the_crd_in_the_same_render() -> No
 
 def test_a_custom_resource_misses_required_fields_and_unserved_versions() -> None:
     [missing] = validate_objects([crd(), widget()], LATEST).findings
-    assert (missing.code, missing.path, missing.message) == (
+    assert (missing.code, missing.field, missing.message) == (
         Code.REQUIRED,
         "spec.size",
         "missing required field",
@@ -353,14 +353,14 @@ def test_a_custom_resource_misses_required_fields_and_unserved_versions() -> Non
 def test_a_custom_resource_without_a_schema_is_reported_not_passed() -> None:
     result = validate_objects([widget(size=1)], LATEST)
     [finding] = result.findings
-    assert (finding.severity, finding.code) == (Severity.WARNING, Code.NOT_CHECKED)
+    assert (finding.severity, finding.code) == ("warning", Code.NOT_CHECKED)
     assert finding.message == (
         "not checked: no CustomResourceDefinition for Widget (example.com/v1) in the render or the CRD directories"
     )
     assert result.ok
 
     strict = validate_objects([widget(size=1)], ValidateOptions(k8s_version="1.34", strict=True))
-    assert [(f.severity, f.code) for f in strict.findings] == [(Severity.ERROR, Code.NOT_CHECKED)]
+    assert [(f.severity, f.code) for f in strict.findings] == [("error", Code.NOT_CHECKED)]
     assert not strict.ok
 
 
@@ -372,7 +372,7 @@ def test_crds_come_from_directories_when_the_render_has_none(tmp_path: Path) -> 
 
     options = ValidateOptions(k8s_version="1.34", crd_dirs=[tmp_path / "crds"])
     [finding] = validate_objects([widget(size="big")], options, default_crd_dirs=[tmp_path / "lib"]).findings
-    assert (finding.code, finding.path) == (Code.TYPE, "spec.size")
+    assert (finding.code, finding.field) == (Code.TYPE, "spec.size")
     found = validate_objects([widget(size=1)], LATEST, default_crd_dirs=[tmp_path / "lib", tmp_path / "crds"])
     assert found.findings == []
 
@@ -387,7 +387,7 @@ def test_a_v1beta1_crd_schema_applies_to_every_version() -> None:
     old["apiVersion"] = "apiextensions.k8s.io/v1beta1"
     old["spec"].update(version="v1", validation=schema)
     findings = validate_objects([old, widget(size="x")], LATEST).findings
-    assert [(f.code, f.path) for f in findings] == [
+    assert [(f.code, f.field) for f in findings] == [
         (Code.REMOVED_API, "apiVersion"),
         (Code.TYPE, "spec.size"),
     ]
@@ -416,7 +416,7 @@ def test_embedded_resources_and_open_maps_follow_the_kubernetes_extensions() -> 
     assert validate_objects([crd(schema=schema), good], LATEST).findings == []
     bad = widget(template={"status": {}}, env={"A": 1})
     findings = validate_objects([crd(schema=schema), bad], LATEST).findings
-    assert [(f.code, f.path) for f in findings] == [
+    assert [(f.code, f.field) for f in findings] == [
         (Code.TYPE, "spec.env.A"),
         (Code.UNKNOWN_FIELD, "spec.template.status"),
     ]
