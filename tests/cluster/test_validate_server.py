@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tests.cli.support import crd
 from tests.cluster.deploy_support import (  # noqa: F401 - cluster_app_fixture registers the fixture
     ClusterApp,
     cluster_app_fixture,
@@ -13,29 +14,12 @@ from tests.cluster.deploy_support import (  # noqa: F401 - cluster_app_fixture r
 
 
 def _gadget_crd(group: str) -> dict[str, Any]:
-    spec_schema = {
+    spec = {
         "type": "object",
         "required": ["size"],
         "properties": {"size": {"type": "integer"}, "colour": {"type": "string", "enum": ["red", "blue"]}},
     }
-    return {
-        "apiVersion": "apiextensions.k8s.io/v1",
-        "kind": "CustomResourceDefinition",
-        "metadata": {"name": f"gadgets.{group}"},
-        "spec": {
-            "group": group,
-            "names": {"kind": "Gadget", "plural": "gadgets", "singular": "gadget"},
-            "scope": "Namespaced",
-            "versions": [
-                {
-                    "name": "v1",
-                    "served": True,
-                    "storage": True,
-                    "schema": {"openAPIV3Schema": {"type": "object", "properties": {"spec": spec_schema}}},
-                }
-            ],
-        },
-    }
+    return crd(group, "Gadget", spec)
 
 
 def _gadget(group: str, **spec: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import yaml
 
 from kfkit.errors import UsageError
 from kfkit.validate import Code, ValidateOptions, resolve_version, validate_objects
+from tests.cli import support
 
 Obj = dict[str, Any]
 LATEST = ValidateOptions(k8s_version="1.34")
@@ -275,38 +276,21 @@ def test_a_version_without_schemas_uses_the_nearest_and_says_so() -> None:
 # --- custom resources ---------------------------------------------------------------------------
 
 
-def crd(*, schema: dict[str, Any] | None = None) -> Obj:
-    version: dict[str, Any] = {"name": "v1", "served": True, "storage": True}
-    version["schema"] = {
-        "openAPIV3Schema": schema
-        or {
-            "type": "object",
-            "properties": {
-                "spec": {
-                    "type": "object",
-                    "required": ["size"],
-                    "properties": {
-                        "size": {"type": "integer", "minimum": 1},
-                        "colour": {"type": "string", "enum": ["red", "blue"]},
-                        "port": {"x-kubernetes-int-or-string": True},
-                        "note": {"type": "string", "nullable": True},
-                        "extra": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
-                    },
-                }
-            },
-        }
-    }
-    return {
-        "apiVersion": "apiextensions.k8s.io/v1",
-        "kind": "CustomResourceDefinition",
-        "metadata": {"name": "widgets.example.com"},
-        "spec": {
-            "group": "example.com",
-            "names": {"kind": "Widget", "plural": "widgets", "singular": "widget", "listKind": "WidgetList"},
-            "scope": "Namespaced",
-            "versions": [version],
-        },
-    }
+WIDGET_SPEC = {
+    "type": "object",
+    "required": ["size"],
+    "properties": {
+        "size": {"type": "integer", "minimum": 1},
+        "colour": {"type": "string", "enum": ["red", "blue"]},
+        "port": {"x-kubernetes-int-or-string": True},
+        "note": {"type": "string", "nullable": True},
+        "extra": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+    },
+}
+
+
+def crd(*, spec: dict[str, Any] = WIDGET_SPEC) -> Obj:
+    return support.crd("example.com", "Widget", spec)
 
 
 def widget(**spec: Any) -> Obj:
@@ -394,28 +378,23 @@ def test_a_v1beta1_crd_schema_applies_to_every_version() -> None:
 
 
 def test_embedded_resources_and_open_maps_follow_the_kubernetes_extensions() -> None:
-    schema = {
+    spec = {
         "type": "object",
         "properties": {
-            "spec": {
+            "template": {
                 "type": "object",
-                "properties": {
-                    "template": {
-                        "type": "object",
-                        "x-kubernetes-embedded-resource": True,
-                        "properties": {"spec": {"type": "object"}},
-                    },
-                    "env": {"type": "object", "additionalProperties": {"type": "string"}},
-                },
-            }
+                "x-kubernetes-embedded-resource": True,
+                "properties": {"spec": {"type": "object"}},
+            },
+            "env": {"type": "object", "additionalProperties": {"type": "string"}},
         },
     }
     good = widget(
         template={"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {}}, env={"A": "1"}
     )
-    assert validate_objects([crd(schema=schema), good], LATEST).findings == []
+    assert validate_objects([crd(spec=spec), good], LATEST).findings == []
     bad = widget(template={"status": {}}, env={"A": 1})
-    findings = validate_objects([crd(schema=schema), bad], LATEST).findings
+    findings = validate_objects([crd(spec=spec), bad], LATEST).findings
     assert [(f.code, f.field) for f in findings] == [
         (Code.TYPE, "spec.env.A"),
         (Code.UNKNOWN_FIELD, "spec.template.status"),
