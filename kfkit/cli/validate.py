@@ -19,7 +19,7 @@ import typer
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr
 from kfkit.cli._output import note
 from kfkit.cli._report import count, finding_counts, print_findings
-from kfkit.cli.cluster import Context, ForceContext, Kubeconfig, _Selection
+from kfkit.cli.cluster import Context, ForceContext, Kubeconfig, Selection
 from kfkit.errors import UsageError, ValidationError
 from kfkit.validate import ValidateOptions, ValidationResult
 
@@ -69,7 +69,7 @@ def validate(
     if output not in ("text", "json"):
         raise UsageError(f"unknown output format {output!r}; use text or json")
     options = ValidateOptions(k8s_version=k8s_version or "", crd_dirs=tuple(crd_dir or ()), strict=strict)
-    sel = _Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context)
+    sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context)
     env = sel.kf.dir.resolve_env(env_name)
     objects = sel.render(env)
     check = partial(sel.kf.validate_objects, objects, env, components=sel.components, options=options)
