@@ -40,6 +40,8 @@ METAVARS = {
     "--color": "WHEN",
     "--against": "LOCATION",
     "--max-history": "N",
+    "--k8s-version": "X.Y",
+    "--crd-dir": "DIR",
 }
 """Metavars by long flag; other flags with a value show their name in capitals."""
 
