@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import tempfile
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,7 @@ from kfkit.app._registry import (
     builtin_registry,
     cache_dir,
 )
-from kfkit.errors import PackageError, UsageError
+from kfkit.errors import KfkitWarning, PackageError, UsageError
 
 if TYPE_CHECKING:
     from kfkit.app._app import AppDir
@@ -194,12 +195,17 @@ def effective_libraries(app: AppDir, env: str | None) -> dict[str, LibrarySpec]:
 def package_jpath(app: AppDir, env: str | None) -> list[Path]:
     """A Jsonnet path entry mapping ``<registry>/<pkg>`` to versioned vendor dirs, if there are any.
 
-    It lives in the user cache (one per app and environment), is brought up to date on
-    every call with atomic symlink swaps, and never writes into the app.
+    Packages whose vendored files were changed since install (or are missing) are warned
+    about (:class:`~kfkit.errors.KfkitWarning`): every render passes here. The entry lives
+    in the user cache (one per app and environment), is brought up to date on every call
+    with atomic symlink swaps, and never writes into the app.
     """
     links = {}
     for lib in effective_libraries(app, env).values():
         target = vendor_dir(app.root, lib)
+        problem = InstalledPackage(lib, target, (), _status(target, lib)).problem
+        if problem:
+            warnings.warn(KfkitWarning(problem), stacklevel=2)
         if target.name != lib.name:
             links[f"{lib.registry}/{lib.name}"] = target
     if not links:

@@ -135,8 +135,6 @@ def show(
     )
     if state().verbose:
         note(f"rendered {len(objects)} objects in {time.monotonic() - started:.2f}s")
-    for package in kf.package_problems():
-        note(f"warning: {package.problem}")
     sys.stdout.write(to_yaml(objects) if output == "yaml" else to_json(objects))
 
 

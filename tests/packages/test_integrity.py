@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kfkit import App, KfkitWarning
 from tests.cli.support import Kf
 
 
@@ -74,3 +75,9 @@ def test_unrecorded_vendor_dir_is_not_overwritten(app: Path, kf: Kf, fs_registry
         result.err == "error: vendor/acme/greeter is not recorded in app.yaml; use --force to overwrite it\n"
     )
     assert (app / "vendor/acme/greeter/mine.libsonnet").is_file()
+
+
+def test_library_render_warns(installed: Path) -> None:
+    (installed / "vendor/acme/greeter/parts.yaml").write_text("{}\n")
+    with pytest.warns(KfkitWarning, match="vendor/acme/greeter was changed since it was installed"):
+        App.load(installed).render("default")
