@@ -12,6 +12,7 @@ every ``string`` (and non-numeric ``numberOrString``) default, so packaged proto
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,7 +21,7 @@ from kfkit._literals import parse_number, parse_structure
 from kfkit._types import JsonValue
 from kfkit.app._layout import BUILTIN
 from kfkit.app._registry import BUILTIN_REGISTRY
-from kfkit.errors import PrototypeError, UsageError
+from kfkit.errors import KfkitWarning, PrototypeError, UsageError
 from kfkit.jsonnet import is_identifier
 
 __all__ = [
@@ -262,6 +263,19 @@ def find_prototype(query: str, prototypes: Iterable[Prototype]) -> Prototype:
         elif not any(p.name.endswith(name) for p in pool):
             pool, name = [p for p in pool if p.package == name], ""
     matches = [p for p in pool if p.name == name] or [p for p in pool if p.name.endswith(name)]
+    installed = [p for p in matches if p.registry]
+    if len(installed) == 1 and len({p.name for p in matches}) == 1:
+        # ksonnet: a package's prototype overrides the built-in of its name (Kubeflow's tutorials
+        # say `generate tf-serving`); said, not silent.
+        if len(matches) > 1:
+            warnings.warn(
+                KfkitWarning(
+                    f"prototype {query!r} is {installed[0].full_name}, the installed package's, over the "
+                    f"built-in of that name (as ksonnet chose); {BUILTIN_REGISTRY}/{query} picks the built-in"
+                ),
+                stacklevel=2,
+            )
+        return installed[0]
     if len(matches) == 1:
         return matches[0]
     if matches:
