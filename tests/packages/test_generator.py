@@ -275,3 +275,14 @@ def test_library_api_round_trip(tmp_path: Path) -> None:
         if not obj["metadata"]["labels"]:
             del obj["metadata"]["labels"]
     assert _by_kind(rendered) == _by_kind(_input())
+
+
+def test_generated_packages_pass_validate(shop_app: Path, kf: Kf, tmp_path: Path) -> None:
+    new_package("hello", tmp_path / "mine")
+    assert kf("registry", "add", "mine", str(tmp_path / "mine"), cwd=shop_app).code == 0
+    assert kf("pkg", "install", "mine/hello", cwd=shop_app).code == 0
+    for prototype, component in (("mine/hello", "hello"), ("shop/web", "web")):
+        assert kf("generate", prototype, component, cwd=shop_app).code == 0
+    result = kf("validate", "default", cwd=shop_app)
+    assert result.code == 0, result.err
+    assert "6 objects valid" in result.err
