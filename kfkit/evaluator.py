@@ -22,7 +22,7 @@ from kfkit import _natives
 from kfkit._types import JsonValue
 from kfkit.errors import Location, RenderError
 
-__all__ = ["Evaluation", "evaluate_file", "evaluate_snippet"]
+__all__ = ["Evaluation", "engine_version", "evaluate_file", "evaluate_snippet"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,12 @@ class Evaluation:
     tla_codes: Mapping[str, str] = field(default_factory=dict)
     root: Path | None = None
     """Paths in error messages are shown relative to this directory."""
+
+
+def engine_version() -> str:
+    """The engine's version, e.g. ``v0.22.0`` (part of every render cache key)."""
+    version: str = _gojsonnet.version
+    return version
 
 
 def evaluate_file(path: Path, evaluation: Evaluation) -> JsonValue:

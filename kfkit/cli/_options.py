@@ -15,6 +15,7 @@ __all__ = [
     "Env",
     "ExtStr",
     "JPath",
+    "NoCache",
     "Output",
     "TlaStr",
     "UpgradeApis",
@@ -37,6 +38,12 @@ ExtStr = Annotated[
 TlaStr = Annotated[
     list[str] | None,
     typer.Option("--tla-str", "-A", help="Jsonnet top-level arg key=value (repeatable)."),
+]
+NoCache = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache", help="Render every component afresh: neither read nor write the render cache."
+    ),
 ]
 Output = Annotated[str, typer.Option("--output", "-o", help="table or json.")]
 UpgradeApis = Annotated[

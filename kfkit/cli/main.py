@@ -13,6 +13,7 @@ import errno
 import sys
 import time
 import traceback
+from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 from typing import Annotated
@@ -35,7 +36,7 @@ from kfkit.cli import (
 )
 from kfkit.cli._globals import hoist
 from kfkit.cli._help import invoke
-from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, UpgradeApis, render_options
+from kfkit.cli._options import Components, Env, ExtStr, JPath, NoCache, TlaStr, UpgradeApis, render_options
 from kfkit.cli._output import note, warnings_as_notes
 from kfkit.cli._state import State, current_app, set_argv, set_state, state
 from kfkit.errors import KfkitError, UsageError
@@ -124,15 +125,15 @@ def show(
     ext_str: ExtStr = None,
     tla_str: TlaStr = None,
     upgrade_apis: UpgradeApis = None,
+    no_cache: NoCache = False,
 ) -> None:
     """Print an environment's rendered objects."""
     if output not in ("yaml", "json"):
         raise UsageError(f"unknown output format {output!r}; use yaml or json")
     kf = current_app()
     started = time.monotonic()
-    objects = kf.render(
-        env_name, components=component or (), options=render_options(jpath, ext_str, tla_str, upgrade_apis)
-    )
+    options = replace(render_options(jpath, ext_str, tla_str, upgrade_apis), cache=not no_cache)
+    objects = kf.render(env_name, components=component or (), options=options)
     if state().verbose:
         note(f"rendered {len(objects)} objects in {time.monotonic() - started:.2f}s")
     sys.stdout.write(to_yaml(objects) if output == "yaml" else to_json(objects))

@@ -10,6 +10,7 @@ cache entry.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -18,9 +19,20 @@ from kfkit.errors import KfkitError
 from kfkit.jsonnet import Node, parse
 from kfkit.jsonnet._ast import Apply, Id, Import, Index, StringLit, Var
 
-__all__ = ["PARAMS_VAR", "Dependencies", "dependencies"]
+__all__ = ["ENVIRONMENTS_VAR", "PARAMS_VAR", "Dependencies", "dependencies"]
 
 PARAMS_VAR = "__ksonnet/params"
+ENVIRONMENTS_VAR = "__ksonnet/environments"
+
+# The two lines `kfkit generate` writes at the top of a component (kfkit.app.component_source).
+_HEADER = re.compile(
+    r'local env = std\.extVar\("__ksonnet/environments"\);\n'
+    r'local params = std\.extVar\("__ksonnet/params"\)\.components'
+    r'(?:\.(?P<id>[A-Za-z_][A-Za-z0-9_]*)|\["(?P<str>[^"\\]*)"\]);\n'
+)
+# `std` not followed by `.name`: std used as a value, or indexed with a computed name.
+# (Spelled with the literal first, so the regex engine can scan for it: 100x faster.)
+_STD_AS_VALUE = re.compile(r"std(?<!\wstd)(?!\w)(?!\s*\.\s*[A-Za-z_])")
 
 
 @dataclass(frozen=True)
@@ -51,7 +63,14 @@ def dependencies(path: Path, component: str, jpath: Sequence[Path]) -> Dependenc
         if not is_code:
             continue
         try:
-            tree = parse(file.read_text(encoding="utf-8"), str(file))
+            text = file.read_text(encoding="utf-8")
+            header = _HEADER.match(text)
+            if header and component in (header["id"], header["str"]) and _plain(text[header.end() :]):
+                ext_vars |= {PARAMS_VAR, ENVIRONMENTS_VAR}
+                continue
+            if _plain(text):
+                continue
+            tree = parse(text, str(file))
         except (OSError, UnicodeDecodeError, KfkitError):
             exact = False
             continue
@@ -67,6 +86,14 @@ def dependencies(path: Path, component: str, jpath: Sequence[Path]) -> Dependenc
             else:
                 todo.append((resolved, kind == "import"))
     return Dependencies(tuple(seen), frozenset(ext_vars), own_only, exact)
+
+
+def _plain(text: str) -> bool:
+    """Nothing to follow, told without parsing: no import, no extVar, ``std`` only as ``std.name``.
+
+    Conservative: the words in a comment or string send the file to the parser instead.
+    """
+    return "import" not in text and "extVar" not in text and _STD_AS_VALUE.search(text) is None
 
 
 def _resolve(directory: Path, target: str, jpath: Sequence[Path]) -> Path | None:

@@ -1,18 +1,24 @@
-"""Render an environment: params, then one evaluation of main.jsonnet for the whole selection.
+"""Render an environment: params, then the selected components, then main.jsonnet.
 
 ksonnet evaluated every component on every render and embedded re-printed component
 source; kfkit builds the components document from ``import`` expressions, so only the
 selected components are evaluated, relative imports keep working, and errors point at
 the component's own file and line.
+
+Where the environment's main.jsonnet and base.libsonnet are kfkit's templates (main's output
+is then the components document itself), components are rendered incrementally instead:
+each from the render cache when nothing it can see changed, the rest evaluated in parallel
+(:mod:`kfkit.render._incremental`).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -23,7 +29,9 @@ from kfkit.evaluator import Evaluation, evaluate_file
 from kfkit.ksonnetlib import ensure_ksonnet_lib
 from kfkit.manifests import extract, sort_objects, upgrade_apis
 from kfkit.params import environment_ext, global_keys, resolve_params
-from kfkit.render._deps import PARAMS_VAR, dependencies
+from kfkit.render._cache import Store, default_dir
+from kfkit.render._deps import ENVIRONMENTS_VAR, PARAMS_VAR, dependencies
+from kfkit.render._incremental import component_key, is_template_env, params_key, render_components
 
 __all__ = ["RenderOptions", "render"]
 
@@ -37,6 +45,8 @@ class RenderOptions:
     tla_strs: Mapping[str, str] = field(default_factory=dict)
     upgrade_apis: bool | None = None
     """Rewrite objects of removed Kubernetes APIs to their successors; None: as the environment says."""
+    cache: bool = True
+    """Reuse and store rendered components in the user's render cache (``--no-cache``: off)."""
 
 
 def render(
@@ -51,20 +61,33 @@ def render(
     _refuse_module_targets(app, env)
     selected = [app.component(name) for name in dict.fromkeys(components)] if components else app.components()
     jpath = [*options.jpath, *app.jpath(env)]
-    params = resolve_params(app, env, _params_needed(selected, jpath) if components else None)
+    deps = {c.name: dependencies(c.path, c.name, jpath) for c in selected if c.kind == "jsonnet"}
+    own_only = all(d.exact and d.own_params_only for d in deps.values())
+    environments = environment_ext(app, env)
+    store = Store(default_dir()) if options.cache else None
+    names = [c.name for c in selected] if components and own_only else None
+    params = _params(app, env, names, environments, store)
     evaluation = Evaluation(
         jpath=jpath,
         # Params go as a string the engine parses as JSON: far cheaper than Jsonnet code.
         ext_strs={**options.ext_strs, _PARAMS_JSON: json.dumps({"components": params})},
         ext_codes={
-            "__ksonnet/environments": environment_ext(app, env),
+            ENVIRONMENTS_VAR: environments,
             PARAMS_VAR: f"std.parseJson(std.extVar({json.dumps(_PARAMS_JSON)}))",
-            "__ksonnet/components": _components_document(app, env, selected, params),
         },
         tla_strs=options.tla_strs,
         root=app.root,
     )
-    rendered = _evaluate_main(app, env, evaluation)
+    codes = _component_codes(app, env, selected, params)
+    main_file = app.env_dir(env) / "main.jsonnet"
+    if is_template_env(main_file, jpath):
+        ext_strs = options.ext_strs
+        keys = {name: component_key(name, d, params, environments, ext_strs) for name, d in deps.items()}
+        rendered = _ksonnet_lib_on_demand(app, env, lambda: render_components(codes, keys, evaluation, store))
+    else:
+        document = "{\n" + "".join(f"  {json.dumps(n)}: {code},\n" for n, code in codes.items()) + "}\n"
+        main = replace(evaluation, ext_codes={**evaluation.ext_codes, "__ksonnet/components": document})
+        rendered = _ksonnet_lib_on_demand(app, env, lambda: evaluate_file(main_file, main))
     objects = extract(rendered, components={c.name: str(c.path) for c in selected})
     if options.upgrade_apis or (options.upgrade_apis is None and app.env(env).upgrade_apis):
         objects, _ = upgrade_apis(objects)
@@ -74,18 +97,17 @@ def render(
 _KSONNET_LIB_IMPORT = re.compile(r"couldn't open import \"(k|k8s)\.libsonnet\"")
 
 
-def _evaluate_main(app: AppDir, env: str, evaluation: Evaluation) -> JsonValue:
-    """Evaluate main.jsonnet; generate the ksonnet-lib it imports when that is missing (once).
+def _ksonnet_lib_on_demand(app: AppDir, env: str, evaluate: Callable[[], JsonValue]) -> JsonValue:
+    """Evaluate; generate the ksonnet-lib it imports when that is missing (once), and retry.
 
     Generating only on demand keeps apps that never import ``k.libsonnet`` free of it.
     """
-    main = app.env_dir(env) / "main.jsonnet"
     try:
-        return evaluate_file(main, evaluation)
+        return evaluate()
     except RenderError as exc:
         if not _KSONNET_LIB_IMPORT.search(str(exc)) or not ensure_ksonnet_lib(app, env):
             raise
-    return evaluate_file(main, evaluation)
+    return evaluate()
 
 
 def _refuse_module_targets(app: AppDir, env: str) -> None:
@@ -102,30 +124,34 @@ def _refuse_module_targets(app: AppDir, env: str) -> None:
 _PARAMS_JSON = "__kfkit/params.json"
 
 
-def _params_needed(selected: Sequence[Component], jpath: Sequence[Path]) -> list[str] | None:
-    """The components whose params the selection can read; None when that may be any."""
-    for component in selected:
-        if component.kind == "jsonnet":
-            deps = dependencies(component.path, component.name, jpath)
-            if not (deps.exact and deps.own_params_only):
-                return None
-    return [c.name for c in selected]
+def _params(
+    app: AppDir, env: str, names: list[str] | None, environments: str, store: Store | None
+) -> dict[str, dict[str, Any]]:
+    """resolve_params, through the cache: evaluating a large params file is most of a warm render."""
+    key = params_key(app, env, names, environments) if store is not None else None
+    data = store.get(key) if store is not None and key is not None else None
+    if data is not None:
+        cached: dict[str, dict[str, Any]] = json.loads(data)
+        return cached
+    params = resolve_params(app, env, names)
+    if store is not None and key is not None:
+        store.put(key, json.dumps(params).encode())
+    return params
 
 
-def _components_document(
+def _component_codes(
     app: AppDir, env: str, selected: Sequence[Component], params: Mapping[str, object]
-) -> str:
-    """Jsonnet source of ``{name: <component value>}`` for the selected components only."""
-    fields = []
+) -> dict[str, str]:
+    """Each selected component's value as Jsonnet source (an import, or a data component)."""
+    codes = {}
     shared: set[str] | None = None
     for component in selected:
         if component.kind == "jsonnet":
-            value = f"import {json.dumps(str(component.path))}"
+            codes[component.name] = f"import {json.dumps(str(component.path))}"
         else:
             shared = global_keys(app, env) if shared is None else shared
-            value = _data_component(app, component, params.get(component.name), shared)
-        fields.append(f"  {json.dumps(component.name)}: {value},\n")
-    return "{\n" + "".join(fields) + "}\n"
+            codes[component.name] = _data_component(app, component, params.get(component.name), shared)
+    return codes
 
 
 def _data_component(app: AppDir, component: Component, params: object, shared: set[str]) -> str:

@@ -196,3 +196,13 @@ def test_dash_c_gives_a_component_that_reads_other_params_all_of_them(app: Path,
     result = kf("show", "default", "-c", "web", cwd=app)
     assert result.code == 0, result.err
     assert _objects(result.out)[0]["data"] == {"replicas": "2", "db": "s3cret"}
+
+
+def test_no_cache_neither_reads_nor_writes_the_render_cache(seed_app: Path, kf: Kf) -> None:
+    cache = Path.home() / ".cache" / "kfkit" / "render"
+    fresh = kf("show", "default", "--no-cache", cwd=seed_app)
+    assert fresh.code == 0, fresh.err
+    assert not cache.exists()
+    cached = [kf("show", "default", cwd=seed_app) for _ in range(2)]
+    assert [r.out for r in cached] == [fresh.out, fresh.out]
+    assert list(cache.glob("*/*"))

@@ -50,7 +50,7 @@ def test_reading_other_params_is_seen(tmp_path: Path, source: str) -> None:
         "std['ext' + 'Var']('x')",
         "local f = std.extVar; f('x')",
         'import "missing.libsonnet"',
-        "{ a: ",
+        "{ a: std.extVar(",
     ],
 )
 def test_what_cannot_be_followed_is_not_exact(tmp_path: Path, source: str) -> None:

@@ -1,0 +1,88 @@
+"""A content-addressed store for rendered components, under the user's cache directory.
+
+Entries are named by the sha256 of everything the value depends on (see
+:mod:`kfkit.render._incremental`), so they never need invalidating: a changed input is a
+different name. Writes go to a temporary file renamed into place, so concurrent renders
+never see half an entry; the store is trimmed to a size bound, least recently used first.
+A cache that cannot be read or written is a slow render, never a failed one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["CACHE_DIR_VAR", "Store", "default_dir"]
+
+CACHE_DIR_VAR = "KFKIT_CACHE_DIR"
+LIMIT_BYTES = 256 * 1024 * 1024
+
+
+def default_dir() -> Path:
+    """``$KFKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/kfkit/render``, else ``~/.cache/kfkit/render``."""
+    explicit = os.environ.get(CACHE_DIR_VAR)
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "kfkit" / "render"
+
+
+class Store:
+    """Files named by key, two hex digits of fan-out, bounded to ``limit`` bytes."""
+
+    def __init__(self, root: Path, limit: int = LIMIT_BYTES) -> None:
+        self.root = root
+        self.limit = limit
+        self.written = 0
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / key[2:]
+
+    def get(self, key: str) -> bytes | None:
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+            os.utime(path)  # recently used: trimmed last
+        except OSError:
+            return None
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except OSError:
+            return
+        self.written += len(data)
+
+    def trim(self) -> None:
+        """Delete the least recently used entries until the store is under 80 % of its bound."""
+        entries: list[tuple[float, int, str]] = []
+        try:
+            for fan in os.scandir(self.root):
+                if fan.is_dir():
+                    for entry in os.scandir(fan.path):
+                        stat = entry.stat()
+                        entries.append((stat.st_mtime, stat.st_size, entry.path))
+        except OSError:
+            return
+        total = sum(size for _, size, _ in entries)
+        if total <= self.limit:
+            return
+        for _, size, path in sorted(entries):
+            if total <= self.limit * 0.8:
+                break
+            try:
+                os.unlink(path)
+            except OSError:
+                continue
+            total -= size

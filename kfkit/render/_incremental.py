@@ -1,0 +1,158 @@
+"""Incremental rendering: each component's value cached by what it can see, misses in parallel.
+
+A component's value depends on its import closure (by content), the params it can read
+(its own entry, or all of them when :mod:`kfkit.render._deps` sees it read others), the
+environment's ``__ksonnet/environments``, the ext vars it reads, and the engine. The key is
+the sha256 of exactly these, so a change anywhere in them is a miss. Components the
+analysis cannot follow are never cached.
+
+Only environments whose main.jsonnet and base.libsonnet are kfkit's untouched templates
+render this way: there main's output is the components document itself. An edited main
+may read hidden fields or skip components, which cached JSON cannot reproduce; those
+environments render in one evaluation as before.
+
+Misses are evaluated in groups, one thread per core: go-jsonnet releases the GIL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from kfkit._types import JsonValue
+from kfkit.app import AppDir
+from kfkit.app._layout import BUILTIN
+from kfkit.errors import RenderError
+from kfkit.evaluator import Evaluation, engine_version, evaluate_snippet
+from kfkit.render._cache import Store
+from kfkit.render._deps import ENVIRONMENTS_VAR, PARAMS_VAR, Dependencies, dependencies
+
+__all__ = ["TEMPLATES", "component_key", "is_template_env", "params_key", "render_components"]
+
+TEMPLATES = BUILTIN / "environments"
+_SCHEMA = "kfkit-render-1"
+_MIN_GROUP = 8  # below this, a second thread costs more than it saves
+
+
+def is_template_env(main: Path, jpath: Sequence[Path]) -> bool:
+    """main.jsonnet and the base.libsonnet it imports are exactly what ``kfkit init`` wrote."""
+    deps = dependencies(main, "", jpath)
+    try:
+        found = sorted(f.read_bytes() for f in deps.files)
+        expected = sorted((TEMPLATES / name).read_bytes() for name in ("main.jsonnet", "base.libsonnet"))
+    except OSError:
+        return False
+    return deps.exact and found == expected
+
+
+def params_key(app: AppDir, env: str, names: Sequence[str] | None, environments: str) -> str | None:
+    """The sha256 naming the resolved params of ``names`` (None: all), or None: do not cache."""
+    jpath = app.jpath(env)
+    files: list[Path] = []
+    for path in (app.params_file, app.env_dir(env) / "params.libsonnet"):
+        deps = dependencies(path, "", jpath)
+        if not deps.exact or not deps.ext_vars <= {PARAMS_VAR, ENVIRONMENTS_VAR}:
+            return None
+        files.extend(deps.files)
+    contents = _contents(files)
+    return None if contents is None else _digest(["params", contents, environments, names])
+
+
+def component_key(
+    name: str,
+    deps: Dependencies,
+    params: Mapping[str, JsonValue],
+    environments: str,
+    ext_strs: Mapping[str, str],
+) -> str | None:
+    """The sha256 naming this component's value, or None when it must not be cached."""
+    known = {PARAMS_VAR, ENVIRONMENTS_VAR, *ext_strs}
+    contents = _contents(deps.files)
+    if not deps.exact or not deps.ext_vars <= known or contents is None:
+        return None
+    return _digest(
+        [
+            name,
+            contents,
+            params.get(name) if deps.own_params_only else params,
+            environments if ENVIRONMENTS_VAR in deps.ext_vars else None,
+            {k: ext_strs[k] for k in sorted(deps.ext_vars & set(ext_strs))},
+        ]
+    )
+
+
+def _contents(files: Sequence[Path]) -> list[tuple[str, str]] | None:
+    """Each file's path and sha256; None when one cannot be read."""
+    try:
+        return [(str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files]
+    except OSError:
+        return None
+
+
+def _digest(parts: list[object]) -> str:
+    """sha256 of the parts with the cache schema, the engine's and kfkit's versions."""
+    from kfkit import __version__  # kfkit's __init__ imports this module
+
+    text = json.dumps([_SCHEMA, engine_version(), __version__, *parts], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def render_components(
+    codes: Mapping[str, str],
+    keys: Mapping[str, str | None],
+    evaluation: Evaluation,
+    store: Store | None,
+) -> dict[str, JsonValue]:
+    """Each component's value (``codes``: its Jsonnet), from ``store`` where its key is there."""
+    values: dict[str, JsonValue] = {}
+    missing: dict[str, str] = {}
+    for name, code in codes.items():
+        key = keys.get(name)
+        data = store.get(key) if store is not None and key is not None else None
+        if data is None:
+            missing[name] = code
+        else:
+            values[name] = json.loads(data)
+    for name, value in _evaluate(missing, evaluation).items():
+        values[name] = value
+        key = keys.get(name)
+        if store is not None and key is not None:
+            store.put(key, json.dumps(value).encode())
+    if store is not None and store.written:
+        store.trim()
+    return {name: values[name] for name in sorted(values)}
+
+
+def _evaluate(codes: Mapping[str, str], evaluation: Evaluation) -> dict[str, JsonValue]:
+    """One evaluation per group of components, the groups on parallel threads.
+
+    When a group fails, all of them are evaluated together once more, so the error is the
+    one a single evaluation reports (the first failing component by name), whatever the
+    threads did.
+    """
+    if not codes:
+        return {}
+    names = sorted(codes)
+    workers = min(os.cpu_count() or 1, max(1, len(names) // _MIN_GROUP))
+    if workers == 1:
+        return _evaluate_group(codes, evaluation)
+    groups = [{n: codes[n] for n in names[i::workers]} for i in range(workers)]
+    values: dict[str, JsonValue] = {}
+    try:
+        with ThreadPoolExecutor(workers) as pool:
+            for result in pool.map(lambda group: _evaluate_group(group, evaluation), groups):
+                values.update(result)
+    except RenderError:
+        return _evaluate_group(codes, evaluation)
+    return values
+
+
+def _evaluate_group(codes: Mapping[str, str], evaluation: Evaluation) -> dict[str, JsonValue]:
+    document = "{\n" + "".join(f"  {json.dumps(n)}: {code},\n" for n, code in codes.items()) + "}\n"
+    value = evaluate_snippet("<components>", document, evaluation)
+    assert isinstance(value, dict)
+    return value
