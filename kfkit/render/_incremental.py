@@ -153,6 +153,7 @@ def _evaluate(codes: Mapping[str, str], evaluation: Evaluation) -> dict[str, Jso
 
 def _evaluate_group(codes: Mapping[str, str], evaluation: Evaluation) -> dict[str, JsonValue]:
     document = "{\n" + "".join(f"  {json.dumps(n)}: {code},\n" for n, code in codes.items()) + "}\n"
-    value = evaluate_snippet("<components>", document, evaluation)
+    # Named as the ext var it stands in for, so engine errors read as they do through main.
+    value = evaluate_snippet("<extvar:__ksonnet/components>", document, evaluation)
     assert isinstance(value, dict)
     return value
