@@ -4,7 +4,7 @@ Every node has ``span = (start, end)``, character offsets into the source text
 (``source[start:end]`` is the node's text). The tree is never evaluated; it exists so the
 editor can find the exact bytes of a value and change only those.
 
-Nothing changes a node once parsed (the parser builds variants with ``dataclasses.replace``).
+Nothing changes a node once the parser has returned it.
 They are not ``frozen`` dataclasses only because that doubles this module's import time,
 which every kfkit command pays.
 """

@@ -8,6 +8,7 @@ needs to know where they are to insert text around them without ever dropping on
 from __future__ import annotations
 
 import enum
+import re
 import string
 from dataclasses import dataclass
 
@@ -90,6 +91,10 @@ _WHITESPACE = frozenset(" \t\r\n")
 _DIGITS = frozenset(string.digits)
 _ID_FIRST = frozenset("_" + string.ascii_letters)
 _ID_REST = _ID_FIRST | _DIGITS
+# Runs the lexer skips or takes whole, matched in C rather than a character at a time.
+_WHITESPACE_RUN = re.compile(r"[ \t\r\n]+")
+_IDENTIFIER = re.compile(r"[_A-Za-z][_A-Za-z0-9]*")
+_STRING_BODY = {q: re.compile(rf"(?:[^{q}\\]|\\.)*", re.DOTALL) for q in "\"'"}
 
 
 def is_identifier(name: str) -> bool:
@@ -147,7 +152,7 @@ class _Lexer:
         while i < n:
             c = src[i]
             if c in _WHITESPACE:
-                i += 1
+                i = _WHITESPACE_RUN.match(src, i).end()  # type: ignore[union-attr]
             elif c in _SINGLE:
                 i = self.emit(_SINGLE[c], i, i + 1)
             elif c in _DIGITS:
@@ -157,9 +162,7 @@ class _Lexer:
             elif c == "@":
                 i = self.verbatim(i)
             elif c in _ID_FIRST:
-                j = i + 1
-                while j < n and src[j] in _ID_REST:
-                    j += 1
+                j = _IDENTIFIER.match(src, i).end()  # type: ignore[union-attr]
                 i = self.emit(KEYWORDS.get(src[i:j], Kind.IDENTIFIER), i, j)
             elif c == "#" or src.startswith(("//", "/*"), i):
                 i = self.comment(i)
@@ -210,12 +213,11 @@ class _Lexer:
         return i
 
     def quoted(self, start: int) -> int:
-        src, quote, i = self.src, self.src[start], start + 1
-        while i < len(src):
-            if src[i] == quote:
-                kind = Kind.STRING_DOUBLE if quote == '"' else Kind.STRING_SINGLE
-                return self.emit(kind, start, i + 1, src[start + 1 : i])
-            i += 2 if src[i] == "\\" else 1
+        src, quote = self.src, self.src[start]
+        i = _STRING_BODY[quote].match(src, start + 1).end()  # type: ignore[union-attr]
+        if i < len(src) and src[i] == quote:
+            kind = Kind.STRING_DOUBLE if quote == '"' else Kind.STRING_SINGLE
+            return self.emit(kind, start, i + 1, src[start + 1 : i])
         raise self.error(start, "unterminated string")
 
     def verbatim(self, start: int) -> int:

@@ -85,6 +85,9 @@ BINARY_PRECEDENCE = {
     "||": 14,
 }
 UNARY_OPERATORS = frozenset("+-!~")
+# Subscripted once here: typing's __getitem__ costs more than parsing a field.
+_Separator = TypingLiteral[":", "::", ":::"]
+_ImportKind = TypingLiteral["import", "importstr", "importbin"]
 _MAX_PRECEDENCE = 16  # looser than any operator: a whole expression
 _STRING_STYLES: dict[Kind, StringStyle] = {
     Kind.STRING_DOUBLE: '"',
@@ -117,6 +120,8 @@ def parse_tokens(tokens: list[Token], source: str, filename: str) -> Node:
 
 def decode_string(raw: str) -> str:
     """Decode the escapes of a quoted string body; ValueError says what is wrong."""
+    if "\\" not in raw:
+        return raw
     out: list[str] = []
     i, n = 0, len(raw)
     while i < n:
@@ -165,6 +170,7 @@ class _Parser:
 
     def __init__(self, tokens: list[Token], source: str, filename: str) -> None:
         self.tokens = tokens
+        self.last = len(tokens) - 1  # the EOF token
         self.pos = 0
         self.source = source
         self.filename = filename
@@ -176,7 +182,8 @@ class _Parser:
         return syntax_error(self.source, self.filename, offset, what)
 
     def peek(self, ahead: int = 0) -> Token:
-        return self.tokens[min(self.pos + ahead, len(self.tokens) - 1)]
+        at = self.pos + ahead
+        return self.tokens[at if at < self.last else self.last]
 
     def pop(self) -> Token:
         tok = self.peek()
@@ -255,7 +262,7 @@ class _Parser:
                 raise self.error(path, "computed imports are not allowed")
             if path.style in ("|||", "|||-"):
                 raise self.error(path, "block string literals not allowed in imports")
-            import_kind = cast(TypingLiteral["import", "importstr", "importbin"], kind.value)
+            import_kind = cast(_ImportKind, kind.value)
             return Import((tok.start, path.span[1]), import_kind, path)
         return None
 
@@ -489,7 +496,7 @@ class _Parser:
             comma = self.peek().kind is Kind.COMMA
             if comma:
                 sep = self.pop()
-                member = dataclasses.replace(member, comma=(sep.start, sep.end))
+                member.comma = (sep.start, sep.end)  # a node of our own, not yet shared
             members.append(member)
 
     def object_comp(self, open_: Token, members: list[Member], for_tok: Token) -> ObjectComp:
@@ -535,7 +542,7 @@ class _Parser:
                 raise self.error(tok, f"duplicate field: {tok.data}")
             literal_keys.add(tok.data)
         value = self.expr()
-        separator = cast(TypingLiteral[":", "::", ":::"], sep)
+        separator = cast(_Separator, sep)
         return Field((tok.start, value.span[1]), key, plus, separator, params, value, None)
 
     # --- binds, parameters and arguments ------------------------------------------------
