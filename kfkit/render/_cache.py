@@ -9,6 +9,7 @@ A cache that cannot be read or written is a slow render, never a failed one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -43,9 +44,10 @@ class Store:
         path = self._path(key)
         try:
             data = path.read_bytes()
-            os.utime(path)  # recently used: trimmed last
         except OSError:
             return None
+        with contextlib.suppress(OSError):  # a read-only cache still serves its entries
+            os.utime(path)  # recently used: trimmed last
         return data
 
     def put(self, key: str, data: bytes) -> None:
