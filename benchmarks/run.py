@@ -1,0 +1,344 @@
+"""All of kfkit's speed comparisons in one run: ``.venv/bin/python benchmarks/run.py``.
+
+Every comparison is a ratio of two timings taken in the same run, on the same app, so the
+numbers from a loaded or a different machine stay comparable. The references:
+
+- go-jsonnet alone (the limit): the same components in one evaluation, params inlined;
+- Tanka's ``tk eval`` of the same components, when a ``tk`` binary is found
+  ($KFKIT_BENCH_TK, $PATH, or ~/.cache/kfkit/bench/bin/tk; ``--build-tk`` builds it with
+  ``go install`` from the Go module proxy). Without it that column is skipped.
+
+Writes benchmarks/results/results.md (min/median/max), results.json and, when matplotlib
+is installed (``pip install -e '.[bench]'``), results.png.
+
+Usage: ``benchmarks/run.py [--n 800] [--runs 3] [--build-tk]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import _gojsonnet  # noqa: E402
+from _app import make_app  # noqa: E402
+
+from kfkit import App, RenderOptions  # noqa: E402
+from kfkit.app import parse_prototype  # noqa: E402
+from kfkit.app._prototype import prototype_params  # noqa: E402
+from kfkit.params import set_param  # noqa: E402
+
+ROOT = HERE.parent
+RESULTS = HERE / "results"
+KFKIT = [sys.executable, "-m", "kfkit"]
+TK_VERSION = "v0.31.3"
+
+
+@dataclass
+class Row:
+    """One measured path: wall times of each run, and what it is compared with."""
+
+    name: str
+    measured: tuple[list[float], list[float]]
+    """Wall-clock and CPU seconds (this process's threads, or the child's) of each run."""
+    reference: str | None = None
+    goal: str = ""
+
+    @property
+    def times(self) -> list[float]:
+        return self.measured[0]
+
+    @property
+    def cpu(self) -> list[float]:
+        return self.measured[1]
+
+    def stats(self) -> tuple[float, float, float]:
+        return min(self.times), statistics.median(self.times), max(self.times)
+
+
+def _cpu() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def timed(
+    fn: Callable[[], object], runs: int, setup: Callable[[], object] | None = None
+) -> tuple[list[float], list[float]]:
+    """Wall and CPU time of each run: CPU is what a loaded machine distorts least."""
+    wall, cpu = [], []
+    for _ in range(runs):
+        if setup is not None:
+            setup()
+        start, start_cpu = time.perf_counter(), _cpu()
+        fn()
+        wall.append(time.perf_counter() - start)
+        cpu.append(_cpu() - start_cpu)
+    return wall, cpu
+
+
+def command(args: list[str], cwd: Path | None = None) -> Callable[[], object]:
+    def run() -> object:
+        return subprocess.run(args, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    return run
+
+
+def prototype_rows(runs: int) -> list[Row]:
+    """tf-serving per component in go-jsonnet, now and with the old whole-object std.prune."""
+    rows = []
+    for label, path in (
+        ("tf-serving per component x100, conditional fields", ROOT / "prototypes" / "tf-serving.jsonnet"),
+        (
+            "tf-serving per component x100, old std.prune",
+            ROOT / "tests" / "unit" / "prototypes" / "data" / "tf-serving-pruned.jsonnet",
+        ),
+    ):
+        proto = parse_prototype(path)
+        params = prototype_params(proto, "c", {}, {"modelPath": "/m"})
+        cases = [dict(params, name=f"c{i}") for i in range(100)]
+        code = (
+            f"local render(params, env) =\n{proto.body};\n"
+            f"[render(c, {{namespace: 'default', server: ''}}) for c in {json.dumps(cases)}]"
+        )
+        rows.append(Row(label, timed(lambda code=code: _gojsonnet.evaluate_snippet("b", code), runs)))
+    rows[0].reference = rows[1].name
+    rows[0].goal = "≤ 8 ms per component"
+    return rows
+
+
+def engine_alone(app: App) -> Callable[[], object]:
+    """go-jsonnet evaluating every component in one evaluation, params given as JSON."""
+    params = app.dir.params_file
+    raw = _gojsonnet.evaluate_file(str(params), ext_codes={"__ksonnet/environments": "{}"})
+    ext = {
+        "__ksonnet/environments": json.dumps({"server": "", "namespace": "default"}),
+        "__ksonnet/params": json.dumps({"components": json.loads(raw)["components"]}),
+    }
+    code = "{\n" + "".join(f'  "{c.name}": import "{c.path}",\n' for c in app.dir.components()) + "}\n"
+    return lambda: json.loads(_gojsonnet.evaluate_snippet("engine", code, ext_codes=ext))
+
+
+def gil_note() -> str:
+    """Whether go-jsonnet releases the GIL: a Python loop's speed while an evaluation runs."""
+    code = "std.length([std.md5(std.toString(i)) for i in std.range(1, 60000)])"
+
+    def loop_rate(work: Callable[[], object]) -> float:
+        done = threading.Event()
+        thread = threading.Thread(target=lambda: (work(), done.set()))
+        thread.start()
+        count, start = 0, time.perf_counter()
+        while not done.is_set():
+            count += 1
+        thread.join()
+        return count / (time.perf_counter() - start)
+
+    idle = loop_rate(lambda: time.sleep(1.0))
+    busy = loop_rate(lambda: _gojsonnet.evaluate_snippet("gil", code))
+    return (
+        f"GIL: a Python loop runs at {busy / idle:.2f}x its speed while go-jsonnet evaluates in another "
+        "thread (near 1: the binding releases the GIL, so kfkit renders in threads, not processes)."
+    )
+
+
+def find_tk(build: bool) -> str | None:
+    cache_bin = Path.home() / ".cache" / "kfkit" / "bench" / "bin"
+    found = os.environ.get("KFKIT_BENCH_TK") or shutil.which("tk") or shutil.which("tk", path=str(cache_bin))
+    if found or not build or not shutil.which("go"):
+        return found
+    env = {**os.environ, "GOBIN": str(cache_bin), "GOFLAGS": "-mod=mod"}
+    subprocess.run(["go", "install", f"github.com/grafana/tanka/cmd/tk@{TK_VERSION}"], env=env, check=True)
+    return shutil.which("tk", path=str(cache_bin))
+
+
+def tanka_project(app: App, root: Path) -> Path:
+    """A Tanka project whose environment evaluates the app's components, params as JSON."""
+    env = root / "environments" / "default"
+    env.mkdir(parents=True)
+    (root / "jsonnetfile.json").write_text('{"version": 1, "dependencies": []}\n')
+    raw = _gojsonnet.evaluate_file(str(app.dir.params_file), ext_codes={"__ksonnet/environments": "{}"})
+    (root / "params.json").write_text(json.dumps({"components": json.loads(raw)["components"]}))
+    (env / "spec.json").write_text(
+        json.dumps(
+            {
+                "apiVersion": "tanka.dev/v1alpha1",
+                "kind": "Environment",
+                "metadata": {"name": "default"},
+                "spec": {"apiServer": "https://localhost:6443", "namespace": "default"},
+            }
+        )
+    )
+    (env / "main.jsonnet").write_text(
+        "{\n" + "".join(f'  "{c.name}": import "{c.path}",\n' for c in app.dir.components()) + "}\n"
+    )
+    return env
+
+
+def render_rows(n: int, runs: int, tk: str | None, tmp: Path) -> list[Row]:
+    os.environ["KFKIT_CACHE_DIR"] = str(tmp / "cache")
+    app = make_app(tmp / f"app{n}", n)
+    one = make_app(tmp / "app1", 1)
+    engine = Row(f"go-jsonnet alone, N={n} (reference)", timed(engine_alone(app), runs))
+    no_cache = RenderOptions(cache=False)
+    cold = Row(
+        f"kfkit render N={n}, --no-cache (components in parallel)",
+        timed(lambda: app.render("default", options=no_cache), runs),
+        engine.name,
+        "≤ 1.05x engine alone; ≤ 0.6x tk eval",
+    )
+    rows = [engine, cold]
+    if tk is not None:
+        tk_env = tanka_project(app, tmp / "tanka")
+        params_json = (tmp / "tanka" / "params.json").read_text()
+        tk_cmd = [tk, "eval", str(tk_env), "--ext-code", "__ksonnet/environments={}"]
+        tk_cmd += ["--ext-code", f"__ksonnet/params={params_json}"]
+        tanka = Row(f"tk eval N={n}", timed(command(tk_cmd), runs))
+        rows.append(tanka)
+        rows.append(Row("kfkit render --no-cache vs tk eval", cold.measured, tanka.name))
+    cache_dir = tmp / "cache"
+    rows.append(
+        Row(
+            f"kfkit render N={n}, cold cache",
+            timed(lambda: app.render("default"), runs, lambda: shutil.rmtree(cache_dir, ignore_errors=True)),
+            cold.name,
+        )
+    )
+    app.render("default")
+    rows.append(Row(f"kfkit render N={n}, warm cache", timed(lambda: app.render("default"), runs), cold.name))
+    values = iter(range(1_000_000))
+    rows.append(
+        Row(
+            f"kfkit render N={n} after one param set",
+            timed(
+                lambda: app.render("default"),
+                runs,
+                lambda: set_param(app.dir, "model-0003", "modelName", f"m{next(values)}"),
+            ),
+            cold.name,
+            "≤ 0.1x cold",
+        )
+    )
+    show_one = Row("show -c one, N=1", timed(lambda: one.render("default", components=["model-0000"]), runs))
+    rows.append(show_one)
+    rows.append(
+        Row(
+            f"show -c one, N={n}",
+            timed(lambda: app.render("default", components=["model-0000"]), runs),
+            show_one.name,
+            "≤ 1.5x N=1",
+        )
+    )
+    rows.append(
+        Row(
+            f"show -c one, N={n}, --no-cache",
+            timed(lambda: app.render("default", components=["model-0000"], options=no_cache), runs),
+            show_one.name,
+        )
+    )
+    rows.append(
+        Row(
+            f"param set, N={n} (library)",
+            timed(lambda: set_param(app.dir, "model-0005", "modelName", f"m{next(values)}"), runs),
+            goal="≤ 0.25 s",
+        )
+    )
+    return rows
+
+
+def startup_rows(runs: int, tmp: Path) -> list[Row]:
+    small = make_app(tmp / "small", 1)
+    python = Row("python -c pass (reference)", timed(command([sys.executable, "-c", "pass"]), runs))
+    rows = [python]
+    for label, args in (
+        ("kfkit --help", ["--help"]),
+        ("kfkit version", ["version"]),
+        (
+            "kfkit param set (small app)",
+            ["--dir", str(small.root), "param", "set", "model-0000", "replicas", "2"],
+        ),
+        ("kfkit show -c (small app)", ["--dir", str(small.root), "show", "default", "-c", "model-0000"]),
+    ):
+        rows.append(Row(label, timed(command(KFKIT + args), runs), python.name, "≤ 0.15 s"))
+    return rows
+
+
+def write_results(rows: list[Row], header: str) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    by_name = {r.name: r for r in rows}
+    lines = [
+        header,
+        "",
+        "| path | wall min s | median | max | CPU median s | x reference, wall (CPU) | goal |",
+        "|---|---:|---:|---:|---:|---|---|",
+    ]
+    for row in rows:
+        lo, med, hi = row.stats()
+        cpu = statistics.median(row.cpu)
+        ratio = ""
+        if row.reference:
+            ref = by_name[row.reference]
+            wall_ratio = med / statistics.median(ref.times)
+            ratio = f"{wall_ratio:.2f}x ({cpu / statistics.median(ref.cpu):.2f}x) {row.reference}"
+        lines.append(f"| {row.name} | {lo:.3f} | {med:.3f} | {hi:.3f} | {cpu:.3f} | {ratio} | {row.goal} |")
+    (RESULTS / "results.md").write_text("\n".join(lines) + "\n")
+    (RESULTS / "results.json").write_text(
+        json.dumps(
+            [{"name": r.name, "wall": r.times, "cpu": r.cpu, "reference": r.reference} for r in rows],
+            indent=1,
+        )
+        + "\n"
+    )
+    print("\n".join(lines))
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib not installed: no results.png (pip install -e '.[bench]')")
+        return
+    fig, ax = plt.subplots(figsize=(10, 0.4 * len(rows) + 1))
+    names = [r.name for r in rows][::-1]
+    stats = [r.stats() for r in rows][::-1]
+    ax.barh(names, [s[1] for s in stats], xerr=[[s[1] - s[0] for s in stats], [s[2] - s[1] for s in stats]])
+    ax.set_xscale("log")
+    ax.set_xlabel("seconds (median, bars: min..max; log scale)")
+    ax.set_title(header.splitlines()[0].lstrip("# "), fontsize=8)
+    fig.tight_layout()
+    fig.savefig(RESULTS / "results.png", dpi=100)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=800, help="components in the large app")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--build-tk", action="store_true", help="go install Tanka's tk if missing")
+    args = parser.parse_args()
+    tk = find_tk(args.build_tk)
+    load = os.getloadavg()[0]
+    header = (
+        f"# kfkit benchmarks: N={args.n}, {args.runs} runs, {os.cpu_count()} cores, "
+        f"load average {load:.1f} at start, go-jsonnet {_gojsonnet.version}, tk: {tk or 'not found'}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = prototype_rows(args.runs)
+        rows += render_rows(args.n, args.runs, tk, Path(tmp))
+        rows += startup_rows(max(args.runs, 5), Path(tmp))
+    write_results(rows, header + "\n\n" + gil_note())
+
+
+if __name__ == "__main__":
+    main()
