@@ -9,7 +9,6 @@ there either, and is not checked here.
 
 from __future__ import annotations
 
-import dataclasses
 import string
 from typing import Literal as TypingLiteral
 from typing import cast
