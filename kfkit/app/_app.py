@@ -88,7 +88,10 @@ class AppDir:
         server: str = "",
         namespace: str = "default",
     ) -> AppDir:
-        """Write a new app: app.yaml, components/params.libsonnet, environments/, .gitignore."""
+        """Write a new app: app.yaml, components/params.libsonnet, environments/, .gitignore.
+
+        The environment becomes the current one (.ks_environment), unlike ksonnet's init.
+        """
         if (directory / APP_YAML).exists():
             raise UsageError(f"{directory} already holds an app ({APP_YAML} exists)")
         if directory.exists() and not directory.is_dir():
@@ -102,6 +105,7 @@ class AppDir:
         write_atomic(app.root / ".gitignore", _GITIGNORE)
         (app.root / VENDOR).mkdir(exist_ok=True)
         app.add_env(env, server=server, namespace=namespace)
+        app.set_current_env(env)  # so the first `kfkit show` needs no environment argument
         return app
 
     # --- paths ---------------------------------------------------------------------------
@@ -177,7 +181,10 @@ class AppDir:
             return name
         current = self.current_env()
         if current is None:
-            raise UsageError("no environment given and none is current; use `kfkit env list` to see them")
+            raise UsageError(
+                "no environment given and none is current: name one ('kfkit env list' shows them)"
+                " or set one with 'kfkit env current --set ENV'"
+            )
         return current
 
     def current_env(self) -> str | None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+from difflib import get_close_matches
 from typing import Annotated
 
 import typer
 
+from kfkit.app import AppDir
 from kfkit.cli._options import Output
 from kfkit.cli._output import OUTPUT_FORMATS, emit, note
 from kfkit.cli._state import current_app
@@ -39,8 +41,21 @@ def set_(
     """Set a component param (3 args) or a global param (2 args); dotted keys nest."""
     component, (key, raw) = _split(args, 2, "set [component] <key> <value> [--env ENV] [--as-string]")
     kf = current_app()
+    if component is not None:
+        _warn_if_misspelt(kf.dir, component, key)
     path = set_param(kf.dir, component, key, parse_value(raw, as_string=as_string), env=env)
     note(f"set {key} in {path.relative_to(kf.root)}")
+
+
+def _warn_if_misspelt(app_dir: AppDir, component: str, key: str) -> None:
+    """``modelpath`` when the component has ``modelPath``: set anyway, but say so (ksonnet did not)."""
+    name = key.split(".")[0]
+    declared = sorted({r.param for r in list_params(app_dir, component) if r.component == component})
+    if declared and name not in declared:
+        same = [d for d in declared if d.lower() == name.lower()]
+        close = same or get_close_matches(name, declared, n=1, cutoff=0.8)
+        if close:
+            note(f"warning: {component} has no param {name!r}; did you mean {close[0]!r}? (set anyway)")
 
 
 @app.command("delete")

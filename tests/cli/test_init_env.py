@@ -113,7 +113,13 @@ def test_env_add_list_describe_set_rm(app: Path, kf: Kf) -> None:
     ]
 
 
+def test_init_makes_its_environment_current(app: Path, kf: Kf) -> None:
+    assert kf("env", "current", cwd=app).out == "default\n"
+    assert kf("show", cwd=app).code == 0  # no environment argument needed on first run
+
+
 def test_env_current(app: Path, kf: Kf) -> None:
+    assert kf("env", "current", "--unset", cwd=app).code == 0
     assert kf("env", "current", cwd=app).out == ""
     assert kf("env", "current", "--set", "default", cwd=app).code == 0
     assert kf("env", "current", cwd=app).out == "default\n"

@@ -248,3 +248,15 @@ def test_nested_globals_merge_like_ksonnet_and_keep_their_source(echo_app: Path,
     assert shown(kf, echo_app)["resources"] == merged
     assert listed(kf, echo_app)[("echo", "resources")] == (merged, "global")
     assert listed(kf, echo_app, "--env", "default")[("echo", "resources")] == (merged, "global")
+
+
+def test_a_misspelt_param_warns_with_the_declared_name(seed_app: Path, kf: Kf) -> None:
+    result = kf("param", "set", "model-server", "modelpath", "/models", cwd=seed_app)
+    assert result.code == 0
+    assert (
+        "warning: model-server has no param 'modelpath'; did you mean 'modelPath'? (set anyway)" in result.err
+    )
+    quiet = kf("param", "set", "model-server", "modelPath", "/models", cwd=seed_app)
+    assert quiet.code == 0 and "warning" not in quiet.err
+    new = kf("param", "set", "model-server", "team", "ml", cwd=seed_app)  # a new name, nothing close
+    assert new.code == 0 and "warning" not in new.err
