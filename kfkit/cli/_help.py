@@ -42,6 +42,11 @@ METAVARS = {
     "--max-history": "N",
     "--k8s-version": "X.Y",
     "--crd-dir": "DIR",
+    "--registry": "DIR",
+    "--from": "PATH",
+    "--from-component": "COMPONENT",
+    "--registry-name": "NAME",
+    "--description": "DESCRIPTION",
 }
 """Metavars by long flag; other flags with a value show their name in capitals."""
 
@@ -230,6 +235,16 @@ EXAMPLES: dict[str, str] = {
         # which objects use removed Kubernetes APIs, and what --upgrade-apis makes of them
         kfkit upgrade-apis prod
         kfkit upgrade-apis prod -c model-server --diff""",
+    "pkg new": """
+        # a package scaffold in the registry directory ./registry
+        kfkit pkg new my-service --registry ./registry
+        # a prototype from existing manifests (typed params; its default render equals them)
+        kfkit pkg new my-service --registry ./registry --from manifests/
+        # from a component of this app, with its params
+        kfkit pkg new model-server --registry ./registry --from-component model-server""",
+    "pkg test": """
+        # render every prototype of the package with its defaults and examples
+        kfkit pkg test ./registry/my-service""",
 }
 """Examples of the commands whose docstrings have none, by command path."""
 
