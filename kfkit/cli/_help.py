@@ -235,16 +235,6 @@ EXAMPLES: dict[str, str] = {
         # which objects use removed Kubernetes APIs, and what --upgrade-apis makes of them
         kfkit upgrade-apis prod
         kfkit upgrade-apis prod -c model-server --diff""",
-    "pkg new": """
-        # a package scaffold in the registry directory ./registry
-        kfkit pkg new my-service --registry ./registry
-        # a prototype from existing manifests (typed params; its default render equals them)
-        kfkit pkg new my-service --registry ./registry --from manifests/
-        # from a component of this app, with its params
-        kfkit pkg new model-server --registry ./registry --from-component model-server""",
-    "pkg test": """
-        # render every prototype of the package with its defaults and examples
-        kfkit pkg test ./registry/my-service""",
 }
 """Examples of the commands whose docstrings have none, by command path."""
 
@@ -424,6 +414,12 @@ def invoke(root: Any, argv: list[str]) -> int:
     from typer import _click  # typer vendors click; its usage errors are not re-exported
 
     command = teach(root)
+    if "__complete" in argv:  # the shell asking what may follow (kfkit completion)
+        from kfkit.cli._complete import candidates
+
+        at = argv.index("__complete")
+        sys.stdout.write("".join(f"{c}\n" for c in candidates(command, [*argv[:at], *argv[at + 1 :]])))
+        return 0
     token = _ARGV.set(tuple(argv))
     try:
         result = command.main(args=argv, prog_name="kfkit", standalone_mode=False)

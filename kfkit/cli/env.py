@@ -65,7 +65,7 @@ def list_(output: Output = "table") -> None:
         for name, e in sorted(kf.dir.spec.environments.items())
     ]
     emit(
-        "environmentList",
+        "envList",  # ksonnet's kind, so its scripts keep working
         ["name", "override", "kubernetes-version", "namespace", "server"],
         rows,
         output,

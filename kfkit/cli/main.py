@@ -19,7 +19,7 @@ from typing import Annotated
 
 import typer
 
-from kfkit import App, __version__
+from kfkit import App, ObjectId, __version__
 from kfkit.cli import (
     cluster,
     component,
@@ -33,6 +33,7 @@ from kfkit.cli import (
     upgrade,
     validate,
 )
+from kfkit.cli._complete import completion
 from kfkit.cli._globals import hoist
 from kfkit.cli._help import invoke
 from kfkit.cli._options import Components, Env, ExtStr, JPath, NoCache, TlaStr, UpgradeApis, render_options
@@ -62,6 +63,7 @@ app.add_typer(pkg.app, name="pkg")
 app.command("diff")(cluster.diff)
 app.command("apply")(cluster.apply)
 app.command("delete")(cluster.delete)
+app.command("completion")(completion)
 app.command("review")(review.review)
 app.command("history")(history.history)
 app.command("rollback")(history.rollback)
@@ -120,7 +122,9 @@ def init(
 def show(
     env_name: Env = None,
     component: Components = None,
-    output: Annotated[str, typer.Option("--output", "-o", "--format", help="yaml or json.")] = "yaml",
+    output: Annotated[
+        str, typer.Option("--output", "-o", "--format", help="yaml, json, or name (kind.group/name).")
+    ] = "yaml",
     jpath: JPath = None,
     ext_str: ExtStr = None,
     tla_str: TlaStr = None,
@@ -128,15 +132,24 @@ def show(
     no_cache: NoCache = False,
 ) -> None:
     """Print an environment's rendered objects."""
-    if output not in ("yaml", "json"):
-        raise UsageError(f"unknown output format {output!r}; use yaml or json")
+    if output not in ("yaml", "json", "name"):
+        raise UsageError(f"unknown output format {output!r}; use yaml, json or name")
     kf = current_app()
     started = time.monotonic()
     options = replace(render_options(jpath, ext_str, tla_str, upgrade_apis), cache=not no_cache)
     objects = kf.render(env_name, components=component or (), options=options)
     if state().verbose:
         note(f"rendered {len(objects)} objects in {time.monotonic() - started:.2f}s")
-    sys.stdout.write(to_yaml(objects) if output == "yaml" else to_json(objects))
+    if output == "name":
+        sys.stdout.write("".join(f"{_kubectl_name(ObjectId.of(o))}\n" for o in objects))
+    else:
+        sys.stdout.write(to_yaml(objects) if output == "yaml" else to_json(objects))
+
+
+def _kubectl_name(object_id: ObjectId) -> str:
+    """How ``kubectl get -o name`` names an object: ``deployment.apps/web``, ``service/web``."""
+    kind = object_id.kind.lower() + (f".{object_id.group}" if object_id.group else "")
+    return f"{kind}/{object_id.name}"
 
 
 @app.command()

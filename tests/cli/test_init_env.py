@@ -88,7 +88,7 @@ def test_env_add_list_describe_set_rm(app: Path, kf: Kf) -> None:
         kf("env", "add", "prod", "--server", "https://prod.example", "--namespace", "ml", cwd=app).code == 0
     )
     listed = json.loads(kf("env", "list", "-o", "json", cwd=app).out)
-    assert listed["kind"] == "environmentList"
+    assert listed["kind"] == "envList"
     assert [(e["name"], e["namespace"], e["server"]) for e in listed["data"]] == [
         ("default", "default", ""),
         ("prod", "ml", "https://prod.example"),

@@ -85,9 +85,10 @@ def test_show_json_is_a_v1_list(seed_app: Path, kf: Kf) -> None:
 
 
 def test_show_uses_the_current_environment(seed_app: Path, kf: Kf) -> None:
-    assert kf("show", cwd=seed_app).code == 2
-    kf("env", "current", "--set", "default", cwd=seed_app)
-    assert kf("show", cwd=seed_app).out == kf("show", "default", cwd=seed_app).out
+    assert kf("show", cwd=seed_app).out == kf("show", "default", cwd=seed_app).out  # init made it current
+    kf("env", "current", "--unset", cwd=seed_app)
+    result = kf("show", cwd=seed_app)
+    assert result.code == 2 and "'kfkit env current --set ENV'" in result.err
 
 
 def test_environment_namespace_flows_into_the_objects(seed_app: Path, kf: Kf) -> None:

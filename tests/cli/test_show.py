@@ -206,3 +206,9 @@ def test_no_cache_neither_reads_nor_writes_the_render_cache(seed_app: Path, kf: 
     cached = [kf("show", "default", cwd=seed_app) for _ in range(2)]
     assert [r.out for r in cached] == [fresh.out, fresh.out]
     assert list(cache.glob("*/*"))
+
+
+def test_output_name_is_kubectls(seed_app: Path, kf: Kf) -> None:
+    result = kf("show", "default", "-o", "name", cwd=seed_app)
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == ["service/inception", "deployment.apps/inception-v1"]

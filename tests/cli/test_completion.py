@@ -1,0 +1,92 @@
+"""Shell completion: commands, flags, and env/component/prototype/param names from the app on disk."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+
+from kfkit.cli._complete import candidates
+from kfkit.cli._help import teach
+from kfkit.cli.main import app as cli
+from tests.cli.support import Kf
+
+ROOT = teach(typer.main.get_command(cli))
+
+
+@pytest.fixture
+def sample(seed_app: Path, kf: Kf) -> Path:
+    assert kf("env", "add", "prod", cwd=seed_app).code == 0
+    return seed_app
+
+
+def complete(app: Path, *words: str) -> list[str]:
+    return candidates(ROOT, ["--dir", str(app), *words])
+
+
+def test_commands_and_subcommands(sample: Path) -> None:
+    assert {"show", "apply", "env", "param", "completion"} <= set(complete(sample, ""))
+    assert complete(sample, "pa") == ["param"]
+    assert set(complete(sample, "env", "")) >= {"add", "list", "rm", "set", "current", "describe"}
+
+
+def test_flags(sample: Path) -> None:
+    flags = complete(sample, "apply", "--")
+    assert {"--dry-run", "--prune", "--wait", "--component", "--help", "--dir", "--color"} <= set(flags)
+    assert complete(sample, "show", "--out") == ["--output"]
+    assert complete(sample, "show", "-o", "") == ["table", "json", "yaml"]
+
+
+def test_environment_names(sample: Path) -> None:
+    assert complete(sample, "show", "") == ["default", "prod"]
+    assert complete(sample, "apply", "p") == ["prod"]
+    assert complete(sample, "param", "set", "--env", "") == ["default", "prod"]
+    assert complete(sample, "env", "rm", "") == ["default", "prod"]
+    assert "local:prod" in complete(sample, "diff", "")
+    assert complete(sample, "show", "prod", "") == []  # one ENV only
+
+
+def test_component_names(sample: Path) -> None:
+    assert complete(sample, "show", "default", "-c", "") == ["model-server"]
+    assert complete(sample, "component", "rm", "") == ["model-server"]
+    assert complete(sample, "param", "set", "") == ["model-server"]
+
+
+def test_prototype_names(sample: Path) -> None:
+    assert {"tf-serving", "tf-serving-client"} <= set(complete(sample, "generate", "tf"))
+    assert "io.ksonnet.pkg.tf-serving" in complete(sample, "generate", "io.ksonnet.pkg.tf")
+    assert "tf-serving" in complete(sample, "prototype", "describe", "")
+
+
+def test_param_keys(sample: Path) -> None:
+    keys = complete(sample, "param", "set", "model-server", "model")
+    assert {"modelPath", "modelServerImage", "modelName"} <= set(keys)
+
+
+def test_outside_an_app_names_are_empty_not_errors(tmp_path: Path) -> None:
+    assert candidates(ROOT, ["--dir", str(tmp_path), "show", ""]) == []
+    assert "tf-serving" in candidates(ROOT, ["--dir", str(tmp_path), "generate", ""])
+
+
+def test_the_scripts(kf: Kf) -> None:
+    for shell in ("bash", "zsh", "fish"):
+        result = kf("completion", shell)
+        assert result.code == 0 and "kfkit __complete" in result.out
+    assert kf("completion", "tcsh").code == 2
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_bash_completes_through_the_real_script(sample: Path) -> None:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    script = (
+        "source <(kfkit completion bash)\n"
+        f'COMP_WORDS=(kfkit --dir "{sample}" param set model-server modelS); COMP_CWORD=6\n'
+        '_kfkit; printf "%s\\n" "${COMPREPLY[@]}"\n'
+    )
+    out = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["modelServerImage", "modelStorageType"]
