@@ -164,6 +164,13 @@ def load_app_yaml(root: Path) -> AppSpec:
     if not isinstance(data, dict):
         raise AppError(f"{path}: expected a mapping at the top level")
     version = str(data.get("apiVersion", ""))
+    if version == "0.0.1":
+        raise AppError(
+            f"{path}: apiVersion 0.0.1 is ksonnet's pre-0.1 layout (each environment in "
+            "environments/<env>/spec.json), which ks 0.13 no longer read either: run `ks upgrade` with "
+            "ksonnet 0.10-0.12, or move each spec.json's server and namespace into app.yaml's "
+            "environments and set apiVersion: 0.1.0"
+        )
     if version not in _READABLE:
         raise AppError(f"{path}: unsupported apiVersion {version!r} (kfkit reads {', '.join(_READABLE)})")
     name = data.get("name")

@@ -109,3 +109,13 @@ def test_apps_without_k_libsonnet_get_no_lib(app: Path, kf: Kf) -> None:
 def _documents(result: Result) -> list[dict[str, Any]]:
     assert result.code == 0, result.err
     return [d for d in yaml.safe_load_all(result.out) if d]
+
+
+def test_pre_0_1_app_says_how_to_move_on(app: Path, kf: Kf) -> None:
+    spec = yaml.safe_load((app / "app.yaml").read_text())
+    spec["apiVersion"] = "0.0.1"
+    (app / "app.yaml").write_text(yaml.safe_dump(spec))
+    result = kf("show", "default", cwd=app)
+    assert result.code == 1
+    assert "apiVersion 0.0.1 is ksonnet's pre-0.1 layout" in result.err
+    assert "set apiVersion: 0.1.0" in result.err
