@@ -79,3 +79,17 @@ def test_vendored_builtin_edits_are_kept(app: Path, kf: Kf) -> None:
         result.err
         == "error: vendor/builtin/namespace differs from the package (no hash recorded to tell); use --force to overwrite it\n"
     )
+
+
+def test_two_packages_with_one_name_are_ambiguous(app: Path, kf: Kf, tmp_path: Path) -> None:
+    for registry in ("acme", "other"):
+        write_package(tmp_path / registry, "greeter", registry=registry)
+        assert kf("registry", "add", registry, str(tmp_path / registry), cwd=app).code == 0
+        assert kf("pkg", "install", f"{registry}/greeter", cwd=app).code == 0
+    result = kf("generate", "greeter", "hi", cwd=app)
+    assert result.err == (
+        "error: ambiguous prototype 'greeter': acme/io.ksonnet.pkg.greeter, other/io.ksonnet.pkg.greeter; "
+        "name one in full, e.g. acme/greeter\n"
+    )
+    assert not (app / "components/hi.jsonnet").exists()
+    assert kf("generate", "other/greeter", "hi", cwd=app).code == 0
