@@ -85,7 +85,8 @@ def select_target(
     elif normalize_server(chosen.server) != normalize_server(server):
         raise ClusterMismatch(
             f'environment "{env}" is at {server} but context "{chosen.name}" is at '
-            f"{chosen.server}; pick a context for that server or pass --force-context"
+            f"{chosen.server}; pick a context for that server or pass --force-context, or re-point the "
+            f"environment: kfkit env set {env} --server {chosen.server}"
         )
     return Target(env, chosen.name, chosen.server, namespace, path)
 
@@ -111,7 +112,9 @@ def _by_server(env: str, server: str, contexts: list[ContextInfo]) -> ContextInf
     if not matches:
         known = ", ".join(f'"{c.name}" ({c.server})' for c in contexts)
         raise ClusterMismatch(
-            f'no kubeconfig context points at environment "{env}"\'s server {server}; contexts: {known}'
+            f'no kubeconfig context points at environment "{env}"\'s server {server}; contexts: {known}; '
+            f"re-point the environment (kfkit env set {env} --server URL) or use one with "
+            "--context NAME --force-context"
         )
     current = [c for c in matches if c.current]
     if current:

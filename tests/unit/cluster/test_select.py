@@ -85,7 +85,8 @@ def test_no_context_at_the_server(tmp_path: Path) -> None:
     with pytest.raises(ClusterMismatch) as err:
         select_target("prod", PROD, "ns", kubeconfig=path)
     assert str(err.value) == (
-        f'no kubeconfig context points at environment "prod"\'s server {PROD}; contexts: "dev" ({DEV})'
+        f'no kubeconfig context points at environment "prod"\'s server {PROD}; contexts: "dev" ({DEV}); '
+        "re-point the environment (kfkit env set prod --server URL) or use one with --context NAME --force-context"
     )
 
 
