@@ -17,6 +17,7 @@ from kfkit._history_api import RecordOptions, RollbackPlan
 from kfkit._review_api import Connect
 from kfkit._types import JsonValue, Obj
 from kfkit.app import (
+    KSONNET_LIB,
     LIB,
     VENDOR,
     AppDir,
@@ -46,6 +47,7 @@ from kfkit.deploy import ApplyOptions, ApplyPlan, ObjectResult, Scope
 from kfkit.errors import UsageError
 from kfkit.evaluator import Evaluation, evaluate_file
 from kfkit.history import Revision
+from kfkit.ksonnetlib import load_api_spec, write_ksonnet_lib
 from kfkit.manifests import ApiUpgrade, upgrade_apis
 from kfkit.params import add_component_params, remove_component_params
 from kfkit.params._resolve import app_params
@@ -144,6 +146,17 @@ class App:
             default_crd_dirs=[self.root / LIB, self.root / VENDOR],
             server=(cluster, self.scope(name, components=components)) if cluster is not None else None,
         )
+
+    def use_api_spec(self, env: str, source: str) -> str:
+        """Generate ``env``'s ksonnet-lib from an OpenAPI spec and record its version as ``k8sVersion``.
+
+        ``source`` is ksonnet's ``--api-spec``: ``version:vX.Y.Z``, ``file:PATH`` or ``url:URL``.
+        """
+        version, spec = load_api_spec(source)
+        self.dir.env(env)
+        write_ksonnet_lib(self.root / LIB / KSONNET_LIB / version, spec, version, source=source)
+        self.dir.update_env(env, k8s_version=version)
+        return version
 
     def scope(self, env: str | None = None, *, components: Sequence[str] = ()) -> Scope:
         """Whose objects a diff/apply/delete of ``env`` concerns: app, env, namespace, components."""

@@ -3,7 +3,7 @@
 from kfkit.app._app import AppDir, Component
 from kfkit.app._appyaml import AppSpec, Destination, EnvironmentSpec, LibrarySpec, RegistrySpec
 from kfkit.app._files import locked, write_atomic
-from kfkit.app._layout import LIB, VENDOR, find_root
+from kfkit.app._layout import KSONNET_LIB, LIB, VENDOR, find_root
 from kfkit.app._package import (
     InstalledPackage,
     PackageInfo,
@@ -41,6 +41,7 @@ from kfkit.app._registry import (
 __all__ = [
     "BUILTIN_REGISTRY",
     "CACHE_ENV",
+    "KSONNET_LIB",
     "LIB",
     "PROTOCOLS",
     "VENDOR",

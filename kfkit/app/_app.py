@@ -245,9 +245,12 @@ class AppDir:
         server: str | None = None,
         namespace: str | None = None,
         upgrade_apis: bool | None = None,
+        k8s_version: str | None = None,
     ) -> EnvironmentSpec:
-        """Change an environment's server, namespace or API upgrades, or rename it (moving its directory)."""
+        """Change an environment's server, namespace, API upgrades or Kubernetes version, or rename it."""
         spec = self.env(name)
+        if k8s_version is not None:
+            spec.k8s_version = k8s_version
         if server is not None:
             spec.destination.server = server
         if namespace is not None:

@@ -92,13 +92,26 @@ def set_(
             help="Always render this environment with objects of removed APIs upgraded (kfkit upgrade-apis).",
         ),
     ] = None,
+    api_spec: Annotated[
+        str | None,
+        typer.Option(
+            "--api-spec",
+            metavar="SOURCE",
+            help="Generate ksonnet-lib (k.libsonnet) from this OpenAPI spec and make its version the "
+            "environment's k8sVersion: version:vX.Y.Z (shipped), file:PATH or url:URL.",
+        ),
+    ] = None,
 ) -> None:
-    """Change an environment's name, namespace, server or API upgrades."""
-    if new_name is None and namespace is None and server is None and upgrade_apis is None:
-        raise UsageError("nothing to set: give --name, --namespace, --server or --[no-]upgrade-apis")
-    current_app().dir.update_env(
-        name, new_name=new_name, server=server, namespace=namespace, upgrade_apis=upgrade_apis
-    )
+    """Change an environment's name, namespace, server, API upgrades or Kubernetes version."""
+    if new_name is None and namespace is None and server is None and upgrade_apis is None and not api_spec:
+        raise UsageError(
+            "nothing to set: give --name, --namespace, --server, --[no-]upgrade-apis or --api-spec"
+        )
+    kf = current_app()
+    if api_spec:
+        version = kf.use_api_spec(name, api_spec)
+        note(f"generated lib/ksonnet-lib/{version}/ from {api_spec}")
+    kf.dir.update_env(name, new_name=new_name, server=server, namespace=namespace, upgrade_apis=upgrade_apis)
     note(f'updated environment "{new_name or name}"')
 
 

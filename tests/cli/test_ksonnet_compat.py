@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from kfkit.ksonnetlib import shipped_spec
 from tests.cli.support import Kf, Result
 
 PACKAGED_PROTOTYPE = """\
@@ -119,3 +121,27 @@ def test_pre_0_1_app_says_how_to_move_on(app: Path, kf: Kf) -> None:
     assert result.code == 1
     assert "apiVersion 0.0.1 is ksonnet's pre-0.1 layout" in result.err
     assert "set apiVersion: 0.1.0" in result.err
+
+
+def test_env_set_api_spec_generates_the_lib_and_records_the_version(
+    app: Path, kf: Kf, tmp_path: Path
+) -> None:
+    spec = shipped_spec("v1.9.0")
+    spec["info"] = {"version": "v1.9.11"}
+    (tmp_path / "swagger.json").write_text(json.dumps(spec))
+    result = kf("env", "set", "default", "--api-spec", f"file:{tmp_path / 'swagger.json'}", cwd=app)
+    assert result.code == 0, result.err
+    assert (
+        yaml.safe_load((app / "app.yaml").read_text())["environments"]["default"]["k8sVersion"] == "v1.9.11"
+    )
+    assert (app / "lib" / "ksonnet-lib" / "v1.9.11" / "k8s.libsonnet").is_file()
+    (app / "components" / "ns.jsonnet").write_text('(import "k.libsonnet").core.v1.namespace.new("ml")\n')
+    assert _documents(kf("show", "default", cwd=app)) == [
+        {
+            "apiVersion": "v1",
+            "kind": "Namespace",
+            "metadata": {"name": "ml", "labels": {"ksonnet.io/component": "ns"}},
+        }
+    ]
+    bad = kf("env", "set", "default", "--api-spec", "nope:x", cwd=app)
+    assert bad.code == 2 and "use version:vX.Y.Z, file:PATH or url:URL" in bad.err
