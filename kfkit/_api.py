@@ -80,9 +80,20 @@ class App:
         env: str = "default",
         server: str = "",
         namespace: str = "default",
+        force: bool = False,
+        on_existing: Callable[[Path], None] | None = None,
     ) -> App:
-        """Create a new app in ``directory`` with one environment."""
-        return cls(AppDir.create(Path(directory), env=env, server=server, namespace=namespace))
+        """Create a new app in ``directory`` with one environment (see :meth:`AppDir.create`)."""
+        return cls(
+            AppDir.create(
+                Path(directory),
+                env=env,
+                server=server,
+                namespace=namespace,
+                force=force,
+                on_existing=on_existing,
+            )
+        )
 
     @property
     def root(self) -> Path:

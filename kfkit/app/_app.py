@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from kfkit.app._layout import (
     LIB,
     PARAMS_FILE,
     VENDOR,
+    confined,
     find_root,
 )
 from kfkit.app._package import package_jpath
@@ -77,7 +79,13 @@ class AppDir:
     def load(cls, start: Path | str = ".") -> AppDir:
         """Find the app containing ``start`` (walking up) and read its app.yaml."""
         root = find_root(Path(start))
-        return cls(root, load_app_yaml(root))
+        spec = load_app_yaml(root)
+        for env in spec.environments.values():
+            where = f'{APP_YAML}: environment "{env.name}"'
+            confined(root, ENVIRONMENTS, env.path, what=f"{where}: path")
+            if env.k8s_version:
+                confined(root, LIB, f"ksonnet-lib/{env.k8s_version}", what=f"{where}: k8sVersion")
+        return cls(root, spec)
 
     @classmethod
     def create(
@@ -87,26 +95,46 @@ class AppDir:
         env: str = "default",
         server: str = "",
         namespace: str = "default",
+        force: bool = False,
+        on_existing: Callable[[Path], None] | None = None,
     ) -> AppDir:
         """Write a new app: app.yaml, components/params.libsonnet, environments/, .gitignore.
 
         The environment becomes the current one (.ks_environment), unlike ksonnet's init.
+
+        Never overwrites: a non-empty ``directory`` is refused (as ksonnet did) unless ``force``,
+        and even then every file that exists is kept and reported to ``on_existing``.
         """
         if (directory / APP_YAML).exists():
             raise UsageError(f"{directory} already holds an app ({APP_YAML} exists)")
         if directory.exists() and not directory.is_dir():
             raise UsageError(f"{directory} exists and is not a directory")
+        if not force and directory.is_dir() and any(directory.iterdir()):
+            raise UsageError(
+                f"{directory} is not empty; init into a new or empty directory, or pass --force "
+                "to add the app's files there (existing files are kept)"
+            )
         _check_env_name(env)
         directory.mkdir(parents=True, exist_ok=True)
         name = directory.resolve().name
         app = cls(directory.resolve(), AppSpec(name=name, extra={"version": "0.0.1"}))
-        write_atomic(app.root / COMPONENTS / PARAMS_FILE, _COMPONENT_PARAMS)
-        write_atomic(app.root / ENVIRONMENTS / "base.libsonnet", _template("base.libsonnet"))
-        write_atomic(app.root / ".gitignore", _GITIGNORE)
+        keep = on_existing or (lambda _path: None)
+        app._write_new(app.root / COMPONENTS / PARAMS_FILE, _COMPONENT_PARAMS, keep)
+        app._write_new(app.root / ENVIRONMENTS / "base.libsonnet", _template("base.libsonnet"), keep)
+        app._write_new(app.root / ".gitignore", _GITIGNORE, keep)
         (app.root / VENDOR).mkdir(exist_ok=True)
-        app.add_env(env, server=server, namespace=namespace)
+        app._add_env(env, server=server, namespace=namespace, on_existing=keep if force else None)
         app.set_current_env(env)  # so the first `kfkit show` needs no environment argument
         return app
+
+    def _write_new(self, path: Path, text: str, on_existing: Callable[[Path], None]) -> None:
+        """Create ``path`` inside the app, or leave an existing one alone and say so."""
+        if not path.parent.resolve().is_relative_to(self.root):
+            raise UsageError(f"{path.parent} leads outside {self.root} (a symlink); not writing there")
+        try:
+            write_atomic(path, text, replace=False)
+        except FileExistsError:
+            on_existing(path)
 
     # --- paths ---------------------------------------------------------------------------
 
@@ -121,6 +149,11 @@ class AppDir:
     @property
     def params_file(self) -> Path:
         return self.components_dir / PARAMS_FILE
+
+    @property
+    def import_roots(self) -> list[Path]:
+        """Where this app's Jsonnet may import from: the app itself and kfkit's built-in files."""
+        return [self.root, BUILTIN]
 
     def env_dir(self, env: str) -> Path:
         return self.root / ENVIRONMENTS / self.env(env).path
@@ -204,34 +237,57 @@ class AppDir:
 
     def add_env(self, name: str, *, server: str = "", namespace: str = "default") -> EnvironmentSpec:
         """Create an environment's directory from the templates and record it in app.yaml."""
+        return self._add_env(name, server=server, namespace=namespace, on_existing=None)
+
+    def _add_env(
+        self, name: str, *, server: str, namespace: str, on_existing: Callable[[Path], None] | None
+    ) -> EnvironmentSpec:
+        """``add_env``; with ``on_existing``, an existing directory is filled in, never overwritten."""
         _check_env_name(name)
         if name in self.spec.environments:
             raise UsageError(f'environment "{name}" already exists in app "{self.name}"')
-        env_dir = self.root / ENVIRONMENTS / name
-        if env_dir.exists():
+        env_dir = confined(self.root, ENVIRONMENTS, name, what=f'environment "{name}"')
+        if on_existing is None and (env_dir.exists() or env_dir.is_symlink()):
             raise UsageError(
                 f"{env_dir.relative_to(self.root)} already exists; remove it or pick another name"
             )
         for file in _ENV_FILES:
-            write_atomic(env_dir / file, _template(file))
+            self._write_new(env_dir / file, _template(file), on_existing or _refuse_existing)
         spec = EnvironmentSpec(name=name, path=name, destination=Destination(server, namespace))
         self.spec.environments[name] = spec
         save_app_yaml(self.root, self.spec)
         return spec
 
-    def remove_env(self, name: str) -> None:
-        """Forget an environment and delete its directory (and parents it leaves empty)."""
+    def is_current(self, name: str) -> bool:
+        """Whether .ks_environment names ``name``."""
+        return self._current_raw() == name
+
+    def remove_env(self, name: str, *, force: bool = False) -> bool:
+        """Forget an environment and delete its files, never another environment's.
+
+        The current environment is removed only with ``force`` (.ks_environment is then
+        cleared); returns whether it was the current one. Sub-directories holding another
+        environment (``a/b/c`` inside ``a/b``) are kept.
+        """
         env_dir = self.env_dir(name)
+        current = self.is_current(name)
+        if current and not force:
+            raise UsageError(
+                f'environment "{name}" is the current environment; removing it also clears '
+                f"{CURRENT_ENV_FILE} (use --force)"
+            )
+        others = [self.env_dir(n) for n in self.spec.environments if n != name]
         del self.spec.environments[name]
         save_app_yaml(self.root, self.spec)
-        shutil.rmtree(env_dir, ignore_errors=True)
+        _delete_env_files(env_dir, keep=others)
         top = self.root / ENVIRONMENTS
         for parent in env_dir.parents:
             if parent == top or not parent.is_relative_to(top) or any(parent.iterdir()):
                 break
             parent.rmdir()
-        if self._current_raw() == name:
+        if current:
             self.set_current_env(None)
+        return current
 
     def _current_raw(self) -> str:
         path = self.root / CURRENT_ENV_FILE
@@ -284,8 +340,10 @@ class AppDir:
         if not self.components_dir.is_dir():
             return []
         for path in sorted(self.components_dir.iterdir()):
-            if path.suffix not in COMPONENT_SUFFIXES or not path.is_file():
+            if path.suffix not in COMPONENT_SUFFIXES:
                 continue
+            if not path.is_file():  # never skipped: a vanished component would be pruned
+                raise AppError(f"{COMPONENTS}/{path.name}: {_not_a_file(path)}")
             name = path.stem
             if name in found:
                 raise AppError(
@@ -311,6 +369,38 @@ class AppDir:
         if any(c.name == name for c in self.components()):
             raise UsageError(f'component "{name}" already exists in app "{self.name}"')
         return self.components_dir / f"{name}.jsonnet"
+
+
+def _delete_env_files(env_dir: Path, *, keep: list[Path]) -> None:
+    """Delete an environment's directory except what leads to a directory in ``keep``."""
+    if env_dir.is_symlink():
+        env_dir.unlink()  # the environment is the link; what it points at is not ours
+        return
+    if not env_dir.is_dir() or env_dir in keep:
+        return
+    for entry in env_dir.iterdir():
+        if any(k == entry or k.is_relative_to(entry) for k in keep):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    if not any(env_dir.iterdir()):
+        env_dir.rmdir()
+
+
+def _not_a_file(path: Path) -> str:
+    """Why a component path is not a readable file (dangling symlink, loop, directory…)."""
+    try:
+        path.stat()
+    except OSError as exc:
+        what = "a dangling symlink" if path.is_symlink() and not path.exists() else "unreadable"
+        return f"{what} ({exc.strerror})"
+    return "a directory, not a file" if path.is_dir() else "not a regular file"
+
+
+def _refuse_existing(path: Path) -> None:
+    raise UsageError(f"{path} already exists; not overwriting it")
 
 
 def _template(name: str) -> str:

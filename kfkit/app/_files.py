@@ -12,8 +12,12 @@ from pathlib import Path
 __all__ = ["locked", "write_atomic"]
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temp file in the same directory and rename it over ``path``."""
+def write_atomic(path: Path, text: str, *, replace: bool = True) -> None:
+    """Write via a temp file in the same directory and rename it over ``path``.
+
+    With ``replace=False`` an existing ``path`` (even a dangling symlink) is never touched:
+    :class:`FileExistsError`, decided atomically by the kernel (hard link, not rename).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -23,7 +27,11 @@ def write_atomic(path: Path, text: str) -> None:
             os.fsync(handle.fileno())
         # mkstemp makes 0600 files; keep the old file's mode, or give a new one the usual one.
         os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)
+            os.unlink(tmp)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

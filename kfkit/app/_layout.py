@@ -18,6 +18,7 @@ __all__ = [
     "LIB",
     "PARAMS_FILE",
     "VENDOR",
+    "confined",
     "find_root",
 ]
 
@@ -52,3 +53,20 @@ def find_root(start: Path) -> Path:
         if (directory / APP_YAML).is_file():
             return directory
     raise AppError(f"no kfkit app found in {start} or any parent (no {APP_YAML}); run `kfkit init`")
+
+
+def confined(root: Path, area: str, relative: str, *, what: str) -> Path:
+    """``root/area/relative``, refused unless it stays strictly inside ``root/area``.
+
+    Paths in app.yaml come from whoever wrote the app: an absolute path, a ``..`` or a symlink
+    leading out of ``area`` would let ``env rm`` delete, or ``param set`` write, outside the app.
+    """
+    parts = Path(relative).parts
+    if not relative or Path(relative).is_absolute() or ".." in parts or not parts:
+        raise AppError(f"{what}: {relative!r} must be a relative path inside {area}/ without '..'")
+    base = root.resolve() / area
+    target = base / relative
+    resolved = target.resolve()
+    if resolved == base or not resolved.is_relative_to(base):
+        raise AppError(f"{what}: {area}/{relative} resolves to {resolved}, outside {area}/")
+    return target

@@ -19,7 +19,7 @@ from kfkit._types import Obj
 from kfkit.cli._output import note
 from kfkit.cli._state import use_color
 from kfkit.deploy import DiffResult, ObjectErrors, ObjectResult
-from kfkit.errors import ValidationError
+from kfkit.errors import UsageError, ValidationError
 from kfkit.validate import ValidationResult
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "confirm",
     "count",
     "finding_counts",
+    "need_consent",
     "object_errors",
     "print_diff",
     "print_findings",
@@ -109,6 +110,15 @@ def summary(results: Sequence[ObjectResult], *, dry_run: bool = False) -> str:
     counts = Counter(r.action.done for r in results)
     text = ", ".join(f"{n} {action}" for action, n in counts.items()) or "nothing to do"
     return text + (" (dry run)" if dry_run else "")
+
+
+def need_consent(what: str, *, yes: bool, dry_run: bool) -> None:
+    """A command that deletes needs --yes when there is no terminal to ask on.
+
+    Checked before anything runs: ``echo y | kfkit apply --prune`` must not count as consent.
+    """
+    if not (yes or dry_run or sys.stdin.isatty()):
+        raise UsageError(f"{what} deletes objects and there is no terminal to confirm on; pass --yes")
 
 
 def confirm(question: str, *, skip: bool) -> None:

@@ -16,7 +16,15 @@ from kfkit import Action, App, ObjectId, RecordOptions, Revision
 from kfkit._types import Obj
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, UpgradeApis, render_options
 from kfkit.cli._output import note
-from kfkit.cli._report import check_before_apply, confirm, object_errors, print_diff, reporter, summary
+from kfkit.cli._report import (
+    check_before_apply,
+    confirm,
+    need_consent,
+    object_errors,
+    print_diff,
+    reporter,
+    summary,
+)
 from kfkit.cli._state import command_line, current_app
 from kfkit.deploy import (
     DEFAULT_TIMEOUT,
@@ -193,6 +201,8 @@ def apply(
     force_context: ForceContext = False,
 ) -> None:
     """Apply an environment's objects to its cluster: validated offline, dry-run on the server, applied."""
+    if prune:
+        need_consent("apply --prune", yes=yes, dry_run=dry_run)
     options = ApplyOptions(
         dry_run=dry_run,
         prune=prune,
@@ -231,11 +241,14 @@ def delete(
     force_context: ForceContext = False,
 ) -> None:
     """Delete an environment's rendered objects from its cluster (reverse apply order)."""
+    need_consent("delete", yes=yes, dry_run=dry_run)
     sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context, upgrade_apis)
     env = sel.kf.dir.resolve_env(env_name)
     objects = sel.render(env)
     with sel.connect(env, "target") as client, object_errors():
         note(f'{len(objects)} objects of environment "{env}" to delete')
+        for obj in objects:
+            note(f"  will delete {ObjectId.of(obj)}")
         confirm(f"delete them from {client.target.describe()}?", skip=yes or dry_run or not objects)
         with reporter(len(objects), "deleting") as on_result:
             scope = sel.scope(env)

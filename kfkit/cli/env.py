@@ -73,10 +73,23 @@ def list_(output: Output = "table") -> None:
 
 
 @app.command("rm")
-def rm(name: str) -> None:
-    """Remove an environment and its directory."""
-    current_app().dir.remove_env(name)
-    note(f'removed environment "{name}"')
+def rm(
+    name: str,
+    force: Annotated[
+        bool, typer.Option("--force", help="Remove it even if it is the current environment.")
+    ] = False,
+) -> None:
+    """Remove an environment and its files (other environments' files inside it are kept)."""
+    kf = current_app()
+    kf.dir.env(name)
+    if kf.dir.is_current(name) and not force and sys.stdin.isatty():
+        question = f'"{name}" is the current environment; remove it and clear .ks_environment?'
+        if not typer.confirm(question, default=False, err=True):
+            note("aborted; nothing was changed")
+            raise typer.Exit(1)
+        force = True
+    cleared = kf.dir.remove_env(name, force=force)
+    note(f'removed environment "{name}"' + (" and cleared the current environment" if cleared else ""))
 
 
 @app.command("set")

@@ -107,13 +107,18 @@ def init(
     server: env.Server = None,
     namespace: env.Namespace = None,
     context: env.Context = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Init into a non-empty directory; existing files are kept.")
+    ] = False,
 ) -> None:
-    """Create a new app in DIRECTORY (a ksonnet 0.13 layout)."""
+    """Create a new app in DIRECTORY (a ksonnet 0.13 layout); never overwrites a file."""
     kf = App.init(
         directory,
         env=env_name,
         server=env.server_of(server, context),
         namespace=namespace or "default",
+        force=force,
+        on_existing=lambda path: note(f"kept existing {path} (not overwritten)"),
     )
     note(f'created app "{kf.dir.name}" in {directory} with environment "{env_name}"')
 

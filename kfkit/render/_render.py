@@ -33,7 +33,10 @@ from kfkit.render._cache import Store, default_dir
 from kfkit.render._deps import ENVIRONMENTS_VAR, PARAMS_VAR, dependencies
 from kfkit.render._incremental import component_key, is_template_env, params_key, render_components
 
-__all__ = ["RenderOptions", "render"]
+__all__ = ["DEFAULT_MAX_OUTPUT", "RenderOptions", "render"]
+
+DEFAULT_MAX_OUTPUT = 256 * 2**20
+"""256 MiB of JSON: far beyond any real environment, well below exhausting a laptop."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,10 @@ class RenderOptions:
     """Rewrite objects of removed Kubernetes APIs to their successors; None: as the environment says."""
     cache: bool = True
     """Reuse and store rendered components in the user's render cache (``--no-cache``: off)."""
+    allow_import_outside: bool = False
+    """Let Jsonnet import files outside the app, its -J paths and kfkit's built-in files."""
+    max_output_bytes: int = DEFAULT_MAX_OUTPUT
+    """A render larger than this (as JSON) fails instead of exhausting memory downstream."""
 
 
 def render(
@@ -59,6 +66,9 @@ def render(
     """The environment's objects (only those of ``components`` when given), in ksonnet's order."""
     options = options or RenderOptions()
     _refuse_module_targets(app, env)
+    for directory in options.jpath:
+        if not directory.is_dir():
+            raise UsageError(f"-J {directory}: no such directory")
     selected = [app.component(name) for name in dict.fromkeys(components)] if components else app.components()
     jpath = [*options.jpath, *app.jpath(env)]
     deps = {c.name: dependencies(c.path, c.name, jpath) for c in selected if c.kind == "jsonnet"}
@@ -77,6 +87,8 @@ def render(
         },
         tla_strs=options.tla_strs,
         root=app.root,
+        confine=None if options.allow_import_outside else [*app.import_roots, *options.jpath],
+        max_output_bytes=options.max_output_bytes,
     )
     codes = _component_codes(app, env, selected, params)
     main_file = app.env_dir(env) / "main.jsonnet"
@@ -88,7 +100,9 @@ def render(
         document = "{\n" + "".join(f"  {json.dumps(n)}: {code},\n" for n, code in codes.items()) + "}\n"
         main = replace(evaluation, ext_codes={**evaluation.ext_codes, "__ksonnet/components": document})
         rendered = _ksonnet_lib_on_demand(app, env, lambda: evaluate_file(main_file, main))
-    objects = extract(rendered, components={c.name: str(c.path) for c in selected})
+    # A whole render keeps every key main.jsonnet made, components or not: nothing vanishes.
+    only = {c.name: str(c.path) for c in selected} if components else None
+    objects = extract(rendered, components=only)
     if options.upgrade_apis or (options.upgrade_apis is None and app.env(env).upgrade_apis):
         objects, _ = upgrade_apis(objects)
     return sort_objects(objects)
@@ -147,11 +161,25 @@ def _component_codes(
     shared: set[str] | None = None
     for component in selected:
         if component.kind == "jsonnet":
+            _check_text(app, component)
             codes[component.name] = f"import {json.dumps(str(component.path))}"
         else:
             shared = global_keys(app, env) if shared is None else shared
             codes[component.name] = _data_component(app, component, params.get(component.name), shared)
     return codes
+
+
+def _check_text(app: AppDir, component: Component) -> str:
+    """The component's text; unreadable or not UTF-8 is an error naming it, never a skip."""
+    where = component.path.relative_to(app.root)
+    try:
+        return component.path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise RenderError(f"{where}: cannot read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise RenderError(
+            f"{where}: not UTF-8 text (byte {exc.start} is {exc.object[exc.start]:#04x})"
+        ) from exc
 
 
 def _data_component(app: AppDir, component: Component, params: object, shared: set[str]) -> str:
@@ -163,11 +191,9 @@ def _data_component(app: AppDir, component: Component, params: object, shared: s
     where = component.path.relative_to(app.root)
     try:
         docs = [
-            d
-            for d in yaml.load_all(component.path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-            if d is not None
+            d for d in yaml.load_all(_check_text(app, component), Loader=yaml.CSafeLoader) if d is not None
         ]
-    except (OSError, yaml.YAMLError) as exc:
+    except yaml.YAMLError as exc:
         raise RenderError(f"{where}: cannot read: {str(exc).splitlines()[0]}") from exc
     if len(docs) == 1 and isinstance(docs[0], dict) and isinstance(params, dict):
         params = {k: v for k, v in params.items() if k in docs[0] or k not in shared}

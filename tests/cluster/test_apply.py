@@ -167,11 +167,11 @@ def test_prune_deletes_only_what_this_environment_applied(cluster_app: ClusterAp
 
     app.ok("component", "rm", "b")
     app.ok("component", "rm", "c")
-    scoped = app.ok("apply", "default", "-c", "a", "--prune")
+    scoped = app.ok("apply", "default", "-c", "a", "--prune", "--yes")
     assert "pruned" not in scoped.out  # -c a must not prune the other components' objects
     assert app.live("v1", "ConfigMap", "c-config") is not None
 
-    pruned = app.ok("apply", "default", "--prune")
+    pruned = app.ok("apply", "default", "--prune", "--yes")
     assert "plan: 0 to create, 0 to configure, 1 unchanged, 2 to prune" in pruned.err
     assert f"will prune ConfigMap {ns}/b-config" in pruned.err
     assert f"ConfigMap {ns}/b-config pruned" in pruned.out
@@ -183,7 +183,7 @@ def test_prune_deletes_only_what_this_environment_applied(cluster_app: ClusterAp
     ] == ["a-config", "unlabelled", "other-env"]
 
     app.ok("component", "rm", "a")
-    empty = app("apply", "default", "--prune")
+    empty = app("apply", "default", "--prune", "--yes")
     assert empty.code == 2
     assert 'refusing to prune environment "default" with an empty render' in empty.err
     assert app.live("v1", "ConfigMap", "a-config") is not None

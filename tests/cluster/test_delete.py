@@ -21,7 +21,7 @@ def test_delete_the_rendered_objects(cluster_app: ClusterApp) -> None:
     ]
     assert app.live("v1", "Service", "inception") is not None
 
-    deleted = app.ok("delete", "default")
+    deleted = app.ok("delete", "default", "--yes")
     assert f'target: context "admin", server {app.server}, namespace "{ns}"' in deleted.err
     assert deleted.out.splitlines() == [  # workloads before the Services they use
         f"Deployment {ns}/inception-v1 deleted",
@@ -30,7 +30,7 @@ def test_delete_the_rendered_objects(cluster_app: ClusterApp) -> None:
     assert app.live("v1", "Service", "inception") is None
     assert app.live("apps/v1", "Deployment", "inception-v1") is None
 
-    again = app.ok("delete", "default")
+    again = app.ok("delete", "default", "--yes")
     assert sorted(again.out.splitlines()) == [
         f"Deployment {ns}/inception-v1 not found",
         f"Service {ns}/inception not found",
