@@ -5,11 +5,19 @@ Python binding: the C++ binding is about 30x slower on ksonnet-style code.
 Engine errors become :class:`~kfkit.errors.RenderError` whose first line is
 ``file:line:col: message`` relative to the app, with the engine's stack kept for
 ``--debug``.
+
+Every ``import``/``importstr`` goes through kfkit's importer, not the engine's: it searches
+like go-jsonnet (the importing file's directory, then the library path from the end), but
+refuses files outside :attr:`Evaluation.confine` (an app cloned from someone else must not read
+``/etc/shadow`` into a manifest), refuses text that is not UTF-8 (the engine would replace the
+bytes silently), and serves :attr:`Evaluation.overrides` from memory, so an edit can be checked
+before it is written.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +45,12 @@ class Evaluation:
     tla_codes: Mapping[str, str] = field(default_factory=dict)
     root: Path | None = None
     """Paths in error messages are shown relative to this directory."""
+    confine: Sequence[Path] | None = None
+    """Directories imports may read from (symlinks resolved); ``None``: anywhere."""
+    overrides: Mapping[Path, str] = field(default_factory=dict)
+    """Files whose text is served from memory instead of disk (keyed by resolved path)."""
+    max_output_bytes: int | None = None
+    """Refuse a result whose JSON is longer than this."""
 
 
 def engine_version() -> str:
@@ -47,6 +61,9 @@ def engine_version() -> str:
 
 def evaluate_file(path: Path, evaluation: Evaluation) -> JsonValue:
     """Evaluate a Jsonnet file and return its value."""
+    text = evaluation.overrides.get(path.resolve())
+    if text is not None:
+        return evaluate_snippet(str(path), text, evaluation)
     return _run(lambda kw: _gojsonnet.evaluate_file(str(path), **kw), evaluation)
 
 
@@ -64,14 +81,84 @@ def _run(call: Callable[[dict[str, Any]], str], evaluation: Evaluation) -> JsonV
         "tla_vars": dict(evaluation.tla_strs),
         "tla_codes": dict(evaluation.tla_codes),
         "native_callbacks": _natives.NATIVES,
+        "import_callback": _Importer(evaluation),
     }
     _natives.forget_failure()
     try:
         output = call(kwargs)
-    except RuntimeError as exc:
+    except (RuntimeError, UnicodeDecodeError) as exc:
+        refused = kwargs["import_callback"].failure
+        if refused:
+            # The binding garbles an importer's message (it copies it without its terminating
+            # NUL), so the message comes from here and only the location from the engine.
+            error = _render_error(str(exc) if isinstance(exc, RuntimeError) else "", evaluation.root)
+            where = str(error.location) if error.location else refused[1]
+            raise RenderError(f"{where}: {refused[0]}", location=error.location) from exc
+        if isinstance(exc, UnicodeDecodeError):
+            raise
         raise _render_error(str(exc), evaluation.root) from exc
+    limit = evaluation.max_output_bytes
+    if limit is not None and len(output) > limit:
+        raise RenderError(
+            f"the render is {len(output) / 2**20:.0f} MiB of JSON, over the limit of "
+            f"{limit / 2**20:.0f} MiB (--max-output-mb raises it)"
+        )
     result: JsonValue = json.loads(output)
     return result
+
+
+class _Importer:
+    """go-jsonnet's import search, confined to ``evaluation.confine`` and checked for UTF-8."""
+
+    def __init__(self, evaluation: Evaluation) -> None:
+        self.evaluation = evaluation
+        self.search = [Path(p) for p in reversed(evaluation.jpath)]
+        self.roots = None if evaluation.confine is None else [p.resolve() for p in evaluation.confine]
+        self.failure: tuple[str, str] | None = None
+        """Why the last import failed, and the importing directory."""
+
+    def __call__(self, base: str, rel: str) -> tuple[str, bytes]:
+        try:
+            return self._load(base, rel)
+        except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: a symlink loop
+            message = str(exc) if isinstance(exc, _Refused) else f"import {rel!r}: {exc}"
+            self.failure = (message, self._shown(Path(base or ".")) + "/")
+            raise RuntimeError("import failed") from None
+
+    def _load(self, base: str, rel: str) -> tuple[str, bytes]:
+        if os.path.isabs(rel):
+            candidates = [Path(rel)]
+        else:
+            candidates = [Path(base or ".") / rel, *(d / rel for d in self.search)]
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            text = self.evaluation.overrides.get(resolved)
+            if text is not None:
+                return str(candidate), text.encode("utf-8")
+            if not resolved.is_file():
+                continue
+            if self.roots is not None and not any(resolved.is_relative_to(r) for r in self.roots):
+                raise _Refused(
+                    f"import {rel!r} reads {resolved}, outside the app and the -J paths "
+                    "(--allow-import-outside permits it)"
+                )
+            data = resolved.read_bytes()
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise _Refused(
+                    f"import {rel!r}: {self._shown(candidate)} is not UTF-8 text (byte {exc.start})"
+                ) from None
+            return str(candidate), data
+        raise _Refused(f"import {rel!r}: no such file here or in the library path")
+
+    def _shown(self, path: Path) -> str:
+        root = self.evaluation.root
+        return str(path.relative_to(root)) if root is not None and path.is_relative_to(root) else str(path)
+
+
+class _Refused(RuntimeError):
+    """An import kfkit's importer refused; its message is the whole story."""
 
 
 _LOCATION = re.compile(r"^\s*(?P<file>[^\s:][^:]*):(?:\(\d+:\d+\)-\(\d+:\d+\)|\d+:\d+(?:-\d+)?)")

@@ -13,7 +13,15 @@ from collections.abc import Sequence
 
 __all__ = ["GLOBAL_OPTIONS", "hoist"]
 
-GLOBAL_OPTIONS: dict[str, int] = {"--debug": 0, "--dir": 1, "--verbose": 0, "-v": 0, "--color": 1}
+GLOBAL_OPTIONS: dict[str, int] = {
+    "--debug": 0,
+    "--dir": 1,
+    "--verbose": 0,
+    "-v": 0,
+    "--color": 1,
+    "--allow-import-outside": 0,
+    "--max-output-mb": 1,
+}
 """Every global option's spelling → how many values follow it (0 for a flag)."""
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from kfkit.cli._state import state
 from kfkit.errors import UsageError
 from kfkit.render import RenderOptions
 
@@ -78,4 +79,6 @@ def render_options(
         ext_strs=key_values(ext_str, "--ext-str"),
         tla_strs=key_values(tla_str, "--tla-str"),
         upgrade_apis=upgrade_apis,
+        allow_import_outside=state().allow_import_outside,
+        max_output_bytes=state().max_output_bytes,
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from kfkit import App
+from kfkit.render import DEFAULT_MAX_OUTPUT
 
 __all__ = ["State", "command_line", "current_app", "set_argv", "set_state", "state", "use_color"]
 
@@ -24,6 +25,8 @@ class State:
     verbose: bool = False
     color: str = "auto"
     """``auto`` (a terminal, unless NO_COLOR or TERM=dumb; FORCE_COLOR forces), ``always`` or ``never``."""
+    allow_import_outside: bool = False
+    max_output_bytes: int = DEFAULT_MAX_OUTPUT
 
 
 _STATE: ContextVar[State] = ContextVar("kfkit_cli_state")

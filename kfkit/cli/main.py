@@ -42,6 +42,7 @@ from kfkit.cli._state import State, current_app, set_argv, set_state, state
 from kfkit.errors import KfkitError, UsageError
 from kfkit.evaluator import engine_version
 from kfkit.manifests import to_json, to_yaml
+from kfkit.render import DEFAULT_MAX_OUTPUT
 
 __all__ = ["app", "main", "run"]
 
@@ -94,10 +95,20 @@ def _root(
             "always or never.",
         ),
     ] = "auto",
+    allow_import_outside: Annotated[
+        bool,
+        typer.Option(
+            "--allow-import-outside",
+            help="Let Jsonnet import files outside the app, its -J paths and kfkit's own files.",
+        ),
+    ] = False,
+    max_output_mb: Annotated[
+        int, typer.Option("--max-output-mb", min=1, help="Fail a render larger than this (JSON).")
+    ] = DEFAULT_MAX_OUTPUT // 2**20,
 ) -> None:
     if color not in ("auto", "always", "never"):
         raise UsageError(f"--color must be auto, always or never, not {color!r}")
-    set_state(State(directory, debug, verbose, color))
+    set_state(State(directory, debug, verbose, color, allow_import_outside, max_output_mb * 2**20))
 
 
 @app.command()

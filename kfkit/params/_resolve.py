@@ -108,4 +108,5 @@ def _evaluation(app: AppDir, env: str | None, ext_codes: dict[str, str]) -> Eval
         jpath=app.jpath(env),
         ext_codes=codes,
         root=app.root,
+        confine=app.import_roots,
     )
