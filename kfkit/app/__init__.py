@@ -2,7 +2,7 @@
 
 from kfkit.app._app import AppDir, Component
 from kfkit.app._appyaml import AppSpec, Destination, EnvironmentSpec, LibrarySpec, RegistrySpec
-from kfkit.app._files import locked, write_atomic
+from kfkit.app._files import DEFAULT_LOCK_TIMEOUT, locked, remove_stale_temps, write_atomic
 from kfkit.app._layout import KSONNET_LIB, LIB, VENDOR, find_root
 from kfkit.app._package import (
     InstalledPackage,
@@ -41,6 +41,7 @@ from kfkit.app._registry import (
 __all__ = [
     "BUILTIN_REGISTRY",
     "CACHE_ENV",
+    "DEFAULT_LOCK_TIMEOUT",
     "KSONNET_LIB",
     "LIB",
     "PROTOCOLS",
@@ -78,5 +79,6 @@ __all__ = [
     "prototype_params",
     "remove_package",
     "remove_registry",
+    "remove_stale_temps",
     "write_atomic",
 ]

@@ -39,7 +39,7 @@ from kfkit.errors import AppError, KfkitWarning, UsageError
 __all__ = ["AppDir", "Component"]
 
 _ENV_FILES = ("main.jsonnet", "params.libsonnet", "globals.libsonnet")
-_GITIGNORE = "/lib\n/.ksonnet/registries\n/app.override.yaml\n/.ks_environment\n/.kfkit.lock\n"
+_GITIGNORE = "/lib\n/.ksonnet/registries\n/app.override.yaml\n/.ks_environment\n"
 _COMPONENT_PARAMS = """\
 {
   global: {

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import os
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-__all__ = ["locked", "write_atomic"]
+from kfkit.errors import AppError
+
+__all__ = ["DEFAULT_LOCK_TIMEOUT", "locked", "remove_stale_temps", "write_atomic"]
 
 
 def write_atomic(path: Path, text: str, *, replace: bool = True) -> None:
@@ -45,12 +49,69 @@ def _umask() -> int:
     return mask
 
 
+DEFAULT_LOCK_TIMEOUT = 60.0
+"""Seconds an edit waits for another process's edit of the same app before giving up."""
+_NOTICE_AFTER = 1.0
+
+
 @contextlib.contextmanager
-def locked(root: Path) -> Iterator[None]:
-    """Serialize read-modify-write cycles of one app's files across processes."""
-    with open(root / ".kfkit.lock", "a+") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+def locked(
+    root: Path,
+    *,
+    what: str = "",
+    timeout: float = DEFAULT_LOCK_TIMEOUT,
+    on_wait: Callable[[str], None] | None = None,
+) -> Iterator[None]:
+    """Serialize read-modify-write cycles of one app's files across processes.
+
+    The lock is an flock on the app directory itself, so there is no lock file in the work
+    tree to commit or leave behind. After a second of waiting ``on_wait`` hears who holds it;
+    after ``timeout`` seconds the wait ends with an error.
+    """
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        start = time.monotonic()
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                waited = time.monotonic() - start
+                if waited >= timeout:
+                    raise AppError(
+                        f"gave up after {timeout:g} s waiting for the lock on {what or root} "
+                        f"(held by {_holder(fd)}); --lock-timeout waits longer"
+                    ) from None
+                if on_wait is not None and not told and waited >= _NOTICE_AFTER:
+                    on_wait(f"waiting for the lock on {what or root} (held by {_holder(fd)})…")
+                    told = True
+                time.sleep(0.05)
         try:
             yield
         finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _holder(fd: int) -> str:
+    """Who holds the flock on ``fd``'s file, from /proc/locks (Linux); else "another process"."""
+    st = os.fstat(fd)
+    ident = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    try:
+        lines = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        return "another process"
+    for line in lines:
+        fields = line.split()  # "3: FLOCK  ADVISORY  WRITE 29953 fe:00:10152228 0 EOF"; "->" = waiting
+        if len(fields) >= 6 and fields[1] == "FLOCK" and fields[5] == ident and "->" not in fields:
+            return f"pid {fields[4]}"
+    return "another process"
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Delete temp files an interrupted :func:`write_atomic` of ``path`` left (call under the lock)."""
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            stale.unlink()

@@ -9,16 +9,20 @@ from typing import Annotated
 
 import typer
 
-from kfkit.app import AppDir
+from kfkit.app import DEFAULT_LOCK_TIMEOUT, AppDir
 from kfkit.cli._options import Output
 from kfkit.cli._output import OUTPUT_FORMATS, emit, note
 from kfkit.cli._state import current_app
 from kfkit.errors import UsageError
-from kfkit.params import delete_param, diff_params, list_params, parse_value, set_param
+from kfkit.params import LockOptions, delete_param, diff_params, list_params, parse_value, set_param
 
 app = typer.Typer(help="Set, delete, list and compare params.", no_args_is_help=True)
 
 Env = Annotated[str | None, typer.Option("--env", help="Write/read this environment's overrides instead.")]
+LockTimeout = Annotated[
+    float,
+    typer.Option("--lock-timeout", min=0, help="Seconds to wait for another kfkit editing this app."),
+]
 
 
 def _split(args: list[str], count: int, usage: str) -> tuple[str | None, list[str]]:
@@ -37,13 +41,15 @@ def set_(
     as_string: Annotated[
         bool, typer.Option("--as-string", help="Store VALUE as a string, whatever it looks like.")
     ] = False,
+    lock_timeout: LockTimeout = DEFAULT_LOCK_TIMEOUT,
 ) -> None:
     """Set a component param (3 args) or a global param (2 args); dotted keys nest."""
     component, (key, raw) = _split(args, 2, "set [component] <key> <value> [--env ENV] [--as-string]")
     kf = current_app()
     if component is not None:
         _warn_if_misspelt(kf.dir, component, key)
-    path = set_param(kf.dir, component, key, parse_value(raw, as_string=as_string), env=env)
+    value = parse_value(raw, as_string=as_string)
+    path = set_param(kf.dir, component, key, value, env=env, lock=LockOptions(lock_timeout, note))
     note(f"set {key} in {path.relative_to(kf.root)}")
 
 
@@ -59,11 +65,15 @@ def _warn_if_misspelt(app_dir: AppDir, component: str, key: str) -> None:
 
 
 @app.command("delete")
-def delete(args: Annotated[list[str], typer.Argument(metavar="[COMPONENT] KEY")], env: Env = None) -> None:
+def delete(
+    args: Annotated[list[str], typer.Argument(metavar="[COMPONENT] KEY")],
+    env: Env = None,
+    lock_timeout: LockTimeout = DEFAULT_LOCK_TIMEOUT,
+) -> None:
     """Delete a component param (2 args) or a global param (1 arg)."""
     component, (key,) = _split(args, 1, "delete [component] <key> [--env ENV]")
     kf = current_app()
-    path = delete_param(kf.dir, component, key, env=env)
+    path = delete_param(kf.dir, component, key, env=env, lock=LockOptions(lock_timeout, note))
     note(f"deleted {key} from {path.relative_to(kf.root)}")
 
 

@@ -155,6 +155,8 @@ class Document:
         single = kinds[Kind.STRING_SINGLE] > kinds[Kind.STRING_DOUBLE]
         self._render = _Renderer(_indent_unit(source), "'" if single else '"')
         self._newline = "\r\n" if "\r\n" in source else "\n"
+        self._inheriting: set[int] = set()
+        """Objects found on the right of ``+`` (or ``a { … }``): their fields merge over others."""
 
     # --- finding objects -----------------------------------------------------------------
 
@@ -182,16 +184,19 @@ class Document:
         return self._object_of(found.value, f"`local {name}`")
 
     def _object_of(self, node: Node, what: str) -> Object:
+        inherits = False
         while True:
             if isinstance(node, Local):
                 node = node.body
             elif isinstance(node, Parens):
                 node = node.inner
             elif isinstance(node, Binary) and node.op == "+":
-                node = node.right
+                node, inherits = node.right, True
             elif isinstance(node, ApplyBrace) and isinstance(node.obj, Object):
-                node = node.obj
+                node, inherits = node.obj, True
             elif isinstance(node, Object):
+                if inherits:
+                    self._inheriting.add(id(node))
                 return node
             else:
                 raise ParamsError(
@@ -221,13 +226,16 @@ class Document:
         An existing field keeps its key, separator, comma and comments: only its value's text
         is replaced. Missing fields are inserted (with nested objects for the rest of the
         path); ``plus`` writes the nested objects' fields as ``key+: { … }``, which merges
-        into the inherited object, as environment overrides need.
+        into the inherited object, as environment overrides need. Inserting below an object
+        that merges anyway (``{…} + { global+: {} }``) does the same, so siblings the file's
+        left side defines are never replaced.
         """
         if not path:
             raise ParamsError(f"{self.filename}: cannot set an empty path")
         parent, found = self._descend(obj, path[:-1])
         field = self._find(parent, path) if found == len(path) - 1 else None
         if field is None:
+            plus = plus or id(obj) in self._inheriting or self._merges(obj, path[:found])
             edits = self._insert(parent, path[found:], value, plus)
             return self._splice([(a, b, t.replace("\n", self._newline)) for a, b, t in edits])
         if field.params is not None:
@@ -257,6 +265,17 @@ class Document:
                 raise self._computed(path[: depth + 1], field)
             obj = field.value
         return obj, len(path)
+
+    def _merges(self, obj: Object, path: Sequence[str]) -> bool:
+        """Whether a field on ``path`` (which exists) is a ``key+:`` merge."""
+        for depth in range(len(path)):
+            field = self._find(obj, path[: depth + 1])
+            if field is None or not isinstance(field.value, Object):
+                return False
+            if field.plus:
+                return True
+            obj = field.value
+        return False
 
     def _find(self, obj: Object, path: Sequence[str]) -> Field | None:
         """The field of ``obj`` named ``path[-1]``."""

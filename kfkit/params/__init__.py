@@ -1,6 +1,7 @@
 """Params: evaluating and editing the params files of components and environments."""
 
 from kfkit.params._params import (
+    LockOptions,
     ParamDiff,
     ParamRow,
     delete_param,
@@ -13,6 +14,7 @@ from kfkit.params._store import add_component_params, edit_file, remove_componen
 from kfkit.params._values import parse_key, parse_value
 
 __all__ = [
+    "LockOptions",
     "ParamDiff",
     "ParamRow",
     "add_component_params",

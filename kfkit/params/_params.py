@@ -14,6 +14,7 @@ global, --env      environments/<env>/globals.libsonnet        <key>
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,13 +22,14 @@ from typing import Any
 
 from kfkit._types import JsonValue
 from kfkit.app import AppDir
-from kfkit.errors import ParamsError, UsageError
+from kfkit.errors import UsageError
 from kfkit.jsonnet import Document, ObjectRef
-from kfkit.params._resolve import app_params, env_globals, module_params, resolve_params
-from kfkit.params._store import edit_file
+from kfkit.params._resolve import Overrides, app_params, env_globals, module_params, resolve_params
+from kfkit.params._store import Check, LockOptions, edit_file
 from kfkit.params._values import parse_key
 
 __all__ = [
+    "LockOptions",
     "ParamDiff",
     "ParamRow",
     "ParamTarget",
@@ -48,8 +50,8 @@ class ParamTarget:
     locate: Callable[[Document], ObjectRef]
     keys: list[str]
     plus: bool
-    read: Callable[[], Any]
-    """Evaluates the layer the file defines, for verifying an edit."""
+    read: Callable[[Overrides], Any]
+    """Evaluates the layer the file defines (some files served from memory), to verify an edit."""
 
     @classmethod
     def of(cls, app: AppDir, component: str | None, key: str, env: str | None) -> ParamTarget:
@@ -65,7 +67,7 @@ class ParamTarget:
                 Document.root_object,
                 [*prefix, *keys],
                 False,
-                lambda: module_params(app, None),
+                lambda overrides: module_params(app, None, overrides),
             )
         env_dir = app.env_dir(env)
         if component is None:
@@ -75,42 +77,56 @@ class ParamTarget:
                 Document.root_object,
                 keys,
                 False,
-                lambda: env_globals(app, env),
+                lambda overrides: env_globals(app, env, overrides),
             )
         return cls(
             env_dir / "params.libsonnet",
             lambda doc: doc.local_object("envParams"),
             ["components", component, *keys],
             True,
-            lambda: {"components": resolve_params(app, env)},
+            lambda overrides: {"components": resolve_params(app, env, overrides=overrides)},
         )
 
 
 def set_param(
-    app: AppDir, component: str | None, key: str, value: JsonValue, *, env: str | None = None
+    app: AppDir,
+    component: str | None,
+    key: str,
+    value: JsonValue,
+    *,
+    env: str | None = None,
+    lock: LockOptions | None = None,
 ) -> Path:
-    """Set one param, changing only the bytes of its value (or inserting one field)."""
+    """Set one param, changing only the bytes of its value (or inserting one field).
+
+    Verified before it is written: the file's whole evaluated layer must equal the old one
+    with exactly this key set to ``value``.
+    """
     target = ParamTarget.of(app, component, key, env)
-
-    def verify() -> None:
-        got = _lookup(target.read(), target.keys)
-        if got is _MISSING or (got != value and not _shadowed(app, target, env)):
-            raise ParamsError(
-                f"{_where(app, target)}: after the edit {key} reads {_show(got)}, not {_show(value)}; "
-                "file left unchanged"
-            )
-
+    check = Check(target.read, lambda old: _set_in(old, target.keys, value), f"setting {key}")
     edit_file(
         app,
         target.path,
         lambda doc: doc.set(target.locate(doc), target.keys, value, plus=target.plus),
-        verify,
+        check,
+        lock,
     )
     return target.path
 
 
-def delete_param(app: AppDir, component: str | None, key: str, *, env: str | None = None) -> Path:
-    """Remove one param (its field and comma), leaving every other byte as it was."""
+def delete_param(
+    app: AppDir,
+    component: str | None,
+    key: str,
+    *,
+    env: str | None = None,
+    lock: LockOptions | None = None,
+) -> Path:
+    """Remove one param (its field and comma), leaving every other byte as it was.
+
+    Verified before it is written: the layer must lose exactly this key (an environment's
+    override falls back to the value below it).
+    """
     target = ParamTarget.of(app, component, key, env)
 
     def edit(doc: Document) -> str:
@@ -120,22 +136,33 @@ def delete_param(app: AppDir, component: str | None, key: str, *, env: str | Non
             raise UsageError(f"{_where(app, target)}: {owner} has no param {key!r}")
         return doc.delete(obj, target.keys)
 
-    def verify() -> None:
-        # Env overrides sit over lower layers, which may still hold the key: there the
-        # check is only that the file still evaluates.
-        layer = target.read()
-        if not target.plus and _lookup(layer, target.keys) is not _MISSING:
-            raise ParamsError(
-                f"{_where(app, target)}: after the edit {key} is still set; file left unchanged"
-            )
+    def expect(old: Any) -> Any:
+        below = {"components": app_params(app, env)} if target.plus and env is not None else {}
+        fallback = _lookup(below, target.keys)
+        if fallback is _MISSING:
+            return _delete_in(old, target.keys)
+        return _set_in(old, target.keys, copy.deepcopy(fallback))
 
-    edit_file(app, target.path, edit, verify)
+    edit_file(app, target.path, edit, Check(target.read, expect, f"deleting {key}"), lock)
     return target.path
 
 
-def _shadowed(app: AppDir, target: ParamTarget, env: str | None) -> bool:
-    """Env globals win over env component params: such an edit is kept but not visible."""
-    return target.plus and env is not None and target.keys[2] in env_globals(app, env)
+def _set_in(value: Any, keys: list[str], new: Any) -> Any:
+    """``value`` with ``keys`` set to ``new`` (non-objects on the way become objects)."""
+    node = value
+    for key in keys[:-1]:
+        if not isinstance(node.get(key), dict):
+            node[key] = {}
+        node = node[key]
+    node[keys[-1]] = new
+    return value
+
+
+def _delete_in(value: Any, keys: list[str]) -> Any:
+    parent = _lookup(value, keys[:-1])
+    if isinstance(parent, dict):
+        parent.pop(keys[-1], None)
+    return value
 
 
 @dataclass(frozen=True)
@@ -215,7 +242,3 @@ def _lookup(value: Any, keys: list[str]) -> Any:
 
 def _where(app: AppDir, target: ParamTarget) -> str:
     return str(target.path.relative_to(app.root))
-
-
-def _show(value: Any) -> str:
-    return "nothing" if value is _MISSING else repr(value)

@@ -8,7 +8,7 @@ the module ``global`` object (merge-patched over it), the environment's override
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -45,9 +45,14 @@ local p = import %s;
 """
 
 
-def module_params(app: AppDir, env: str | None) -> dict[str, Any]:
+Overrides = Mapping[Path, str]
+"""Files whose text is served from memory: an edit is evaluated before it is written."""
+_NONE: Overrides = {}
+
+
+def module_params(app: AppDir, env: str | None, overrides: Overrides = _NONE) -> dict[str, Any]:
     """components/params.libsonnet as evaluated: ``{global: …, components: …}``."""
-    value = evaluate_file(app.params_file, _evaluation(app, env, {}))
+    value = evaluate_file(app.params_file, _evaluation(app, env, {}, overrides))
     _components(app, app.params_file, value)
     return cast(dict[str, Any], value)
 
@@ -61,7 +66,7 @@ def app_params(app: AppDir, env: str | None) -> dict[str, dict[str, Any]]:
 
 
 def resolve_params(
-    app: AppDir, env: str, components: Sequence[str] | None = None
+    app: AppDir, env: str, components: Sequence[str] | None = None, overrides: Overrides = _NONE
 ) -> dict[str, dict[str, Any]]:
     """Every component's effective params in ``env``: the ``__ksonnet/params`` the components see.
 
@@ -69,7 +74,7 @@ def resolve_params(
     """
     merged = _MERGE_GLOBALS % json.dumps(str(app.params_file))
     env_file = app.env_dir(env) / "params.libsonnet"
-    evaluation = _evaluation(app, env, {"__ksonnet/params": merged})
+    evaluation = _evaluation(app, env, {"__ksonnet/params": merged}, overrides)
     if components is None:
         value = evaluate_file(env_file, evaluation)
     else:
@@ -85,12 +90,12 @@ def _components(app: AppDir, path: Path, value: Any) -> dict[str, dict[str, Any]
     return components
 
 
-def env_globals(app: AppDir, env: str) -> dict[str, Any]:
+def env_globals(app: AppDir, env: str, overrides: Overrides = _NONE) -> dict[str, Any]:
     """environments/<env>/globals.libsonnet as evaluated (``{}`` when the file is absent)."""
     path = app.env_dir(env) / "globals.libsonnet"
     if not path.is_file():
         return {}
-    value = evaluate_file(path, _evaluation(app, env, {}))
+    value = evaluate_file(path, _evaluation(app, env, {}, overrides))
     if not isinstance(value, dict):
         raise ParamsError(f"{path.relative_to(app.root)}: expected an object")
     return value
@@ -102,11 +107,14 @@ def global_keys(app: AppDir, env: str) -> set[str]:
     return set(module_globals) | set(env_globals(app, env))
 
 
-def _evaluation(app: AppDir, env: str | None, ext_codes: dict[str, str]) -> Evaluation:
+def _evaluation(
+    app: AppDir, env: str | None, ext_codes: dict[str, str], overrides: Overrides = _NONE
+) -> Evaluation:
     codes = {"__ksonnet/environments": environment_ext(app, env), **ext_codes}
     return Evaluation(
         jpath=app.jpath(env),
         ext_codes=codes,
         root=app.root,
         confine=app.import_roots,
+        overrides=overrides,
     )

@@ -1,42 +1,105 @@
 """Lossless edits of params files: parse, change only the edited bytes, verify, write atomically.
 
-Every edit runs under the app's lock, re-reads the file, and is checked after the
-change (the new text must parse, and ``verify`` must accept it) before it replaces the
-file, so a failed or concurrent edit never loses bytes.
+Every edit runs under the app's lock and re-reads the file. Before anything is written the
+new text must parse, and a :class:`Check` evaluates the edited file *in memory* (the evaluator
+serves the new text in place of the file): the whole evaluated object must equal the old one
+plus exactly the edit. Only then is the file replaced (temp file + rename), so a concurrent
+reader, a failed check or a Ctrl-C never sees or leaves an unverified edit. A symlinked params
+file is edited where it points (inside the app), the link kept.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kfkit._types import JsonValue
-from kfkit.app import AppDir, locked, write_atomic
+from kfkit.app import DEFAULT_LOCK_TIMEOUT, AppDir, locked, remove_stale_temps, write_atomic
 from kfkit.errors import ParamsError, UsageError
 from kfkit.jsonnet import Document, ObjectRef
 
-__all__ = ["add_component_params", "edit_file", "remove_component_params"]
+__all__ = ["Check", "LockOptions", "add_component_params", "edit_file", "remove_component_params"]
 
 Edit = Callable[[Document], str]
+Overrides = Mapping[Path, str]
 
 
-def edit_file(app: AppDir, path: Path, edit: Edit, verify: Callable[[], None] | None = None) -> None:
-    """Apply ``edit`` to the file at ``path``; on any failure the original bytes stay."""
-    with locked(app.root):
-        original = path.read_text(encoding="utf-8")
-        where = str(path.relative_to(app.root))
+@dataclass(frozen=True)
+class Check:
+    """How to verify an edit: evaluate the layer, and what the layer must become."""
+
+    read: Callable[[Overrides], Any]
+    """The evaluated layer, with some files' text served from memory."""
+    expect: Callable[[Any], Any]
+    """The layer as it must be after the edit, made from (a copy of) the layer before it."""
+    what: str
+    """The edit in words, for the error message."""
+
+
+@dataclass(frozen=True)
+class LockOptions:
+    """How long an edit waits for another process's edit, and whom to tell that it waits."""
+
+    timeout: float = DEFAULT_LOCK_TIMEOUT
+    on_wait: Callable[[str], None] | None = None
+
+
+def edit_file(
+    app: AppDir, path: Path, edit: Edit, check: Check | None = None, lock: LockOptions | None = None
+) -> None:
+    """Apply ``edit`` to the file at ``path``; written only once parsed and checked."""
+    lock = lock or LockOptions()
+    where = str(path.relative_to(app.root))
+    with locked(app.root, what=where, timeout=lock.timeout, on_wait=lock.on_wait):
+        real = path.resolve()
+        if not real.is_relative_to(app.root):
+            raise ParamsError(f"{where} is a symlink to {real}, outside the app; not editing it")
+        remove_stale_temps(real)
+        try:
+            original = real.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ParamsError(f"{where}: not UTF-8 text (byte {exc.start}); not editing it") from exc
         new = edit(Document(original, where))
         if new == original:
             return
         Document(new, where)  # the result must parse before anything is written
-        write_atomic(path, new)
-        if verify is None:
-            return
-        try:
-            verify()
-        except Exception:
-            write_atomic(path, original)
-            raise
+        if check is not None:
+            _verify(where, check, {real: new})
+        write_atomic(real, new)
+
+
+def _verify(where: str, check: Check, overrides: Overrides) -> None:
+    before = check.read({})
+    after = check.read(overrides)
+    expected = check.expect(copy.deepcopy(before))
+    if after != expected:
+        raise ParamsError(
+            f"{where}: {check.what} would not be exact: after the edit {_difference(expected, after)}; "
+            "file left unchanged"
+        )
+
+
+def _difference(expected: Any, got: Any, path: str = "") -> str:
+    """The first place two evaluated objects differ: ``components.web.port would read "80", not 80``."""
+    if isinstance(expected, dict) and isinstance(got, dict):
+        for key in sorted(set(expected) | set(got), key=str):
+            inner = f"{path}.{key}" if path else str(key)
+            if key not in got:
+                return f"{inner} would be gone"
+            if key not in expected:
+                return f"{inner} would be set ({_short(got[key])})"
+            if expected[key] != got[key]:
+                return _difference(expected[key], got[key], inner)
+    return f"{path or 'the file'} would read {_short(got)}, not {_short(expected)}"
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def add_component_params(app: AppDir, component: str, values: dict[str, JsonValue]) -> None:

@@ -17,6 +17,7 @@ def parse_value(text: str, *, as_string: bool = False) -> JsonValue:
     ``1.5`` is a number and ``null`` can be written; integers too large for a Jsonnet
     number stay strings, so what is shown is exactly what was typed.
     """
+    _check_text(text, "value")
     if as_string:
         return text
     number = parse_number(text)
@@ -33,9 +34,18 @@ def parse_value(text: str, *, as_string: bool = False) -> JsonValue:
 
 def parse_key(key: str) -> list[str]:
     """A dotted key as a path; empty segments are usage errors."""
+    _check_text(key, "key")
     parts = key.split(".")
     if not key or any(not p for p in parts):
         raise UsageError(
             f"invalid param key {key!r}: use names separated by single dots, e.g. resources.limits.cpu"
         )
     return parts
+
+
+def _check_text(text: str, what: str) -> None:
+    """Arguments that were not valid UTF-8 arrive with lone surrogates; no file can hold them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise UsageError(f"param {what} {text!r} is not valid UTF-8 (position {exc.start})") from None

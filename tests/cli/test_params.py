@@ -227,7 +227,7 @@ def test_an_edit_that_does_not_take_effect_is_rolled_back(echo_app: Path, kf: Kf
     env_file.write_text(broken)
     result = kf("param", "set", "echo", "v", "5", "--env", "default", cwd=echo_app)
     assert result.code == 1
-    assert "after the edit v reads 0, not 5" in result.err
+    assert "after the edit components.echo.v would read 0, not 5" in result.err
     assert env_file.read_text() == broken
 
 
@@ -237,7 +237,7 @@ def test_a_delete_that_does_not_take_effect_is_rolled_back(echo_app: Path, kf: K
     globals_file.write_text(layered)
     result = kf("param", "delete", "zone", "--env", "default", cwd=echo_app)
     assert result.code == 1
-    assert "after the edit zone is still set" in result.err
+    assert 'after the edit zone would be set ("a")' in result.err
     assert globals_file.read_text() == layered
 
 

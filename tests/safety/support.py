@@ -15,14 +15,12 @@ __all__ = ["add_raw_env", "assert_refused", "tree_hash"]
 
 
 def tree_hash(root: Path) -> str:
-    """Every path, file content, mode and symlink target under ``root`` (the lock file aside)."""
+    """Every path, file content, mode and symlink target under ``root``."""
     digest = hashlib.sha256()
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
         for name in sorted(dirnames + filenames):
             path = Path(dirpath, name)
-            if name == ".kfkit.lock":
-                continue
             digest.update(str(path.relative_to(root)).encode() + b"\0")
             if path.is_symlink():
                 digest.update(b"link:" + os.readlink(path).encode())
