@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from kfkit._types import JsonValue
+from kfkit._yamllimit import BoundedLoader
 
 __all__ = ["GoYamlError", "load_documents"]
 
@@ -101,7 +102,7 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
-class _GoLoader(yaml.CSafeLoader):
+class _GoLoader(BoundedLoader):
     """PyYAML's C parser, with go-yaml v2's scalars, merge order and JSON-able keys."""
 
     yaml_implicit_resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]] = {  # noqa: RUF012

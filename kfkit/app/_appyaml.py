@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from kfkit._yamllimit import BoundedLoader
 from kfkit.app._files import locked, write_atomic
 from kfkit.app._layout import APP_YAML
 from kfkit.errors import AppError
@@ -158,7 +159,7 @@ def load_app_yaml(root: Path) -> AppSpec:
     """Read app.yaml; any shape problem is one AppError naming the file."""
     path = root / APP_YAML
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=BoundedLoader)
     except (OSError, yaml.YAMLError) as exc:
         raise AppError(f"cannot read {path}: {_first_line(exc)}") from exc
     if not isinstance(data, dict):

@@ -21,7 +21,18 @@ def write_atomic(path: Path, text: str, *, replace: bool = True) -> None:
 
     With ``replace=False`` an existing ``path`` (even a dangling symlink) is never touched:
     :class:`FileExistsError`, decided atomically by the kernel (hard link, not rename).
+    Any other failure (disk full, file too large, read-only) is an AppError naming ``path``;
+    ``path`` is then as it was.
     """
+    try:
+        _write(path, text, replace=replace)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise AppError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def _write(path: Path, text: str, *, replace: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from kfkit._yamllimit import BoundedLoader
 from kfkit.app._appyaml import RegistrySpec
 from kfkit.app._layout import BUILTIN
 from kfkit.errors import PackageError, UsageError
@@ -108,7 +109,7 @@ def parse_registry_yaml(path: Path) -> dict[str, LibraryEntry]:
 def _load_yaml(path: Path, kind: str) -> dict[str, Any]:
     """A registry.yaml or parts.yaml (JSON is YAML) that must be a mapping of ``kind``."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=BoundedLoader)
     except FileNotFoundError:
         raise PackageError(f"{path} does not exist") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from kfkit._model import COMPONENT_LABEL, ObjectId
@@ -12,12 +13,16 @@ from kfkit.errors import ManifestError
 __all__ = ["COMPONENT_LABEL", "extract"]
 
 
-def extract(rendered: Any, *, components: Mapping[str, str] | None = None) -> list[Obj]:
+def extract(
+    rendered: Any, *, components: Mapping[str, str] | None = None, default_namespace: str = ""
+) -> list[Obj]:
     """Objects of every component field of ``rendered`` (or just ``components``), labelled.
 
     A component may evaluate to an object, an array, a ``*List`` with ``items``, or a
     nested map of those (as Tanka allows); ``null`` leaves are skipped. ``components``
-    maps a component name to the file it came from, for error messages.
+    maps a component name to the file it came from, for error messages. Two objects are
+    the same one when they are after namespace defaulting (``default_namespace``, the
+    environment's): one object with two owners would flip between them on every apply.
     """
     if not isinstance(rendered, dict):
         raise ManifestError(
@@ -36,6 +41,8 @@ def extract(rendered: Any, *, components: Mapping[str, str] | None = None) -> li
                 )
             labels[COMPONENT_LABEL] = name
             key = ObjectId.of(obj)
+            if not key.namespace and default_namespace:
+                key = replace(key, namespace=default_namespace)
             if key in seen:
                 raise ManifestError(
                     f"{key} is rendered twice: by component {seen[key]!r} and {name!r}", object_id=key

@@ -28,7 +28,10 @@ def parse_value(text: str, *, as_string: bool = False) -> JsonValue:
     if text == "null":
         return None
     if text.startswith(("[", "{")):
-        return parse_structure("value", text, "array" if text.startswith("[") else "object")
+        try:
+            return parse_structure("value", text, "array" if text.startswith("[") else "object")
+        except RecursionError:
+            raise UsageError(f"value {text[:20]!r}… nests too deeply to store as a param") from None
     return text
 
 

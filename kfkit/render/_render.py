@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from kfkit._types import JsonValue, Obj
+from kfkit._yamllimit import BoundedLoader
 from kfkit.app import AppDir, Component
 from kfkit.errors import RenderError, UsageError
 from kfkit.evaluator import Evaluation, evaluate_file
@@ -102,7 +103,7 @@ def render(
         rendered = _ksonnet_lib_on_demand(app, env, lambda: evaluate_file(main_file, main))
     # A whole render keeps every key main.jsonnet made, components or not: nothing vanishes.
     only = {c.name: str(c.path) for c in selected} if components else None
-    objects = extract(rendered, components=only)
+    objects = extract(rendered, components=only, default_namespace=app.env(env).destination.namespace)
     if options.upgrade_apis or (options.upgrade_apis is None and app.env(env).upgrade_apis):
         objects, _ = upgrade_apis(objects)
     return sort_objects(objects)
@@ -190,9 +191,7 @@ def _data_component(app: AppDir, component: Component, params: object, shared: s
     """
     where = component.path.relative_to(app.root)
     try:
-        docs = [
-            d for d in yaml.load_all(_check_text(app, component), Loader=yaml.CSafeLoader) if d is not None
-        ]
+        docs = [d for d in yaml.load_all(_check_text(app, component), Loader=BoundedLoader) if d is not None]
     except yaml.YAMLError as exc:
         raise RenderError(f"{where}: cannot read: {str(exc).splitlines()[0]}") from exc
     if len(docs) == 1 and isinstance(docs[0], dict) and isinstance(params, dict):
