@@ -15,6 +15,7 @@ Problems that are not errors are :class:`KfkitWarning` objects with the same fie
 
     KfkitError (exit 1)
     ├── UsageError (exit 2)           bad arguments: unknown env/component/prototype, bad value
+    ├── Interrupted (exit 130)        Ctrl-C part-way through; says how far it got
     ├── AppError                      the app on disk: no app.yaml, malformed app.yaml
     ├── PrototypeError                prototype annotations, missing/unknown params
     ├── PackageError                  registry.yaml/parts.yaml, unreachable registry, not found, tampered
@@ -48,6 +49,7 @@ __all__ = [
     "Conflict",
     "Finding",
     "Forbidden",
+    "Interrupted",
     "Invalid",
     "JsonnetSyntaxError",
     "KfkitError",
@@ -132,6 +134,12 @@ class KfkitWarning(UserWarning):
         self.location = location
         self.object_id = object_id
         self.component = component or (object_id.component if object_id else "")
+
+
+class Interrupted(KfkitError):
+    """Ctrl-C stopped a command part-way; the message says how far it got (exit 130)."""
+
+    exit_code = 130
 
 
 class UsageError(KfkitError):

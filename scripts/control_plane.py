@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import fcntl
+import hashlib
 import json
 import os
 import secrets
@@ -335,15 +336,19 @@ class ControlPlane:
 
 
 def state_dir() -> Path:
-    """Per-user dir holding the CLI's state file."""
+    """Per-user, per-checkout dir holding the CLI's state file.
+
+    Keyed by this checkout's path, so ``stop`` in one checkout never stops the plane another
+    checkout (or another engineer's worktree) started.
+    """
     base = os.environ.get("XDG_RUNTIME_DIR") or "/tmp"
-    return Path(base) / f"kfkit-control-plane-{os.getuid()}"
+    checkout = hashlib.sha256(str(REPO).encode()).hexdigest()[:12]
+    return Path(base) / f"kfkit-control-plane-{os.getuid()}-{checkout}"
 
 
 @contextmanager
-def _locked_state() -> Iterator[Path]:
+def _locked_state(directory: Path) -> Iterator[Path]:
     """Serialise CLI commands so two concurrent ``start``s cannot both launch a plane."""
-    directory = state_dir()
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     with open(directory / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -364,8 +369,8 @@ def _exports(plane: ControlPlane) -> str:
     )
 
 
-def _cmd_start() -> int:
-    with _locked_state() as state_file:
+def _cmd_start(directory: Path) -> int:
+    with _locked_state(directory) as state_file:
         plane = _load(state_file)
         if plane is not None and plane.running():
             print("control plane already running at", plane.server, file=sys.stderr)
@@ -382,8 +387,8 @@ def _cmd_start() -> int:
         return 0
 
 
-def _cmd_stop() -> int:
-    with _locked_state() as state_file:
+def _cmd_stop(directory: Path) -> int:
+    with _locked_state(directory) as state_file:
         plane = _load(state_file)
         if plane is None:
             print("control plane not running", file=sys.stderr)
@@ -394,8 +399,8 @@ def _cmd_stop() -> int:
         return 0
 
 
-def _cmd_status() -> int:
-    with _locked_state() as state_file:
+def _cmd_status(directory: Path) -> int:
+    with _locked_state(directory) as state_file:
         plane = _load(state_file)
         if plane is not None and plane.running():
             print(f"running: {plane.server} (KUBECONFIG={plane.kubeconfig})")
@@ -408,9 +413,16 @@ def main(argv: list[str] | None = None) -> int:
     """CLI entry point; exit status 1 from ``status`` means not running."""
     parser = argparse.ArgumentParser(description="Run a local kube-apiserver + etcd for kfkit.")
     parser.add_argument("command", choices=["start", "stop", "status"])
-    command = parser.parse_args(argv).command
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        default=None,
+        help="Where this plane's state lives (default: one per user and checkout).",
+    )
+    args = parser.parse_args(argv)
+    directory = args.state_dir or state_dir()
     try:
-        return {"start": _cmd_start, "stop": _cmd_stop, "status": _cmd_status}[command]()
+        return {"start": _cmd_start, "stop": _cmd_stop, "status": _cmd_status}[args.command](directory)
     except ControlPlaneError as err:
         print(f"control-plane: {err}", file=sys.stderr)
         return 1

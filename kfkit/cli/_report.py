@@ -19,7 +19,7 @@ from kfkit._types import Obj
 from kfkit.cli._output import note
 from kfkit.cli._state import use_color
 from kfkit.deploy import DiffResult, ObjectErrors, ObjectResult
-from kfkit.errors import UsageError, ValidationError
+from kfkit.errors import Interrupted, UsageError, ValidationError
 from kfkit.validate import ValidationResult
 
 __all__ = [
@@ -82,27 +82,40 @@ def result_line(result: ObjectResult) -> str:
 
 @contextmanager
 def reporter(total: int, what: str) -> Iterator[Callable[[ObjectResult], None]]:
-    """A callback printing each result line, with a progress bar above them for long runs."""
+    """A callback printing each result line, with a progress bar above them for long runs.
+
+    Ctrl-C inside becomes :class:`Interrupted` saying how many objects were done: the commands
+    are idempotent, so running the same one again converges.
+    """
+    done = 0
 
     def line(result: ObjectResult) -> None:
+        nonlocal done
+        done += 1
         sys.stdout.write(result_line(result) + "\n")
 
-    if total <= PROGRESS_THRESHOLD or not sys.stderr.isatty():
-        yield line
-        return
-    from rich.console import Console  # lazy: most runs never draw one
-    from rich.progress import Progress
+    try:
+        if total <= PROGRESS_THRESHOLD or not sys.stderr.isatty():
+            yield line
+            return
+        from rich.console import Console  # lazy: most runs never draw one
+        from rich.progress import Progress
 
-    # On a terminal rich prints the lines above the bar; piped, they must stay on stdout.
-    redirect = sys.stdout.isatty()
-    with Progress(console=Console(stderr=True), transient=True, redirect_stdout=redirect) as progress:
-        task = progress.add_task(what, total=total)
+        # On a terminal rich prints the lines above the bar; piped, they must stay on stdout.
+        redirect = sys.stdout.isatty()
+        with Progress(console=Console(stderr=True), transient=True, redirect_stdout=redirect) as progress:
+            task = progress.add_task(what, total=total)
 
-        def advance(result: ObjectResult) -> None:
-            line(result)
-            progress.advance(task)
+            def advance(result: ObjectResult) -> None:
+                line(result)
+                progress.advance(task)
 
-        yield advance
+            yield advance
+    except KeyboardInterrupt:
+        raise Interrupted(
+            f"interrupted while {what}: {done} of {total} objects done (any in flight may have "
+            "finished too); running the same command again converges"
+        ) from None
 
 
 def summary(results: Sequence[ObjectResult], *, dry_run: bool = False) -> str:

@@ -86,3 +86,22 @@ def test_ctrl_c_while_loading_is_one_line(app: Path, kf: Kf, monkeypatch: pytest
     monkeypatch.setattr(App, "load", _explode(KeyboardInterrupt()))
     result = kf("show", "default", cwd=app)
     assert (result.code, result.err) == (130, "error: interrupted\n")
+
+
+def test_ctrl_c_while_applying_says_how_far_it_got() -> None:
+    from kfkit import Action, ObjectId
+    from kfkit.cli._report import reporter
+    from kfkit.deploy import ObjectResult
+    from kfkit.errors import Interrupted
+
+    def apply_two_then_ctrl_c() -> None:
+        done = ObjectResult(ObjectId("", "ConfigMap", "ns", "a"), Action.CREATE)
+        with reporter(5, "applying") as on_result:
+            on_result(done)
+            on_result(done)
+            raise KeyboardInterrupt
+
+    expected = r"while applying: 2 of 5 objects done.*same command again converges"
+    with pytest.raises(Interrupted, match=expected):
+        apply_two_then_ctrl_c()
+    assert Interrupted.exit_code == 130
