@@ -150,7 +150,10 @@ class _Importer:
                     f"import {rel!r}: {self._shown(candidate)} is not UTF-8 text (byte {exc.start})"
                 ) from None
             return str(candidate), data
-        raise _Refused(f"import {rel!r}: no such file here or in the library path")
+        # go-jsonnet's wording, which callers recognise (a missing k.libsonnet is generated)
+        raise _Refused(
+            f"couldn't open import {json.dumps(rel)}: no match locally or in the Jsonnet library paths"
+        )
 
     def _shown(self, path: Path) -> str:
         root = self.evaluation.root

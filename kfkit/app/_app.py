@@ -291,7 +291,12 @@ class AppDir:
 
     def _current_raw(self) -> str:
         path = self.root / CURRENT_ENV_FILE
-        return path.read_text(encoding="utf-8").strip() if path.is_file() else ""
+        if not path.exists() and not path.is_symlink():
+            return ""
+        try:
+            return path.read_bytes().decode("utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise AppError(f"{CURRENT_ENV_FILE}: cannot read the current environment: {exc}") from exc
 
     def update_env(
         self,

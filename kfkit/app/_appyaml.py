@@ -160,7 +160,7 @@ def load_app_yaml(root: Path) -> AppSpec:
     path = root / APP_YAML
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=BoundedLoader)
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise AppError(f"cannot read {path}: {_first_line(exc)}") from exc
     if not isinstance(data, dict):
         raise AppError(f"{path}: expected a mapping at the top level")

@@ -235,7 +235,7 @@ class Document:
         parent, found = self._descend(obj, path[:-1])
         field = self._find(parent, path) if found == len(path) - 1 else None
         if field is None:
-            plus = plus or id(obj) in self._inheriting or self._merges(obj, path[:found])
+            plus = plus or self._merges(obj, path[:found])
             edits = self._insert(parent, path[found:], value, plus)
             return self._splice([(a, b, t.replace("\n", self._newline)) for a, b, t in edits])
         if field.params is not None:
@@ -267,15 +267,19 @@ class Document:
         return obj, len(path)
 
     def _merges(self, obj: Object, path: Sequence[str]) -> bool:
-        """Whether a field on ``path`` (which exists) is a ``key+:`` merge."""
+        """Whether the object at ``path`` (which exists) merges into an inherited value.
+
+        True when ``obj`` sits on the right of ``+`` and every field on the way is ``key+:``;
+        a plain ``key:`` on the way replaces what was inherited, so below it nothing merges.
+        """
+        if id(obj) not in self._inheriting:
+            return False
         for depth in range(len(path)):
             field = self._find(obj, path[: depth + 1])
-            if field is None or not isinstance(field.value, Object):
+            if field is None or not field.plus or not isinstance(field.value, Object):
                 return False
-            if field.plus:
-                return True
             obj = field.value
-        return False
+        return True
 
     def _find(self, obj: Object, path: Sequence[str]) -> Field | None:
         """The field of ``obj`` named ``path[-1]``."""

@@ -31,6 +31,8 @@ def environment_ext(app: AppDir, env: str | None) -> str:
 # mergePatch's set arithmetic for every component when there are no globals (the usual case).
 _MERGE_GLOBALS = """
 local p = import %s;
+assert std.isObject(p) && std.objectHas(p, "components") && std.isObject(p.components) :
+  "components/params.libsonnet must evaluate to an object with a `components` object";
 local g = if std.objectHas(p, "global") then p.global else {};
 local merge(t) =
   if g == {} && std.isObject(t) then { [k]: t[k] for k in std.objectFields(t) }

@@ -63,6 +63,8 @@ def edit_file(
             original = real.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ParamsError(f"{where}: not UTF-8 text (byte {exc.start}); not editing it") from exc
+        except OSError as exc:
+            raise ParamsError(f"{where}: cannot read: {exc.strerror or exc}") from exc
         new = edit(Document(original, where))
         if new == original:
             return

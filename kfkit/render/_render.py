@@ -25,7 +25,7 @@ import yaml
 from kfkit._types import JsonValue, Obj
 from kfkit._yamllimit import BoundedLoader
 from kfkit.app import AppDir, Component
-from kfkit.errors import RenderError, UsageError
+from kfkit.errors import ManifestError, RenderError, UsageError
 from kfkit.evaluator import Evaluation, evaluate_file
 from kfkit.ksonnetlib import ensure_ksonnet_lib
 from kfkit.manifests import extract, sort_objects, upgrade_apis
@@ -101,6 +101,11 @@ def render(
         document = "{\n" + "".join(f"  {json.dumps(n)}: {code},\n" for n, code in codes.items()) + "}\n"
         main = replace(evaluation, ext_codes={**evaluation.ext_codes, "__ksonnet/components": document})
         rendered = _ksonnet_lib_on_demand(app, env, lambda: evaluate_file(main_file, main))
+    if not isinstance(rendered, dict):
+        raise ManifestError(
+            f"{main_file.relative_to(app.root)} must evaluate to an object keyed by component, "
+            f"not {type(rendered).__name__}"
+        )
     # A whole render keeps every key main.jsonnet made, components or not: nothing vanishes.
     only = {c.name: str(c.path) for c in selected} if components else None
     objects = extract(rendered, components=only, default_namespace=app.env(env).destination.namespace)
