@@ -11,7 +11,7 @@ import typer
 from kfkit import RecordOptions, Revision
 from kfkit.cli._options import Output
 from kfkit.cli._output import note, table
-from kfkit.cli._report import confirm, object_errors, print_diff, reporter, summary
+from kfkit.cli._report import confirm, need_consent, object_errors, print_diff, reporter, summary
 from kfkit.cli._state import command_line
 from kfkit.cli.cluster import (
     Context,
@@ -88,6 +88,8 @@ def rollback(
     are still those of REV, otherwise it is left as it is (and the output says so). A
     revision whose objects use APIs the server no longer serves is refused.
     """
+    if prune:
+        need_consent("rollback --prune", yes=yes, dry_run=dry_run)
     sel = Selection.of(None, None, None, None, kubeconfig, context, force_context)
     env, number = _env_and_revision(sel, args, required=True)
     assert number is not None  # required=True

@@ -51,7 +51,7 @@ def test_applies_and_deletes_are_recorded_listed_and_bounded(cluster_app: Cluste
     assert "recorded as revision 1" in first.err
     app.ok("param", "set", "model-server", "modelServerImage", "other:1")
     app.ok("apply", "default", "-c", "model-server", "--max-history", "2")
-    app.ok("apply", "default", "--max-history", "2", "--prune")
+    app.ok("apply", "default", "--max-history", "2", "--prune", "--yes")
     assert [s["metadata"]["name"] for s in _history_secrets(app)] == [
         f"kfkit.{app.name}.default.v2",
         f"kfkit.{app.name}.default.v3",
@@ -82,7 +82,7 @@ def test_applies_and_deletes_are_recorded_listed_and_bounded(cluster_app: Cluste
     assert creds["data"]["password"].startswith("sha256:")
     assert "hunter2" not in json.dumps(full) and base64.b64encode(b"hunter2").decode() not in json.dumps(full)
 
-    app.ok("delete", "default", "-c", "creds")
+    app.ok("delete", "default", "-c", "creds", "--yes")
     deleted = json.loads(app.ok("history", "default", "4", "-o", "json").out)
     assert deleted["operation"] == "delete"
     assert deleted["outcomes"] == [{"object": f"Secret {ns}/creds", "action": "deleted", "note": ""}]
@@ -100,7 +100,7 @@ def test_history_survives_prune_and_is_this_environments_own(cluster_app: Cluste
     app.admin.resources.get(api_version="v1", kind="Namespace").create(body={"metadata": {"name": other}})
     app.ok("env", "add", "second", "--server", app.server, "--namespace", other)
     app.ok("apply", "second")
-    app.ok("apply", "default", "--prune")
+    app.ok("apply", "default", "--prune", "--yes")
     assert [r.number for r in App.load(app.root).history("default")] == [1, 2]
     assert [r.number for r in App.load(app.root).history("second")] == [1]
     missing = app("history", "default", "7")
@@ -155,7 +155,7 @@ def test_rollback_with_prune_removes_objects_added_after_the_revision(cluster_ap
     assert app.live("v1", "ConfigMap", "a-config")["data"] == {"k": "1"}
     assert "0 to prune" in kept.err
 
-    pruned = app.ok("rollback", "1", "--prune")
+    pruned = app.ok("rollback", "1", "--prune", "--yes")
     assert "will prune ConfigMap" in pruned.err and "b-config pruned" in pruned.out
     assert app.live("v1", "ConfigMap", "b-config") is None
     assert app.live("v1", "ConfigMap", "a-config") is not None
@@ -172,7 +172,7 @@ def test_rollback_restores_a_secret_only_if_its_values_still_match(cluster_app: 
     secrets.patch(name="token", namespace=ns, body={"data": {"value": changed}})
     secrets.patch(name="creds", namespace=ns, body={"metadata": {"labels": {"extra": "x"}}})
 
-    done = app.ok("rollback", "1", "--prune")
+    done = app.ok("rollback", "1", "--prune", "--yes")
     assert f"Secret {ns}/token: left as it is: its live values are not those of revision 1" in done.err
     assert f"Secret {ns}/creds" in done.out  # sent again: its values are those recorded
     assert app.live("v1", "Secret", "token")["data"] == {"value": changed}  # neither restored nor pruned
