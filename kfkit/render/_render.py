@@ -75,7 +75,8 @@ def render(
     deps = {c.name: dependencies(c.path, c.name, jpath) for c in selected if c.kind == "jsonnet"}
     own_only = all(d.exact and d.own_params_only for d in deps.values())
     environments = environment_ext(app, env)
-    store = Store(default_dir()) if options.cache else None
+    # An unconfined render is never cached: its entries would serve later, confined renders.
+    store = Store(default_dir()) if options.cache and not options.allow_import_outside else None
     names = [c.name for c in selected] if components and own_only else None
     params = _params(app, env, names, environments, store)
     evaluation = Evaluation(
