@@ -13,11 +13,10 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from kfkit._model import Action, ObjectId
+from kfkit._model import Action
 from kfkit.deploy import DiffResult, SecretMask, Side, diff_live, diff_sides, live_objects
-from kfkit.errors import Finding, UsageError
+from kfkit.errors import UsageError
 from kfkit.history import app_commit, list_revisions, now
-from kfkit.manifests import removed_api
 from kfkit.params import list_params, resolve_params
 from kfkit.render import RenderOptions
 from kfkit.review import Report
@@ -69,11 +68,8 @@ def review(
             applied = [r for r in revisions if r.operation != "delete" and r.status == "succeeded"]
             other_params = applied[-1].params if applied else None
     rows = [r for r in list_params(app.dir, env=name) if not components or r.component in components]
-    removed = [
-        Finding(change.message(), ObjectId.of(obj))
-        for obj in objects
-        if (change := removed_api(str(obj.get("apiVersion", "")), str(obj.get("kind", "")))) is not None
-    ]
+    validation = app.validate_objects(objects, name, components=components)
+    removed = [f for f in validation.findings if f.code == "removed-api"]
     return Report(
         app=app.dir.name,
         env=name,
@@ -84,7 +80,9 @@ def review(
         kfkit_version=__version__,
         commit=app_commit(app.root),
         components=component_reviews(diff, objects, mask, rows, other_params),
+        findings=[f for f in validation.findings if f.code != "removed-api"],
         removed_apis=removed,
+        validated=True,
     )
 
 

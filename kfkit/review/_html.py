@@ -20,7 +20,6 @@ from kfkit.review._model import (
     ObjectReview,
     ParamReview,
     Report,
-    anchor_of,
     component_anchor,
 )
 
@@ -160,18 +159,19 @@ def _summary(report: Report) -> str:
         parts.append('<p class="muted">Validation did not run for this report.</p>')
     findings = [*report.removed_apis, *report.findings]
     if findings:
-        parts.append(_findings(findings, {o.anchor for o in report.objects}))
+        parts.append(_findings(findings, report))
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def _findings(findings: Iterable[Finding], anchors: set[str]) -> str:
+def _findings(findings: Iterable[Finding], report: Report) -> str:
     """A table of findings; an object in the report is a link to it."""
     rows = []
     for f in findings:
         where = f"<code>{_e(f.object_id)}</code>" if f.object_id else ""
-        if f.object_id and anchor_of(f.object_id) in anchors:
-            where = f'<a href="#{anchor_of(f.object_id)}">{where}</a>'
+        anchor = report.anchor_for(f.object_id)
+        if anchor:
+            where = f'<a href="#{anchor}">{where}</a>'
         rows.append(
             f'<tr><td><span class="badge b-{_e(f.severity)}">{_e(f.severity)}</span></td>'
             f"<td>{where}</td><td><code>{_e(f.field)}</code></td><td>{_e(f.message)}</td></tr>"

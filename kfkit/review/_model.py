@@ -135,6 +135,25 @@ class Report:
     def objects(self) -> list[ObjectReview]:
         return [o for c in self.components for o in c.objects]
 
+    def anchor_for(self, object_id: ObjectId | None) -> str | None:
+        """The anchor of the report's object that ``object_id`` names, if any.
+
+        A finding about a rendered object may lack the namespace the environment gives it:
+        then a unique match by group, kind and name counts.
+        """
+        if object_id is None:
+            return None
+        exact = [o.anchor for o in self.objects if o.object_id == object_id]
+        if exact or object_id.namespace:
+            return exact[0] if exact else None
+        oid = object_id
+        loose = [
+            o.anchor
+            for o in self.objects
+            if (o.object_id.group, o.object_id.kind, o.object_id.name) == (oid.group, oid.kind, oid.name)
+        ]
+        return loose[0] if len(loose) == 1 else None
+
     def counts(self) -> Counter[str]:
         """Objects per action, plus ``errors``/``warnings`` (findings) and ``removed APIs``."""
         counts: Counter[str] = Counter(str(o.action) for o in self.objects)

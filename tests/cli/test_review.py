@@ -1,0 +1,60 @@
+"""``kfkit review --against local:ENV``: no cluster needed; validation and removed APIs in the report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from tests.cli.support import Kf
+from tests.unit.review.support import Page
+
+
+def _component(app: Path, name: str, *objects: dict[str, object]) -> None:
+    (app / "components" / f"{name}.yaml").write_text(yaml.safe_dump_all(objects))
+
+
+def test_review_reports_validation_findings_and_removed_apis(seed_app: Path, kf: Kf, tmp_path: Path) -> None:
+    assert kf("env", "add", "prod", "--namespace", "prod", cwd=seed_app).code == 0
+    assert (
+        kf("param", "set", "model-server", "modelServerImage", "prod:2", "--env", "prod", cwd=seed_app).code
+        == 0
+    )
+    legacy = {
+        "apiVersion": "extensions/v1beta1",
+        "kind": "Deployment",
+        "metadata": {"name": "legacy"},
+        "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "x"}]}}},
+    }
+    typo = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "typo"}, "datta": {"k": "v"}}
+    _component(seed_app, "old", legacy, typo)
+
+    result = kf("review", "prod", "--against", "local:default", "-o", "json", cwd=seed_app)
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert report["validated"] is True
+    assert [(f["object"], f["message"][:40]) for f in report["removedApis"]] == [
+        ("Deployment legacy", "extensions/v1beta1 Deployment was remove")
+    ]
+    assert any(
+        f["object"] == "ConfigMap typo" and "datta" in f["field"] + f["message"] for f in report["findings"]
+    )
+    assert report["summary"]["removed APIs"] == 1 and report["summary"]["errors"] >= 1
+    assert report["command"] == "kfkit apply prod"
+
+    out = tmp_path / "report.html"
+    assert kf("review", "prod", "--against", "local:default", "-o", str(out), cwd=seed_app).code == 0
+    page = Page.of(out.read_text())
+    links = {attrs["href"] for tag, attrs in page.tags if tag == "a"}
+    ids = set(page.ids())
+    assert {href[1:] for href in links} <= ids  # findings link to their objects
+    assert "validation errors" in page.all_text() and "Validation did not run" not in page.all_text()
+
+
+def test_review_output_must_say_its_format(seed_app: Path, kf: Kf) -> None:
+    result = kf("review", "default", "--against", "local:default", "-o", "report.txt", cwd=seed_app)
+    assert result.code == 2
+    assert "cannot tell the format of 'report.txt'" in result.err
+    missing = kf("review", "default", "--against", "local:default", "-o", "/nonexistent/r.html", cwd=seed_app)
+    assert missing.code == 2 and "directory /nonexistent does not exist" in missing.err
