@@ -2,12 +2,48 @@
 
 Jsonnet prototypes become components of an app, each environment keeps its own params
 (edited losslessly with ``kfkit param set``), and kfkit renders, validates, diffs and
-applies the manifests.
+applies the manifests. :class:`App` is the entry point; docs/library.md shows the whole
+serving story in Python.
 """
 
-from kfkit._api import App, RollbackResult
+from kfkit._api import (
+    App,
+    DeletePlan,
+    Prototypes,
+    RollbackResult,
+    connect_cluster,
+    load_values_file,
+    new_package,
+)
+from kfkit._connection import ConnectionOptions, Target
 from kfkit._history_api import RecordOptions
 from kfkit._model import Action, ObjectId
+from kfkit._package_check import CaseResult, run_package_tests
+from kfkit.app import PROTOCOLS as REGISTRY_PROTOCOLS
+from kfkit.app import (
+    Component,
+    Destination,
+    EnvironmentSpec,
+    InstalledPackage,
+    LibrarySpec,
+    PackageInfo,
+    Param,
+    Prototype,
+    Registry,
+    RegistryIndex,
+)
+from kfkit.deploy import (
+    ApplyOptions,
+    ApplyPlan,
+    Change,
+    Cluster,
+    DiffResult,
+    ObjectDiff,
+    ObjectResult,
+    Scope,
+    format_duration,
+    parse_duration,
+)
 from kfkit.errors import (
     ApiError,
     AppError,
@@ -31,40 +67,77 @@ from kfkit.errors import (
     ValidationError,
 )
 from kfkit.history import Revision
+from kfkit.manifests import to_json, to_yaml
+from kfkit.params import ParamDiff, ParamRow, parse_value
 from kfkit.render import RenderOptions
 from kfkit.review import Report
 from kfkit.validate import ValidateOptions, ValidationResult
 
 __all__ = [
+    "REGISTRY_PROTOCOLS",
     "Action",
     "ApiError",
     "App",
     "AppError",
+    "ApplyOptions",
+    "ApplyPlan",
+    "CaseResult",
+    "Change",
+    "Cluster",
     "ClusterError",
     "ClusterMismatch",
+    "Component",
     "Conflict",
+    "ConnectionOptions",
+    "DeletePlan",
+    "Destination",
+    "DiffResult",
+    "EnvironmentSpec",
     "Finding",
     "Forbidden",
+    "InstalledPackage",
     "Invalid",
     "JsonnetSyntaxError",
     "KfkitError",
     "KfkitWarning",
+    "LibrarySpec",
     "Location",
     "ManifestError",
+    "ObjectDiff",
     "ObjectErrors",
     "ObjectFailure",
     "ObjectId",
+    "ObjectResult",
+    "PackageInfo",
+    "Param",
+    "ParamDiff",
+    "ParamRow",
     "ParamsError",
+    "Prototype",
     "PrototypeError",
+    "Prototypes",
     "RecordOptions",
+    "Registry",
+    "RegistryIndex",
     "RenderError",
     "RenderOptions",
     "Report",
     "Revision",
     "RollbackResult",
+    "Scope",
+    "Target",
     "UsageError",
     "ValidateOptions",
     "ValidationError",
     "ValidationResult",
+    "connect_cluster",
+    "format_duration",
+    "load_values_file",
+    "new_package",
+    "parse_duration",
+    "parse_value",
+    "run_package_tests",
+    "to_json",
+    "to_yaml",
 ]
 __version__ = "0.1.0"

@@ -1,18 +1,30 @@
-"""The library facade: load an app, generate components, render environments.
+"""The library facade: everything the CLI does, as methods returning data.
 
-``kfkit.App.load(path).render("default", components=["model-server"])`` is what the CLI
-does for ``kfkit show``; the CLI only formats what these methods return.
+``kfkit.App.load(path).render("default", components=["model-server"])`` is what
+``kfkit show`` prints; ``plan_apply`` and ``apply`` are ``kfkit apply``; the CLI only
+formats what these methods return. Nothing here prints, prompts or exits.
+
+The serving story in Python::
+
+    kf = kfkit.App.init("kubeflow-app", server="https://127.0.0.1:6443")
+    kf.generate("tf-serving", "model-server", {"name": "inception"})
+    kf.set_param("model-server", "modelPath", "/serving/inception-export")
+    objects = kf.render("default")
+    plan = kf.plan_apply("default")
+    results = kf.apply(plan)
+    assert not kf.diff("default").has_changes
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import TracebackType
 
 from kfkit import _history_api, _review_api
+from kfkit._connection import ConnectionOptions
 from kfkit._history_api import RecordOptions, RollbackPlan
 from kfkit._review_api import Connect
 from kfkit._types import JsonValue, Obj
@@ -21,6 +33,8 @@ from kfkit.app import (
     LIB,
     VENDOR,
     AppDir,
+    Component,
+    EnvironmentSpec,
     InstalledPackage,
     LibrarySpec,
     PackageInfo,
@@ -34,6 +48,7 @@ from kfkit.app import (
     detect_registry,
     discover_prototypes,
     find_prototype,
+    find_root,
     install_package,
     installed_packages,
     list_packages,
@@ -43,34 +58,137 @@ from kfkit.app import (
     write_atomic,
 )
 from kfkit.app._package_new import component_prototype, manifest_prototype, read_manifests, scaffold_package
-from kfkit.deploy import ApplyOptions, ApplyPlan, ObjectResult, Scope
-from kfkit.errors import UsageError
+from kfkit.deploy import (
+    ApplyOptions,
+    ApplyPlan,
+    Cluster,
+    DiffResult,
+    ObjectResult,
+    Scope,
+    Side,
+    apply_plan,
+    diff_live,
+    diff_sides,
+    live_objects,
+    plan_apply,
+    with_owner,
+)
+from kfkit.deploy import delete as delete_objects
+from kfkit.errors import AppError, ClusterError, UsageError
 from kfkit.evaluator import Evaluation, evaluate_file
 from kfkit.history import Revision
 from kfkit.ksonnetlib import load_api_spec, write_ksonnet_lib
 from kfkit.manifests import ApiUpgrade, upgrade_apis
-from kfkit.params import add_component_params, remove_component_params
+from kfkit.params import (
+    ParamDiff,
+    ParamRow,
+    add_component_params,
+    delete_param,
+    diff_params,
+    list_params,
+    remove_component_params,
+    set_param,
+)
 from kfkit.params._resolve import app_params
 from kfkit.render import RenderOptions, render
 from kfkit.review import Report
 from kfkit.validate import SchemaCluster, ValidateOptions, ValidationResult, validate_objects
 
-if TYPE_CHECKING:
-    from kfkit.cluster import ClusterClient
+__all__ = [
+    "App",
+    "DeletePlan",
+    "Prototypes",
+    "RollbackResult",
+    "connect_cluster",
+    "load_values_file",
+    "new_package",
+]
 
-__all__ = ["App", "RollbackResult", "load_values_file", "new_package"]
+OnResult = Callable[[ObjectResult], None]
+
+
+def connect_cluster(env: EnvironmentSpec, options: ConnectionOptions) -> Cluster:
+    """The default cluster factory: the kubeconfig context at the environment's server."""
+    from kfkit.cluster import ClusterClient, select_target  # lazy: show never loads the client
+
+    target = select_target(
+        env.name,
+        env.destination.server,
+        env.destination.namespace,
+        kubeconfig=options.kubeconfig,
+        context=options.context,
+        force_context=options.force_context,
+    )
+    return ClusterClient.connect(target)
+
+
+class Prototypes:
+    """The prototypes an app can use: built-in ones, then its packages' (which win on equal names)."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self._all = discover_prototypes(root)
+
+    @classmethod
+    def near(cls, start: Path | str = ".") -> Prototypes:
+        """Those of the app containing ``start``, or only the built-in ones outside any app."""
+        try:
+            root: Path | None = find_root(Path(start))
+        except AppError:
+            root = None
+        return cls(root)
+
+    def list(self, query: str = "") -> list[Prototype]:
+        """All of them, by name; with ``query``, those whose full name contains it (any case)."""
+        return [p for p in self._all if query.lower() in p.full_name.lower()]
+
+    def get(self, name: str) -> Prototype:
+        """The prototype named ``name`` or, as in ksonnet, ending in it (``tf-serving``)."""
+        return find_prototype(name, self._all)
+
+    def preview(
+        self,
+        name: str,
+        flags: Mapping[str, str] | None = None,
+        values: Mapping[str, JsonValue] | None = None,
+        *,
+        values_file: Path | None = None,
+    ) -> str:
+        """The component source ``generate`` would write; the params are checked as generate does."""
+        proto = self.get(name)
+        _params(proto, "preview", flags, values, values_file)
+        return component_source(proto, "preview")
+
+
+@dataclass(frozen=True)
+class DeletePlan:
+    """What ``delete`` would remove: an environment's rendered objects (nothing looked up yet)."""
+
+    objects: list[Obj]
+    scope: Scope
 
 
 class App:
-    """A kfkit (ksonnet 0.13) app and the operations on it."""
+    """A kfkit (ksonnet 0.13) app and every operation on it.
 
-    def __init__(self, app_dir: AppDir) -> None:
+    Clusters are opened when first needed, once per environment, through
+    ``connection.factory``; use the app as a context manager (or call :meth:`close`) to
+    close them.
+
+    **Parameters:**
+
+    * ``app_dir`` — the app on disk (:meth:`load` and :meth:`init` make one).
+    * ``connection`` — how to reach clusters: kubeconfig, context, a factory for fakes.
+    """
+
+    def __init__(self, app_dir: AppDir, *, connection: ConnectionOptions | None = None) -> None:
         self.dir = app_dir
+        self.connection = connection or ConnectionOptions()
+        self._clusters: dict[str, Cluster] = {}
 
     @classmethod
-    def load(cls, start: Path | str = ".") -> App:
+    def load(cls, start: Path | str = ".", *, connection: ConnectionOptions | None = None) -> App:
         """The app containing ``start``: walks up to the nearest app.yaml."""
-        return cls(AppDir.load(start))
+        return cls(AppDir.load(start), connection=connection)
 
     @classmethod
     def init(
@@ -78,84 +196,93 @@ class App:
         directory: Path | str,
         *,
         env: str = "default",
-        server: str = "",
+        server: str | None = None,
         namespace: str = "default",
+        connection: ConnectionOptions | None = None,
         force: bool = False,
         on_existing: Callable[[Path], None] | None = None,
     ) -> App:
-        """Create a new app in ``directory`` with one environment (see :meth:`AppDir.create`)."""
-        return cls(
-            AppDir.create(
-                Path(directory),
-                env=env,
-                server=server,
-                namespace=namespace,
-                force=force,
-                on_existing=on_existing,
-            )
+        """Create a new app in ``directory`` with one environment.
+
+        Without ``server``, the environment gets the server of ``connection.context`` (or of
+        the current kubeconfig context; none without a kubeconfig, for offline apps).
+        """
+        connection = connection or ConnectionOptions()
+        created = AppDir.create(
+            Path(directory),
+            env=env,
+            server=_server(server, connection),
+            namespace=namespace,
+            force=force,
+            on_existing=on_existing,
         )
+        return cls(created, connection=connection)
 
     @property
     def root(self) -> Path:
         return self.dir.root
 
-    def render(
-        self,
-        env: str | None = None,
-        *,
-        components: Sequence[str] = (),
-        options: RenderOptions | None = None,
-    ) -> list[Obj]:
-        """The objects of ``env`` (default: the current environment), optionally only some components."""
-        return render(self.dir, self.dir.resolve_env(env), components=components, options=options)
+    @property
+    def name(self) -> str:
+        return self.dir.name
 
-    def api_upgrades(
-        self,
-        env: str | None = None,
-        *,
-        components: Sequence[str] = (),
-        options: RenderOptions | None = None,
-    ) -> list[ApiUpgrade]:
-        """What ``--upgrade-apis`` changes in the render of ``env``: each object before and after.
+    # --- clusters ---------------------------------------------------------------------------
 
-        Raises a ManifestError naming every object that cannot be upgraded (PodSecurityPolicy …).
-        """
-        plain = replace(options or RenderOptions(), upgrade_apis=False)
-        _, upgrades = upgrade_apis(self.render(env, components=components, options=plain))
-        return upgrades
+    def cluster(self, env: str | None = None, *, purpose: str = "target") -> Cluster:
+        """The cluster ``env`` deploys to, opened on first use (``connection.on_connect`` hears of it)."""
+        spec = self.environment(env)
+        if spec.name not in self._clusters:
+            cluster = (self.connection.factory or connect_cluster)(spec, self.connection)
+            self._clusters[spec.name] = cluster
+            if self.connection.on_connect is not None:
+                self.connection.on_connect(cluster.target, purpose)
+        return self._clusters[spec.name]
 
-    def validate(
-        self,
-        env: str | None = None,
-        *,
-        components: Sequence[str] = (),
-        options: ValidateOptions | None = None,
-        render_options: RenderOptions | None = None,
-        cluster: SchemaCluster | None = None,
-    ) -> ValidationResult:
-        """Render ``env`` and check every object (see :meth:`validate_objects`)."""
-        objects = self.render(env, components=components, options=render_options)
-        return self.validate_objects(objects, env, components=components, options=options, cluster=cluster)
+    def close(self) -> None:
+        """Close the clusters this app opened."""
+        clusters, self._clusters = list(self._clusters.values()), {}
+        for cluster in clusters:
+            cluster.close()
 
-    def validate_objects(
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(
         self,
-        objects: Sequence[Obj],
-        env: str | None = None,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- environments -----------------------------------------------------------------------
+
+    def environments(self) -> list[EnvironmentSpec]:
+        """Every environment, by name."""
+        return [e for _, e in sorted(self.dir.spec.environments.items())]
+
+    def environment(self, name: str | None = None) -> EnvironmentSpec:
+        """The named environment, or the current one (``.ks_environment``)."""
+        return self.dir.env(self.dir.resolve_env(name))
+
+    def add_env(self, name: str, *, server: str | None = None, namespace: str = "default") -> EnvironmentSpec:
+        """Add an environment; without ``server``, that of the kubeconfig context (as :meth:`init`)."""
+        return self.dir.add_env(name, server=_server(server, self.connection), namespace=namespace)
+
+    def update_env(
+        self,
+        name: str,
         *,
-        components: Sequence[str] = (),
-        options: ValidateOptions | None = None,
-        cluster: SchemaCluster | None = None,
-    ) -> ValidationResult:
-        """Findings about rendered objects: offline against the schemas of the environment's
-        ``k8sVersion`` and CRDs from the render, ``options.crd_dirs``, the app's lib/ and
-        vendor/; with ``cluster`` also its CRDs and a strict server-side dry run."""
-        name = self.dir.resolve_env(env)
-        return validate_objects(
-            objects,
-            options or ValidateOptions(),
-            env_k8s_version=self.dir.env(name).k8s_version,
-            default_crd_dirs=[self.root / LIB, self.root / VENDOR],
-            server=(cluster, self.scope(name, components=components)) if cluster is not None else None,
+        new_name: str | None = None,
+        server: str | None = None,
+        namespace: str | None = None,
+        upgrade_apis: bool | None = None,
+    ) -> EnvironmentSpec:
+        """Change an environment's server, namespace or API upgrades, or rename it."""
+        if new_name is None and server is None and namespace is None and upgrade_apis is None:
+            raise UsageError("nothing to set: give --name, --namespace, --server or --[no-]upgrade-apis")
+        return self.dir.update_env(
+            name, new_name=new_name, server=server, namespace=namespace, upgrade_apis=upgrade_apis
         )
 
     def use_api_spec(self, env: str, source: str) -> str:
@@ -169,52 +296,49 @@ class App:
         self.dir.update_env(env, k8s_version=version)
         return version
 
-    def scope(self, env: str | None = None, *, components: Sequence[str] = ()) -> Scope:
-        """Whose objects a diff/apply/delete of ``env`` concerns: app, env, namespace, components."""
-        name = self.dir.resolve_env(env)
-        return Scope(self.dir.name, name, self.dir.env(name).destination.namespace, tuple(components))
+    def remove_env(self, name: str) -> None:
+        """Forget an environment and delete its directory."""
+        self.dir.remove_env(name)
 
-    def connect(
-        self,
-        env: str | None = None,
-        *,
-        kubeconfig: str | None = None,
-        context: str | None = None,
-        force_context: bool = False,
-    ) -> ClusterClient:
-        """A client for the cluster ``env`` deploys to: the kubeconfig context at its server."""
-        from kfkit.cluster import ClusterClient, select_target  # lazy: show never loads the client
+    def current_env(self) -> str | None:
+        """The current environment's name, if one is set."""
+        return self.dir.current_env()
 
-        name = self.dir.resolve_env(env)
-        dest = self.dir.env(name).destination
-        target = select_target(
-            name,
-            dest.server,
-            dest.namespace,
-            kubeconfig=kubeconfig,
-            context=context,
-            force_context=force_context,
-        )
-        return ClusterClient.connect(target)
+    def set_current_env(self, name: str | None) -> None:
+        """Make ``name`` the current environment; None clears it."""
+        self.dir.set_current_env(name)
 
-    def prototypes(self) -> list[Prototype]:
-        return discover_prototypes(self.root)
+    # --- prototypes and components ----------------------------------------------------------
+
+    @property
+    def prototypes(self) -> Prototypes:
+        """Built-in prototypes and those of installed packages."""
+        return Prototypes(self.root)
+
+    def components(self) -> list[Component]:
+        """The component files, by name."""
+        return self.dir.components()
 
     def generate(
         self,
         prototype: str,
         component: str,
-        flags: Mapping[str, str],
+        flags: Mapping[str, str] | None = None,
         values: Mapping[str, JsonValue] | None = None,
+        *,
+        values_file: Path | None = None,
     ) -> Path:
         """Write ``components/<component>.jsonnet`` from a prototype and add its params.
 
-        Everything is checked before anything is written; the params go in first so a
-        failure leaves no component file without its params.
+        ``flags`` are text, typed by the prototype's declarations (as ``--name value``);
+        ``values`` are already typed, and so is a ``values_file`` (Jsonnet or JSON, read
+        with :func:`load_values_file`); both must declare only the prototype's params, with
+        their types, and win over flags. Everything is checked before anything is written;
+        the params go in first so a failure leaves no component file without its params.
         """
-        proto = find_prototype(prototype, self.prototypes())
+        proto = self.prototypes.get(prototype)
         path = self.dir.new_component_path(component)
-        params = prototype_params(proto, component, flags, values)
+        params = _params(proto, component, flags, values, values_file)
         add_component_params(self.dir, component, params)
         write_atomic(path, component_source(proto, component))
         return path
@@ -293,6 +417,174 @@ class App:
         """Installed packages whose vendored files are missing or changed since install."""
         return [p for p in installed_packages(self.dir) if p.status in ("missing", "modified")]
 
+    # --- params -----------------------------------------------------------------------------
+
+    def set_param(self, component: str | None, key: str, value: JsonValue, *, env: str | None = None) -> Path:
+        """Set a component's param (a global one when ``component`` is None); returns the file edited.
+
+        Dotted keys nest; with ``env`` the value goes into that environment's overrides.
+        """
+        return set_param(self.dir, component, key, value, env=env)
+
+    def delete_param(self, component: str | None, key: str, *, env: str | None = None) -> Path:
+        """Delete a param set by :meth:`set_param` (same forms); returns the file edited."""
+        return delete_param(self.dir, component, key, env=env)
+
+    def params(self, component: str | None = None, *, env: str | None = None) -> list[ParamRow]:
+        """Each component's params (effective in ``env``), with the file each comes from."""
+        return list_params(self.dir, component, env=env)
+
+    def diff_params(self, env1: str, env2: str, *, component: str | None = None) -> list[ParamDiff]:
+        """The params whose effective values differ between two environments."""
+        return diff_params(self.dir, env1, env2, component=component)
+
+    # --- render -----------------------------------------------------------------------------
+
+    def render(
+        self,
+        env: str | None = None,
+        *,
+        components: Sequence[str] = (),
+        options: RenderOptions | None = None,
+        ownership: bool = False,
+    ) -> list[Obj]:
+        """The objects of ``env`` (default: the current environment), optionally only some components.
+
+        With ``ownership``, each carries the labels and annotations ``apply`` adds, so
+        another tool applying them keeps ``prune`` and ``remote:`` diffs working.
+        """
+        name = self.dir.resolve_env(env)
+        objects = render(self.dir, name, components=components, options=options)
+        return [with_owner(obj, self.name, name) for obj in objects] if ownership else objects
+
+    def validate(
+        self,
+        env: str | None = None,
+        *,
+        components: Sequence[str] = (),
+        options: ValidateOptions | None = None,
+        render_options: RenderOptions | None = None,
+        cluster: SchemaCluster | None = None,
+    ) -> ValidationResult:
+        """Render ``env`` and check every object (see :meth:`validate_objects`)."""
+        objects = self.render(env, components=components, options=render_options)
+        return self.validate_objects(objects, env, components=components, options=options, cluster=cluster)
+
+    def validate_objects(
+        self,
+        objects: Sequence[Obj],
+        env: str | None = None,
+        *,
+        components: Sequence[str] = (),
+        options: ValidateOptions | None = None,
+        cluster: SchemaCluster | None = None,
+    ) -> ValidationResult:
+        """Findings about rendered objects: offline against the schemas of the environment's
+        ``k8sVersion`` and CRDs from the render, ``options.crd_dirs``, the app's lib/ and
+        vendor/; with ``cluster`` also its CRDs and a strict server-side dry run."""
+        name = self.dir.resolve_env(env)
+        return validate_objects(
+            objects,
+            options or ValidateOptions(),
+            env_k8s_version=self.dir.env(name).k8s_version,
+            default_crd_dirs=[self.root / LIB, self.root / VENDOR],
+            server=(cluster, self.scope(name, components=components)) if cluster is not None else None,
+        )
+
+    def api_upgrades(
+        self,
+        env: str | None = None,
+        *,
+        components: Sequence[str] = (),
+        options: RenderOptions | None = None,
+    ) -> list[ApiUpgrade]:
+        """What ``--upgrade-apis`` changes in the render of ``env``: each object before and after.
+
+        Raises a ManifestError naming every object that cannot be upgraded (PodSecurityPolicy …).
+        """
+        plain = replace(options or RenderOptions(), upgrade_apis=False)
+        _, upgrades = upgrade_apis(self.render(env, components=components, options=plain))
+        return upgrades
+
+    def scope(self, env: str | None = None, *, components: Sequence[str] = ()) -> Scope:
+        """Whose objects a diff/apply/delete of ``env`` concerns: app, env, namespace, components."""
+        spec = self.environment(env)
+        return Scope(self.name, spec.name, spec.destination.namespace, tuple(components))
+
+    # --- cluster operations -----------------------------------------------------------------
+
+    def diff(
+        self,
+        left: str | None = None,
+        right: str | None = None,
+        *,
+        components: Sequence[str] = (),
+        options: RenderOptions | None = None,
+    ) -> DiffResult:
+        """What ``apply`` would change, or how two environments differ.
+
+        ``left`` and ``right`` are ``[local:|remote:]ENV``: ``local:`` is the render,
+        ``remote:`` the live objects the environment applied; a bare name is local and
+        None the current environment. With one location (or ``local:ENV remote:ENV``) the
+        render is compared with a server-side dry run against the cluster; with two, the
+        diff shows how ``right`` would change to become ``left`` (as ksonnet did).
+        """
+        where, env = self._location(left)
+        if where == "remote" and right is None:
+            raise UsageError(f"remote:{env} needs a second location to compare with, e.g. local:{env}")
+        other = self._location(right) if right is not None else ("remote", env)
+        if where == "local" and other == ("remote", env):
+            objects = self.render(env, components=components, options=options)
+            cluster = self.cluster(env, purpose="comparing with")
+            return diff_live(objects, cluster, self.scope(env, components=components))
+        return diff_sides(
+            self._side(where, env, components, options), self._side(*other, components, options)
+        )
+
+    def plan_apply(
+        self,
+        env: str | None = None,
+        *,
+        components: Sequence[str] = (),
+        render_options: RenderOptions | None = None,
+        options: ApplyOptions | None = None,
+        objects: Sequence[Obj] | None = None,
+    ) -> ApplyPlan:
+        """Render (unless given the rendered ``objects``), then pre-flight every object; writes nothing.
+
+        Raises :class:`~kfkit.errors.ObjectErrors` listing every object the server refuses.
+        """
+        name = self.dir.resolve_env(env)
+        if objects is None:
+            objects = self.render(name, components=components, options=render_options)
+        cluster = self.cluster(name)
+        return plan_apply(
+            objects, cluster, self.scope(name, components=components), options or ApplyOptions()
+        )
+
+    def apply(self, plan: ApplyPlan, *, on_result: OnResult | None = None) -> list[ObjectResult]:
+        """Write a plan (tier by tier, then prune and wait as its options say); each result as it comes."""
+        return apply_plan(plan, self.cluster(plan.scope.env), on_result=on_result)
+
+    def plan_delete(
+        self,
+        env: str | None = None,
+        *,
+        components: Sequence[str] = (),
+        render_options: RenderOptions | None = None,
+    ) -> DeletePlan:
+        """The rendered objects ``delete`` would remove (the cluster is not asked yet)."""
+        name = self.dir.resolve_env(env)
+        objects = self.render(name, components=components, options=render_options)
+        return DeletePlan(objects, self.scope(name, components=components))
+
+    def delete(
+        self, plan: DeletePlan, *, dry_run: bool = False, on_result: OnResult | None = None
+    ) -> list[ObjectResult]:
+        """Delete a plan's objects in reverse apply order; absent ones are reported, not errors."""
+        cluster = self.cluster(plan.scope.env)
+        return delete_objects(plan.objects, cluster, plan.scope, dry_run=dry_run, on_result=on_result)
+
     # --- review, history, rollback (kfkit/_review_api.py, kfkit/_history_api.py) ------------
 
     def review(
@@ -315,47 +607,42 @@ class App:
             components=components,
             against=against,
             options=options,
-            connect=connect or (lambda name: self.connect(name)),
+            connect=connect or (lambda name: nullcontext(self.cluster(name, purpose="comparing with"))),
         )
 
     def record_apply(
-        self,
-        plan: ApplyPlan,
-        client: ClusterClient,
-        scope: Scope,
-        options: ApplyOptions,
-        record: RecordOptions,
-        *,
-        on_result: Callable[[ObjectResult], None] | None = None,
+        self, plan: ApplyPlan, record: RecordOptions, *, on_result: OnResult | None = None
     ) -> tuple[list[ObjectResult], Revision | None]:
-        """Write a checked plan (see :func:`kfkit.deploy.apply_plan`) and record it in the history.
+        """:meth:`apply`, and record it in the environment's history.
 
         A dry run records nothing; a failed apply is recorded as failed, then re-raised.
         """
-        return _history_api.recorded_apply(self, scope, client, plan, options, record, on_result=on_result)
+        client = self.cluster(plan.scope.env)
+        return _history_api.recorded_apply(
+            self, plan.scope, client, plan, plan.options, record, on_result=on_result
+        )
 
     def record_delete(
         self,
-        objects: Sequence[Obj],
-        client: ClusterClient,
-        scope: Scope,
+        plan: DeletePlan,
         record: RecordOptions,
         *,
         dry_run: bool = False,
-        on_result: Callable[[ObjectResult], None] | None = None,
+        on_result: OnResult | None = None,
     ) -> tuple[list[ObjectResult], Revision | None]:
-        """Delete ``objects`` (see :func:`kfkit.deploy.delete`) and record it in the history."""
+        """:meth:`delete`, and record it in the environment's history."""
+        client = self.cluster(plan.scope.env)
         return _history_api.recorded_delete(
-            self, scope, client, objects, record, dry_run=dry_run, on_result=on_result
+            self, plan.scope, client, plan.objects, record, dry_run=dry_run, on_result=on_result
         )
 
-    def history(self, env: str | None = None, *, client: ClusterClient | None = None) -> list[Revision]:
+    def history(self, env: str | None = None, *, client: Cluster | None = None) -> list[Revision]:
         """The kept revisions of ``env`` (oldest first), read from its namespace in the cluster."""
         name = self.dir.resolve_env(env)
         with self._client(name, client) as connected:
             return _history_api.history(self, name, connected)
 
-    def revision(self, env: str | None, number: int, *, client: ClusterClient | None = None) -> Revision:
+    def revision(self, env: str | None, number: int, *, client: Cluster | None = None) -> Revision:
         """One revision of ``env``; a UsageError naming the kept ones if it is not there."""
         name = self.dir.resolve_env(env)
         with self._client(name, client) as connected:
@@ -368,7 +655,7 @@ class App:
         *,
         prune: bool = False,
         force_conflicts: bool = False,
-        client: ClusterClient,
+        client: Cluster,
     ) -> RollbackPlan:
         """What rolling back to revision ``number`` would change (its diff); writes nothing."""
         name = self.dir.resolve_env(env)
@@ -378,7 +665,7 @@ class App:
         self,
         rollback: RollbackPlan,
         *,
-        client: ClusterClient,
+        client: Cluster,
         dry_run: bool = False,
         record: RecordOptions | None = None,
         on_result: Callable[[ObjectResult], None] | None = None,
@@ -388,7 +675,7 @@ class App:
             self, rollback, client, record or RecordOptions(), dry_run=dry_run, on_result=on_result
         )
 
-    def trim_history(self, env: str | None, keep: int, *, client: ClusterClient | None = None) -> int:
+    def trim_history(self, env: str | None, keep: int, *, client: Cluster | None = None) -> int:
         """Delete all but the newest ``keep`` revisions of ``env``; how many were deleted."""
         name = self.dir.resolve_env(env)
         with self._client(name, client) as connected:
@@ -403,7 +690,7 @@ class App:
         dry_run: bool = False,
         force_conflicts: bool = False,
         record: RecordOptions | None = None,
-        client: ClusterClient | None = None,
+        client: Cluster | None = None,
     ) -> RollbackResult:
         """Re-apply revision ``number`` of ``env`` (see docs/review.md for Secrets and removed APIs)."""
         name = self.dir.resolve_env(env)
@@ -415,13 +702,27 @@ class App:
         return RollbackResult(planned, results, recorded)
 
     @contextmanager
-    def _client(self, env: str, client: ClusterClient | None) -> Iterator[ClusterClient]:
-        """``client`` if given, else one connected (and closed after) for ``env``."""
-        if client is not None:
-            yield client
-            return
-        with self.connect(env) as connected:
-            yield connected
+    def _client(self, env: str, client: Cluster | None) -> Iterator[Cluster]:
+        """``client`` if given, else ``env``'s cluster (closed with the app)."""
+        yield client if client is not None else self.cluster(env)
+
+    def _location(self, text: str | None) -> tuple[str, str]:
+        """``local:dev`` → ("local", "dev"); a bare name is local; none is the current environment."""
+        where, sep, env = (text or "").rpartition(":")
+        if not sep:
+            where = "local"
+        if where not in ("local", "remote"):
+            raise UsageError(f"{where!r} is not a valid location; use local:<env> or remote:<env>")
+        return where, self.dir.resolve_env(env or None)
+
+    def _side(self, where: str, env: str, components: Sequence[str], options: RenderOptions | None) -> Side:
+        """``local:ENV``: its render; ``remote:ENV``: the live objects it applied."""
+        namespace = self.environment(env).destination.namespace
+        if where == "local":
+            return Side(f"local:{env}", self.render(env, components=components, options=options), namespace)
+        cluster = self.cluster(env, purpose=f"reading remote:{env} from")
+        scope = self.scope(env, components=components)
+        return Side(f"remote:{env}", live_objects(cluster, scope), namespace)
 
 
 @dataclass(frozen=True)
@@ -454,6 +755,44 @@ def new_package(
     return scaffold_package(
         name, Path(registry_dir), registry=registry, prototype=prototype, description=description
     )
+
+
+def _params(
+    proto: Prototype,
+    component: str,
+    flags: Mapping[str, str] | None,
+    values: Mapping[str, JsonValue] | None,
+    values_file: Path | None,
+) -> dict[str, JsonValue]:
+    """The prototype's params from flags, then ``values`` and the values file, checked alike."""
+    if values_file is not None:
+        values = {**(values or {}), **load_values_file(values_file)}
+    source = f"values file {values_file}" if values_file is not None else "values"
+    return prototype_params(proto, component, flags or {}, values, values_from=source)
+
+
+def _server(server: str | None, connection: ConnectionOptions) -> str:
+    """``server``, else the server of ``connection.context`` or the current kubeconfig context.
+
+    Without a kubeconfig (and no context named) an app can still be made and rendered offline.
+    """
+    if server is not None:
+        return server
+    from kfkit.cluster import kube_contexts  # lazy: init and env add never need the client otherwise
+
+    try:
+        contexts = kube_contexts(connection.kubeconfig)
+    except ClusterError:
+        if connection.context:
+            raise
+        return ""
+    if connection.context:
+        match = [c for c in contexts if c.name == connection.context]
+        if not match:
+            known = ", ".join(c.name for c in contexts)
+            raise UsageError(f"context {connection.context!r} not in kubeconfig; known: {known}")
+        return match[0].server
+    return next((c.server for c in contexts if c.current), "")
 
 
 def load_values_file(path: Path) -> dict[str, JsonValue]:

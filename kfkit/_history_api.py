@@ -44,7 +44,7 @@ from kfkit.params import resolve_params
 
 if TYPE_CHECKING:
     from kfkit._api import App
-    from kfkit.cluster import ClusterClient
+    from kfkit.deploy import Cluster
 
 __all__ = [
     "RecordOptions",
@@ -74,7 +74,7 @@ class RecordOptions:
 def record_revision(
     app: App,
     scope: Scope,
-    client: ClusterClient,
+    client: Cluster,
     operation: str,
     objects: Sequence[Obj],
     results: Sequence[ObjectResult],
@@ -122,7 +122,7 @@ def record_revision(
 def recorded_apply(
     app: App,
     scope: Scope,
-    client: ClusterClient,
+    client: Cluster,
     plan: ApplyPlan,
     options: ApplyOptions,
     record_options: RecordOptions,
@@ -131,13 +131,14 @@ def recorded_apply(
     rollback_of: int | None = None,
     on_result: Callable[[ObjectResult], None] | None = None,
 ) -> tuple[list[ObjectResult], Revision | None]:
-    """:func:`kfkit.deploy.apply_plan`, then a revision of it (also when objects failed)."""
+    """:func:`kfkit.deploy.apply_plan` with ``options``, then a revision of it (also when objects failed)."""
+    plan = replace(plan, options=options)
     if options.dry_run or not record_options.record:
-        return apply_plan(plan, client, options, on_result=on_result), None
+        return apply_plan(plan, client, on_result=on_result), None
     sent = [c.obj for c in plan.changes]
     seen = Recorder(on_result)
     try:
-        results = apply_plan(plan, client, options, on_result=seen)
+        results = apply_plan(plan, client, on_result=seen)
     except ObjectErrors as exc:
         with contextlib.suppress(ClusterError):  # the objects' failures matter more than the record's
             record_revision(
@@ -161,7 +162,7 @@ def recorded_apply(
 def recorded_delete(
     app: App,
     scope: Scope,
-    client: ClusterClient,
+    client: Cluster,
     objects: Sequence[Obj],
     record_options: RecordOptions,
     *,
@@ -196,7 +197,7 @@ class RollbackPlan:
 
 
 def plan_rollback(
-    app: App, env: str, number: int, client: ClusterClient, *, prune: bool = False, force: bool = False
+    app: App, env: str, number: int, client: Cluster, *, prune: bool = False, force: bool = False
 ) -> RollbackPlan:
     """What rolling ``env`` back to revision ``number`` would change; writes nothing."""
     base = app.scope(env)
@@ -213,7 +214,7 @@ def plan_rollback(
 def apply_rollback(
     app: App,
     rollback: RollbackPlan,
-    client: ClusterClient,
+    client: Cluster,
     record_options: RecordOptions,
     *,
     dry_run: bool = False,
@@ -233,16 +234,16 @@ def apply_rollback(
     )
 
 
-def trim_history(app: App, env: str, client: ClusterClient, keep: int) -> int:
+def trim_history(app: App, env: str, client: Cluster, keep: int) -> int:
     scope = app.scope(env)
     return trim(client, scope.app, scope.env, scope.namespace, keep=keep)
 
 
-def history(app: App, env: str, client: ClusterClient) -> list[Revision]:
+def history(app: App, env: str, client: Cluster) -> list[Revision]:
     scope = app.scope(env)
     return list_revisions(client, scope.app, scope.env, scope.namespace)
 
 
-def revision(app: App, env: str, number: int, client: ClusterClient) -> Revision:
+def revision(app: App, env: str, number: int, client: Cluster) -> Revision:
     scope = app.scope(env)
     return get_revision(client, scope.app, scope.env, scope.namespace, number)

@@ -24,11 +24,11 @@ from kfkit.review._build import component_reviews
 
 if TYPE_CHECKING:
     from kfkit._api import App
-    from kfkit.cluster import ClusterClient
+    from kfkit.deploy import Cluster
 
 __all__ = ["apply_command", "review"]
 
-Connect = Callable[[str], AbstractContextManager["ClusterClient"]]
+Connect = Callable[[str], AbstractContextManager["Cluster"]]
 """Opens a client for an environment's cluster (the CLI's also says which one)."""
 
 

@@ -11,6 +11,7 @@ every ``string`` (and non-numeric ``numberOrString``) default, so packaged proto
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from collections.abc import Iterable, Mapping
@@ -180,18 +181,26 @@ def prototype_params(
     component: str,
     flags: Mapping[str, str],
     values: Mapping[str, JsonValue] | None = None,
+    *,
+    values_from: str = "values",
 ) -> dict[str, JsonValue]:
-    """Every declared param's value: flags, then the values file, then defaults.
+    """Every declared param's value: the values (a values file), then flags, then defaults.
 
-    ``name`` defaults to the component name; unknown flags, bad values and missing
-    required params are usage errors that list what is expected.
+    ``name`` defaults to the component name; unknown params, values of the wrong type and
+    missing required params are usage errors that list what is expected, whether they
+    come from flags or from ``values`` (named ``values_from`` in messages).
     """
     declared = {p.name: p for p in proto.params}
+    known = ", ".join(f"--{n}" for n in declared) or "none"
     unknown = sorted(set(flags) - set(declared))
     if unknown:
-        known = ", ".join(f"--{n}" for n in declared) or "none"
         raise UsageError(
             f"prototype {proto.name} has no param {', '.join('--' + u for u in unknown)}; known: {known}"
+        )
+    unknown = sorted(set(values or {}) - set(declared))
+    if unknown:
+        raise UsageError(
+            f"{values_from}: prototype {proto.name} has no param {', '.join(unknown)}; known: {known}"
         )
     result: dict[str, JsonValue] = {}
     for p in proto.params:
@@ -202,12 +211,30 @@ def prototype_params(
     if "name" in declared and "name" not in flags:
         result["name"] = component
     for key, value in (values or {}).items():
+        _check_type(f"{values_from}: {key}", declared[key].type, value)
         result[key] = value
     missing = [p.name for p in proto.params if p.required and result.get(p.name) in (None, "")]
     if missing:
         flags_text = " ".join(f"--{m}=<{m}>" for m in missing)
         raise UsageError(f"prototype {proto.name} needs {flags_text}")
     return result
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "number": (int, float),
+    "numberOrString": (int, float, str),
+    "boolean": (bool,),
+    "object": (dict,),
+    "array": (list,),
+}
+
+
+def _check_type(where: str, type_: str, value: JsonValue) -> None:
+    """A typed value (from a values file) must be of its param's type; null is "no value", as in ksonnet."""
+    wrong_bool = isinstance(value, bool) and type_ != "boolean"
+    if value is not None and (wrong_bool or not isinstance(value, _JSON_TYPES[type_])):
+        raise UsageError(f"{where}: {json.dumps(value)[:60]} is not of type {type_}")
 
 
 def component_source(proto: Prototype, component: str) -> str:

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
+from kfkit import RenderOptions
 from kfkit.cli._state import state
 from kfkit.errors import UsageError
-from kfkit.render import RenderOptions
 
 __all__ = [
     "Components",

@@ -14,13 +14,11 @@ from typing import TextIO
 
 import typer
 
-from kfkit import Action, App
+from kfkit import Action, App, DiffResult, ObjectErrors, ObjectResult, ValidationError, ValidationResult
 from kfkit._types import Obj
 from kfkit.cli._output import note
 from kfkit.cli._state import use_color
-from kfkit.deploy import DiffResult, ObjectErrors, ObjectResult
-from kfkit.errors import Interrupted, UsageError, ValidationError
-from kfkit.validate import ValidationResult
+from kfkit.errors import Interrupted, UsageError
 
 __all__ = [
     "PROGRESS_THRESHOLD",
@@ -42,6 +40,8 @@ PROGRESS_THRESHOLD = 20
 
 _DIFF_WORDS = ((Action.CONFIGURE, "changed"), (Action.CREATE, "new"), (Action.UNCHANGED, "unchanged"))
 """How diff summaries count objects (ksonnet's words)."""
+_GONE_WORDS = ((Action.PRUNE, "would be pruned"), (Action.DELETE, "removed"))
+"""Objects only the live side has: apply --prune deletes them; in another environment, absent."""
 _COLOURS = (
     ("+++", "bright_white"),
     ("---", "bright_white"),
@@ -51,7 +51,7 @@ _COLOURS = (
 )
 
 
-def print_diff(result: DiffResult, *, removed: str = "removed") -> None:
+def print_diff(result: DiffResult) -> None:
     """Each differing object's unified diff on stdout (coloured as --color says), a summary on stderr."""
     colour = use_color(sys.stdout)
     for item in result.objects:
@@ -61,9 +61,7 @@ def print_diff(result: DiffResult, *, removed: str = "removed") -> None:
         sys.stdout.write(text)
     counts = result.counts()
     parts = [f"{counts[action]} {word}" for action, word in _DIFF_WORDS]
-    gone = counts[Action.PRUNE] + counts[Action.DELETE]
-    if gone:
-        parts.append(f"{gone} {removed}")
+    parts += [f"{counts[action]} {word}" for action, word in _GONE_WORDS if counts[action]]
     note(", ".join(parts))
 
 

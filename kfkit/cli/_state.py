@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from kfkit import App
+from kfkit import App, ConnectionOptions
 from kfkit.render import DEFAULT_MAX_OUTPUT
 
 __all__ = ["State", "command_line", "current_app", "set_argv", "set_state", "state", "use_color"]
@@ -56,9 +56,9 @@ def use_color(stream: TextIO) -> bool:
     return os.environ.get("TERM") != "dumb" and stream.isatty()
 
 
-def current_app() -> App:
-    """The app containing ``--dir`` (default: the working directory)."""
-    app = App.load(state().directory)
+def current_app(connection: ConnectionOptions | None = None) -> App:
+    """The app containing ``--dir`` (default: the working directory), reaching clusters as told."""
+    app = App.load(state().directory, connection=connection)
     if state().verbose:
         sys.stderr.write(f"app {app.root}\n")
     return app

@@ -1,19 +1,34 @@
 """``kfkit diff``, ``kfkit apply``, ``kfkit delete``: an environment against its cluster.
 
 Each command renders first (no cluster needed to find render errors), then connects to
-the context at the environment's server, prints that target, and calls kfkit.deploy.
+the context at the environment's server, prints that target, and calls :class:`kfkit.App`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from kfkit import Action, App, ObjectId, RecordOptions, Revision
-from kfkit._types import Obj
+from kfkit import (
+    Action,
+    App,
+    ApplyOptions,
+    ApplyPlan,
+    Cluster,
+    ConnectionOptions,
+    ObjectId,
+    RecordOptions,
+    RenderOptions,
+    Revision,
+    Target,
+    format_duration,
+    parse_duration,
+)
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, UpgradeApis, render_options
 from kfkit.cli._output import note
 from kfkit.cli._report import (
@@ -26,25 +41,6 @@ from kfkit.cli._report import (
     summary,
 )
 from kfkit.cli._state import command_line, current_app
-from kfkit.deploy import (
-    DEFAULT_TIMEOUT,
-    ApplyOptions,
-    ApplyPlan,
-    DiffResult,
-    Scope,
-    Side,
-    diff_live,
-    diff_sides,
-    format_duration,
-    live_objects,
-    parse_duration,
-    plan_apply,
-)
-from kfkit.errors import UsageError
-from kfkit.render import RenderOptions
-
-if TYPE_CHECKING:
-    from kfkit.cluster import ClusterClient
 
 __all__ = [
     "Context",
@@ -92,14 +88,11 @@ Location = Annotated[
 
 @dataclass(frozen=True)
 class Selection:
-    """What every cluster command shares: the app, components, Jsonnet options, cluster flags."""
+    """What every cluster command shares: the app (with the cluster flags), components, Jsonnet options."""
 
     kf: App
     components: tuple[str, ...]
     options: RenderOptions
-    kubeconfig: Path | None
-    context: str | None
-    force_context: bool
 
     @classmethod
     def of(
@@ -113,27 +106,26 @@ class Selection:
         force_context: bool,
         upgrade_apis: bool | None = None,
     ) -> Selection:
-        options = render_options(jpath, ext_str, tla_str, upgrade_apis)
-        return cls(current_app(), tuple(component or ()), options, kubeconfig, context, force_context)
-
-    def render(self, env: str) -> list[Obj]:
-        return self.kf.render(env, components=self.components, options=self.options)
-
-    def scope(self, env: str) -> Scope:
-        return self.kf.scope(env, components=self.components)
-
-    def connect(self, env: str, purpose: str) -> ClusterClient:
-        """A client for ``env``'s cluster, after saying which one (and warning if forced)."""
-        client = self.kf.connect(
-            env,
-            kubeconfig=str(self.kubeconfig) if self.kubeconfig else None,
-            context=self.context,
-            force_context=self.force_context,
+        connection = ConnectionOptions(
+            kubeconfig=str(kubeconfig) if kubeconfig else None,
+            context=context,
+            force_context=force_context,
+            on_connect=_connected,
         )
-        if client.target.warning:
-            note(f"warning: {client.target.warning}")
-        note(f"{purpose}: {client.target.describe()}")
-        return client
+        options = render_options(jpath, ext_str, tla_str, upgrade_apis)
+        return cls(current_app(connection), tuple(component or ()), options)
+
+    @contextmanager
+    def connect(self, env: str, purpose: str) -> Iterator[Cluster]:
+        """``env``'s cluster (the app opens it once and closes it with itself), after saying which."""
+        yield self.kf.cluster(env, purpose=purpose)
+
+
+def _connected(target: Target, purpose: str) -> None:
+    """Say which cluster a command talks to (and warn if that was forced) before it does."""
+    if target.warning:
+        note(f"warning: {target.warning}")
+    note(f"{purpose}: {target.describe()}")
 
 
 def diff(
@@ -155,18 +147,9 @@ def diff(
     is the same as ``ENV``.
     """
     sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context, upgrade_apis)
-    where, env = _location(sel.kf, first)
-    if where == "remote" and second is None:
-        raise UsageError(f"remote:{env} needs a second location to compare with, e.g. local:{env}")
-    other = _location(sel.kf, second) if second is not None else ("remote", env)
-    if where == "local" and other == ("remote", env):
-        objects = sel.render(env)
-        with sel.connect(env, "comparing with") as client, object_errors():
-            result: DiffResult = diff_live(objects, client, sel.scope(env))
-        print_diff(result, removed="would be pruned")
-    else:
-        result = diff_sides(_side(sel, where, env), _side(sel, *other))
-        print_diff(result)
+    with sel.kf, object_errors():
+        result = sel.kf.diff(first, second, components=sel.components, options=sel.options)
+    print_diff(result)
     if result.has_changes:
         raise typer.Exit(DIFF_EXIT_CODE)
 
@@ -182,7 +165,7 @@ def apply(
     wait: Annotated[bool, typer.Option("--wait", help="Wait for rollouts and Jobs to finish.")] = False,
     timeout: Annotated[
         str, typer.Option("--timeout", help="How long --wait (and CRDs) may take: 90s, 5m, 1h.")
-    ] = format_duration(DEFAULT_TIMEOUT),
+    ] = format_duration(ApplyOptions().timeout),
     force_conflicts: Annotated[
         bool,
         typer.Option("--force-conflicts", help="Take over fields other managers (or environments) own."),
@@ -211,18 +194,17 @@ def apply(
         force_conflicts=force_conflicts,
     )
     sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context, upgrade_apis)
-    env = sel.kf.dir.resolve_env(env_name)
-    objects = sel.render(env)
-    if not no_validate:
-        check_before_apply(sel.kf, env, objects, sel.components)
-    with sel.connect(env, "target") as client, object_errors():
-        plan = plan_apply(objects, client, sel.scope(env), options)
+    with sel.kf as kf, object_errors():
+        env = kf.environment(env_name).name
+        objects = kf.render(env, components=sel.components, options=sel.options)
+        if not no_validate:
+            check_before_apply(kf, env, objects, sel.components)
+        plan = kf.plan_apply(env, components=sel.components, objects=objects, options=options)
         show_plan(plan)
-        confirm(f"apply to {client.target.describe()}?", skip=yes or dry_run or not plan.has_changes)
+        target = kf.cluster(plan.scope.env).target
+        confirm(f"apply to {target.describe()}?", skip=yes or dry_run or not plan.has_changes)
         with reporter(len(plan.changes) + len(plan.prune), "applying") as on_result:
-            results, revision = sel.kf.record_apply(
-                plan, client, sel.scope(env), options, _record(max_history), on_result=on_result
-            )
+            results, revision = kf.record_apply(plan, _record(max_history), on_result=on_result)
     note(summary(results, dry_run=dry_run) + _recorded(revision))
 
 
@@ -243,17 +225,16 @@ def delete(
     """Delete an environment's rendered objects from its cluster (reverse apply order)."""
     need_consent("delete", yes=yes, dry_run=dry_run)
     sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context, upgrade_apis)
-    env = sel.kf.dir.resolve_env(env_name)
-    objects = sel.render(env)
-    with sel.connect(env, "target") as client, object_errors():
-        note(f'{len(objects)} objects of environment "{env}" to delete')
-        for obj in objects:
+    with sel.kf as kf, object_errors():
+        plan = kf.plan_delete(env_name, components=sel.components, render_options=sel.options)
+        target = kf.cluster(plan.scope.env).target
+        note(f'{len(plan.objects)} objects of environment "{plan.scope.env}" to delete')
+        for obj in plan.objects:
             note(f"  will delete {ObjectId.of(obj)}")
-        confirm(f"delete them from {client.target.describe()}?", skip=yes or dry_run or not objects)
-        with reporter(len(objects), "deleting") as on_result:
-            scope = sel.scope(env)
-            results, revision = sel.kf.record_delete(
-                objects, client, scope, _record(max_history), dry_run=dry_run, on_result=on_result
+        confirm(f"delete them from {target.describe()}?", skip=yes or dry_run or not plan.objects)
+        with reporter(len(plan.objects), "deleting") as on_result:
+            results, revision = kf.record_delete(
+                plan, _record(max_history), dry_run=dry_run, on_result=on_result
             )
     note(summary(results, dry_run=dry_run) + _recorded(revision))
 
@@ -264,25 +245,6 @@ def _record(max_history: int) -> RecordOptions:
 
 def _recorded(revision: Revision | None) -> str:
     return f"; recorded as revision {revision.number}" if revision else ""
-
-
-def _location(kf: App, text: str | None) -> tuple[str, str]:
-    """``local:dev`` → ("local", "dev"); a bare name is local; none is the current environment."""
-    where, sep, env = (text or "").rpartition(":")
-    if not sep:
-        where = "local"
-    if where not in ("local", "remote"):
-        raise UsageError(f"{where!r} is not a valid location; use local:<env> or remote:<env>")
-    return where, kf.dir.resolve_env(env or None)
-
-
-def _side(sel: Selection, where: str, env: str) -> Side:
-    """``local:ENV``: its render; ``remote:ENV``: the live objects it applied."""
-    namespace = sel.kf.dir.env(env).destination.namespace
-    if where == "local":
-        return Side(f"local:{env}", sel.render(env), namespace)
-    with sel.connect(env, f"reading remote:{env} from") as client:
-        return Side(f"remote:{env}", live_objects(client, sel.scope(env)), namespace)
 
 
 def show_plan(plan: ApplyPlan) -> None:

@@ -15,7 +15,7 @@ app = typer.Typer(help="List and remove components.", no_args_is_help=True)
 def list_(output: Output = "table") -> None:
     """List the app's components."""
     kf = current_app()
-    rows = [[c.name, c.kind, str(c.path.relative_to(kf.root))] for c in kf.dir.components()]
+    rows = [[c.name, c.kind, str(c.path.relative_to(kf.root))] for c in kf.components()]
     emit("componentList", ["component", "type", "file"], rows, output)
 
 

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
+from kfkit import ConnectionOptions, UsageError
 from kfkit.cli._options import Output
 from kfkit.cli._output import emit, note
 from kfkit.cli._state import current_app
-from kfkit.errors import UsageError
 from kfkit.manifests import yaml_document
 
 app = typer.Typer(help="Manage environments: where and how the app is deployed.", no_args_is_help=True)
@@ -22,34 +22,11 @@ Context = Annotated[
 ]
 
 
-def server_of(server: str | None, context: str | None) -> str:
-    """The server to record: ``--server``, else the kubeconfig context's (``--context`` or current)."""
-    if server is not None:
-        return server
-    from kfkit.cluster import kube_contexts
-    from kfkit.errors import ClusterError
-
-    try:
-        contexts = kube_contexts()
-    except ClusterError:
-        if context:
-            raise
-        return ""  # no kubeconfig: an app can be made and rendered offline
-    if context:
-        match = [c for c in contexts if c.name == context]
-        if not match:
-            raise UsageError(
-                f"context {context!r} not in kubeconfig; known: {', '.join(c.name for c in contexts)}"
-            )
-        return match[0].server
-    return next((c.server for c in contexts if c.current), "")
-
-
 @app.command("add")
 def add(name: str, server: Server = None, namespace: Namespace = None, context: Context = None) -> None:
     """Add an environment (its files under environments/<name>/)."""
-    kf = current_app()
-    spec = kf.dir.add_env(name, server=server_of(server, context), namespace=namespace or "default")
+    kf = current_app(ConnectionOptions(context=context))
+    spec = kf.add_env(name, server=server, namespace=namespace or "default")
     note(
         f'added environment "{name}" '
         f"(server {spec.destination.server or 'not set'}, namespace {spec.destination.namespace})"
@@ -59,10 +36,9 @@ def add(name: str, server: Server = None, namespace: Namespace = None, context: 
 @app.command("list")
 def list_(output: Output = "table") -> None:
     """List environments."""
-    kf = current_app()
     rows = [
-        [name, "", e.k8s_version, e.destination.namespace, e.destination.server]
-        for name, e in sorted(kf.dir.spec.environments.items())
+        [e.name, "", e.k8s_version, e.destination.namespace, e.destination.server]
+        for e in current_app().environments()
     ]
     emit(
         "envList",  # ksonnet's kind, so its scripts keep working
@@ -124,7 +100,8 @@ def set_(
     if api_spec:
         version = kf.use_api_spec(name, api_spec)
         note(f"generated lib/ksonnet-lib/{version}/ from {api_spec}")
-    kf.dir.update_env(name, new_name=new_name, server=server, namespace=namespace, upgrade_apis=upgrade_apis)
+    if new_name is not None or namespace is not None or server is not None or upgrade_apis is not None:
+        kf.update_env(name, new_name=new_name, server=server, namespace=namespace, upgrade_apis=upgrade_apis)
     note(f'updated environment "{new_name or name}"')
 
 
@@ -138,9 +115,9 @@ def current(
     if set_to and unset:
         raise UsageError("--set and --unset exclude each other")
     if set_to or unset:
-        kf.dir.set_current_env(set_to)
+        kf.set_current_env(set_to)
         return
-    name = kf.dir.current_env()
+    name = kf.current_env()
     if name:
         sys.stdout.write(name + "\n")
 
@@ -148,7 +125,7 @@ def current(
 @app.command("describe")
 def describe(name: str) -> None:
     """Print an environment's settings as YAML."""
-    e = current_app().dir.env(name)
+    e = current_app().environment(name)
     sys.stdout.write(
         yaml_document(
             {

@@ -101,7 +101,7 @@ def rollback(
         note(f"rolling back to revision {rev.number} ({rev.time}, {rev.user}: {rev.command})")
         for oid, why in planned.kept.items():
             note(f"  {oid}: {why}")
-        print_diff(planned.diff, removed="would be pruned")
+        print_diff(planned.diff)
         show_plan(planned.plan)
         if dry_run:
             return
@@ -124,17 +124,19 @@ def _env_and_revision(sel: Selection, args: list[str], *, required: bool) -> tup
     rev: str | None = None
     if len(args) == 2:
         env, rev = args
-    elif len(args) == 1 and (required or (args[0].isdigit() and args[0] not in sel.kf.dir.spec.environments)):
+    elif len(args) == 1 and (
+        required or (args[0].isdigit() and args[0] not in {e.name for e in sel.kf.environments()})
+    ):
         rev = args[0]
     elif args:
         env = args[0]
     if rev is None:
         if required:
             raise UsageError("which revision? give REV (see kfkit history)")
-        return sel.kf.dir.resolve_env(env), None
+        return sel.kf.environment(env).name, None
     if not rev.isdigit() or int(rev) < 1:
         raise UsageError(f"revision must be a positive number, not {rev!r}")
-    return sel.kf.dir.resolve_env(env), int(rev)
+    return sel.kf.environment(env).name, int(rev)
 
 
 def _operation(revision: Revision) -> str:
@@ -160,3 +162,7 @@ def _show(revision: Revision, output: str) -> None:
     sys.stdout.write("".join(f"{k.ljust(width)}  {v}\n" for k, v in fields) + "\n")
     rows = [[o.object, o.action, o.note] for o in revision.outcomes]
     sys.stdout.write(table(["object", "result", "note"], rows))
+
+
+def _env_names(sel: Selection) -> set[str]:
+    return {e.name for e in sel.kf.environments()}

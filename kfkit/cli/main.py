@@ -19,7 +19,7 @@ from typing import Annotated
 
 import typer
 
-from kfkit import App, ObjectId, __version__
+from kfkit import App, ConnectionOptions, ObjectId, __version__
 from kfkit.cli import (
     cluster,
     component,
@@ -126,12 +126,13 @@ def init(
     kf = App.init(
         directory,
         env=env_name,
-        server=env.server_of(server, context),
+        server=server,
         namespace=namespace or "default",
         force=force,
         on_existing=lambda path: note(f"kept existing {path} (not overwritten)"),
+        connection=ConnectionOptions(context=context),
     )
-    note(f'created app "{kf.dir.name}" in {directory} with environment "{env_name}"')
+    note(f'created app "{kf.name}" in {directory} with environment "{env_name}"')
 
 
 @app.command()
@@ -146,14 +147,26 @@ def show(
     tla_str: TlaStr = None,
     upgrade_apis: UpgradeApis = None,
     no_cache: NoCache = False,
+    with_ownership: Annotated[
+        bool,
+        typer.Option(
+            "--with-ownership",
+            help="Add the labels and annotations apply adds, for `kubectl apply --server-side`.",
+        ),
+    ] = False,
 ) -> None:
-    """Print an environment's rendered objects."""
+    """Print an environment's rendered objects.
+
+    With --with-ownership the objects are exactly what apply sends (less the namespace
+    of objects that name none), so `kfkit show ENV --with-ownership | kubectl apply
+    --server-side --field-manager=kfkit -n NAMESPACE -f -` keeps prune and remote: diffs working.
+    """
     if output not in ("yaml", "json", "name"):
         raise UsageError(f"unknown output format {output!r}; use yaml, json or name")
     kf = current_app()
     started = time.monotonic()
     options = replace(render_options(jpath, ext_str, tla_str, upgrade_apis), cache=not no_cache)
-    objects = kf.render(env_name, components=component or (), options=options)
+    objects = kf.render(env_name, components=component or (), options=options, ownership=with_ownership)
     if state().verbose:
         note(f"rendered {len(objects)} objects in {time.monotonic() - started:.2f}s")
     if output == "name":

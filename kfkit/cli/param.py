@@ -9,12 +9,13 @@ from typing import Annotated
 
 import typer
 
-from kfkit.app import DEFAULT_LOCK_TIMEOUT, AppDir
+from kfkit import App
+from kfkit.app import DEFAULT_LOCK_TIMEOUT
 from kfkit.cli._options import Output
 from kfkit.cli._output import OUTPUT_FORMATS, emit, note
 from kfkit.cli._state import current_app
 from kfkit.errors import UsageError
-from kfkit.params import LockOptions, delete_param, diff_params, list_params, parse_value, set_param
+from kfkit.params import LockOptions, delete_param, parse_value, set_param
 
 app = typer.Typer(help="Set, delete, list and compare params.", no_args_is_help=True)
 
@@ -47,16 +48,16 @@ def set_(
     component, (key, raw) = _split(args, 2, "set [component] <key> <value> [--env ENV] [--as-string]")
     kf = current_app()
     if component is not None:
-        _warn_if_misspelt(kf.dir, component, key)
+        _warn_if_misspelt(kf, component, key)
     value = parse_value(raw, as_string=as_string)
     path = set_param(kf.dir, component, key, value, env=env, lock=LockOptions(lock_timeout, note))
     note(f"set {key} in {path.relative_to(kf.root)}")
 
 
-def _warn_if_misspelt(app_dir: AppDir, component: str, key: str) -> None:
+def _warn_if_misspelt(kf: App, component: str, key: str) -> None:
     """``modelpath`` when the component has ``modelPath``: set anyway, but say so (ksonnet did not)."""
     name = key.split(".")[0]
-    declared = sorted({r.param for r in list_params(app_dir, component) if r.component == component})
+    declared = sorted({r.param for r in kf.params(component) if r.component == component})
     if declared and name not in declared:
         same = [d for d in declared if d.lower() == name.lower()]
         close = same or get_close_matches(name, declared, n=1, cutoff=0.8)
@@ -85,7 +86,7 @@ def list_(
 ) -> None:
     """List params (effective values in --env), and the file each comes from."""
     _check_output(output)
-    rows = list_params(current_app().dir, component, env=env)
+    rows = current_app().params(component, env=env)
     if output == "json":
         data = [
             {"component": r.component, "param": r.param, "value": r.value, "source": r.source} for r in rows
@@ -109,7 +110,7 @@ def diff(
 ) -> None:
     """Compare the effective params of two environments."""
     _check_output(output)
-    rows = diff_params(current_app().dir, env1, env2, component=component)
+    rows = current_app().diff_params(env1, env2, component=component)
     emit(
         "paramDiff",
         ["component", "param", env1, env2],

@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kfkit._api import new_package
-from kfkit._package_check import run_package_tests
+from kfkit import new_package, run_package_tests
 from kfkit.cli._options import Output
 from kfkit.cli._output import emit, note
 from kfkit.cli._state import current_app

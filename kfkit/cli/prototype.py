@@ -8,19 +8,10 @@ from typing import Annotated
 
 import typer
 
-from kfkit._api import load_values_file
-from kfkit.app import (
-    Prototype,
-    component_source,
-    discover_prototypes,
-    find_prototype,
-    find_root,
-    prototype_params,
-)
+from kfkit import KfkitError, Prototypes, UsageError
 from kfkit.cli._options import Output
 from kfkit.cli._output import emit, note
 from kfkit.cli._state import current_app, state
-from kfkit.errors import AppError, KfkitError, UsageError
 
 app = typer.Typer(help="Find, inspect and use prototypes.", no_args_is_help=True)
 
@@ -31,19 +22,15 @@ ValuesFile = Annotated[
 ]
 
 
-def _available() -> list[Prototype]:
+def _available() -> Prototypes:
     """Built-in prototypes, plus installed packages' when run inside an app."""
-    try:
-        root: Path | None = find_root(state().directory)
-    except AppError:
-        root = None
-    return discover_prototypes(root)
+    return Prototypes.near(state().directory)
 
 
 def params_help(name: str) -> str:
     """The help page's section listing a prototype's params (``generate PROTOTYPE --help``)."""
     try:
-        proto = find_prototype(name, _available())
+        proto = _available().get(name)
     except KfkitError:
         return f"(no prototype {name!r}; 'kfkit prototype list' shows them)"
     lines = []
@@ -77,8 +64,7 @@ def param_flags(args: list[str]) -> dict[str, str]:
 def generate(ctx: typer.Context, prototype: str, component: str, values_file: ValuesFile = None) -> None:
     """Create a component from a prototype: --<param> <value> for its params."""
     kf = current_app()
-    values = load_values_file(values_file) if values_file else None
-    path = kf.generate(prototype, component, param_flags(ctx.args), values)
+    path = kf.generate(prototype, component, param_flags(ctx.args), values_file=values_file)
     note(f"wrote {path.relative_to(kf.root)} and its params in components/params.libsonnet")
 
 
@@ -88,21 +74,21 @@ app.command("use", context_settings=_EXTRA)(generate)
 @app.command("list")
 def list_(output: Output = "table") -> None:
     """List the available prototypes."""
-    rows = [[p.full_name, p.short_description] for p in _available()]
+    rows = [[p.full_name, p.short_description] for p in _available().list()]
     emit("prototypeList", ["name", "description"], rows, output)
 
 
 @app.command("search")
 def search(query: str, output: Output = "table") -> None:
     """List prototypes whose name contains QUERY."""
-    rows = [[p.full_name, p.short_description] for p in _available() if query.lower() in p.full_name.lower()]
+    rows = [[p.full_name, p.short_description] for p in _available().list(query)]
     emit("prototypeList", ["name", "description"], rows, output)
 
 
 @app.command("describe")
 def describe(name: str) -> None:
     """Show a prototype's description and params."""
-    proto = find_prototype(name, _available())
+    proto = _available().get(name)
     out = [f"PROTOTYPE NAME:\n{proto.full_name}\n", f"\nDESCRIPTION:\n{proto.description}\n"]
     for title, required in (("REQUIRED PARAMETERS", True), ("OPTIONAL PARAMETERS", False)):
         params = [p for p in proto.params if p.required is required]
@@ -121,7 +107,5 @@ def describe(name: str) -> None:
 @app.command("preview", context_settings=_EXTRA)
 def preview(ctx: typer.Context, name: str, values_file: ValuesFile = None) -> None:
     """Print the component source a prototype generates, and the params it would get."""
-    proto = find_prototype(name, _available())
-    values = load_values_file(values_file) if values_file else None
-    prototype_params(proto, "preview", param_flags(ctx.args), values)  # checks the params
-    sys.stdout.write(component_source(proto, "preview") + "\n")
+    source = _available().preview(name, param_flags(ctx.args), values_file=values_file)
+    sys.stdout.write(source + "\n")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kfkit.app import PROTOCOLS, Registry, RegistryIndex
+from kfkit import REGISTRY_PROTOCOLS, Registry, RegistryIndex
 from kfkit.cli._options import Output
 from kfkit.cli._output import emit, note
 from kfkit.cli._state import current_app
@@ -19,7 +19,7 @@ app = typer.Typer(
 
 Protocol = Annotated[
     str | None,
-    typer.Option("--protocol", help=f"One of {', '.join(PROTOCOLS)} (default: guessed from URI)."),
+    typer.Option("--protocol", help=f"One of {', '.join(REGISTRY_PROTOCOLS)} (default: guessed from URI)."),
 ]
 Ref = Annotated[str | None, typer.Option("--ref", help="Git branch, tag or commit (default: HEAD).")]
 SubPath = Annotated[

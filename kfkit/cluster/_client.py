@@ -22,9 +22,9 @@ import urllib3
 from kubernetes.client.exceptions import OpenApiException
 from kubernetes.config.config_exception import ConfigException
 
+from kfkit._connection import Target
 from kfkit._types import Obj
 from kfkit.cluster._kubeconfig import api_client, first_line
-from kfkit.cluster._select import Target
 from kfkit.errors import ApiError, ClusterError, Conflict, Forbidden, Invalid
 
 __all__ = ["FIELD_MANAGER", "ApiResource", "ClusterClient"]

@@ -7,31 +7,15 @@ explicit ``--context`` must agree with the environment unless forced, loudly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from kfkit._connection import Target
 from kfkit.cluster._kubeconfig import ContextInfo, kube_contexts, kubeconfig_path
 from kfkit.errors import ClusterError, ClusterMismatch, UsageError
 
 __all__ = ["Target", "normalize_server", "select_target"]
 
 _DEFAULT_PORTS = {"https": 443, "http": 80}
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where an environment's objects go: a kubeconfig context, its server, a namespace."""
-
-    env: str
-    context: str
-    server: str
-    namespace: str
-    kubeconfig: str
-    warning: str = ""
-    """Set when ``force_context`` overrode a mismatch; the CLI shows it."""
-
-    def describe(self) -> str:
-        return f'context "{self.context}", server {self.server}, namespace "{self.namespace}"'
 
 
 def normalize_server(url: str) -> str:

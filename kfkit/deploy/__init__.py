@@ -15,7 +15,7 @@ from kfkit.deploy._diff import (
     diff_live,
     diff_sides,
 )
-from kfkit.deploy._labels import label_value, owner_labels, owner_selector
+from kfkit.deploy._labels import label_value, owner_labels, owner_selector, with_owner
 from kfkit.deploy._objects import ObjectResult, Recorder
 from kfkit.deploy._order import Tier, tier_of
 from kfkit.deploy._plan import Change, Scope, dry_run_all, live_objects
@@ -54,4 +54,5 @@ __all__ = [
     "plan_apply",
     "tier_of",
     "wait_ready",
+    "with_owner",
 ]

@@ -3,7 +3,7 @@
 Two steps so the CLI can show the target and a summary, and ask, between them::
 
     plan = plan_apply(objects, client, scope, options)   # writes nothing
-    result = apply_plan(plan, client, options, on_result=print_line)
+    results = apply_plan(plan, client, on_result=print_line)
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ class ApplyPlan:
 
     changes: list[Change]
     prune: list[Obj]
+    scope: Scope
+    options: ApplyOptions
 
     def counts(self) -> Counter[Action]:
         """How many objects each action concerns (every action present, zeros included)."""
@@ -70,22 +72,18 @@ def plan_apply(
     except ObjectErrors as exc:
         raise ObjectErrors(f"pre-flight: {exc}; nothing was written", exc.failures) from None
     prune = prune_candidates(client, scope, changes) if options.prune else []
-    return ApplyPlan(changes, prune)
+    return ApplyPlan(changes, prune, scope, options)
 
 
 def apply_plan(
-    plan: ApplyPlan,
-    client: Cluster,
-    options: ApplyOptions = ApplyOptions(),
-    *,
-    on_result: Callable[[ObjectResult], None] | None = None,
+    plan: ApplyPlan, client: Cluster, *, on_result: Callable[[ObjectResult], None] | None = None
 ) -> list[ObjectResult]:
-    """Write the plan in tier order (each tier in parallel), prune, then wait if asked.
+    """Write the plan in tier order (each tier in parallel), prune, then wait if asked (its options).
 
     Objects waiting for a Namespace or CRD of the same render are pre-flighted right after
     the Namespaces and CRDs are written and established, before anything of a later tier.
     """
-    report = Recorder(on_result)
+    report, options = Recorder(on_result), plan.options
 
     if options.dry_run:  # reported in the order a real run writes and prunes them
         for change in sorted(plan.changes, key=lambda c: c.tier):

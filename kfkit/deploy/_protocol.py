@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from kfkit._connection import Target
 from kfkit._types import Obj
 
 __all__ = ["Cluster"]
@@ -16,6 +17,13 @@ __all__ = ["Cluster"]
 
 class Cluster(Protocol):
     """Discovery and object operations; object errors raise Forbidden, Conflict or Invalid."""
+
+    @property
+    def target(self) -> Target:
+        """Which cluster this is, for people: context, server, namespace."""
+        ...
+
+    def close(self) -> None: ...
 
     def is_namespaced(self, api_version: str, kind: str) -> bool | None:
         """None when the server does not serve ``kind`` (yet)."""
@@ -33,4 +41,12 @@ class Cluster(Protocol):
 
     def list_labelled(self, selector: str, namespaces: Sequence[str]) -> list[Obj]:
         """Objects of any kind matching ``selector``: namespaced ones in ``namespaces`` only."""
+        ...
+
+    def create(self, obj: Obj) -> Obj:
+        """Create ``obj``; Conflict when it exists already (history records)."""
+        ...
+
+    def list_kind(self, api_version: str, kind: str, *, namespace: str, selector: str) -> list[Obj]:
+        """Objects of one kind matching ``selector`` in ``namespace``; none if the kind is not served."""
         ...

@@ -212,3 +212,24 @@ def test_output_name_is_kubectls(seed_app: Path, kf: Kf) -> None:
     result = kf("show", "default", "-o", "name", cwd=seed_app)
     assert result.code == 0, result.err
     assert result.out.splitlines() == ["service/inception", "deployment.apps/inception-v1"]
+
+
+def test_with_ownership_shows_the_marks_apply_adds(seed_app: Path, kf: Kf) -> None:
+    plain = list(yaml.safe_load_all(kf("show", "default", cwd=seed_app).out))
+    shown = kf("show", "default", "--with-ownership", cwd=seed_app)
+    assert shown.code == 0, shown.err
+    owned = list(yaml.safe_load_all(shown.out))
+
+    assert len(owned) == len(plain) == 2
+    for before, after in zip(plain, owned, strict=True):
+        labels = after["metadata"]["labels"]
+        assert labels == {
+            **before["metadata"]["labels"],
+            "app.kubernetes.io/managed-by": "kfkit",
+            "kfkit.io/app": "kubeflow-app",
+            "kfkit.io/environment": "default",
+        }
+        assert after["metadata"]["annotations"]["kfkit.io/environment"] == "default"
+        assert {k: v for k, v in after.items() if k != "metadata"} == {
+            k: v for k, v in before.items() if k != "metadata"
+        }

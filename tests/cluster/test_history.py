@@ -189,10 +189,9 @@ def test_rollback_refuses_a_revision_using_removed_apis(cluster_app: ClusterApp)
         "metadata": {"name": "legacy", "namespace": ns},
         "spec": {},
     }
-    kf = App.load(app.root)
     draft = Revision(0, app.name, "default", "apply", "2019-01-01T00:00:00Z", "old@box", "0.0.1", "ks apply")
-    with kf.connect("default") as client:
-        record(client, Revision(**{**draft.__dict__, "objects": [old]}), ns)
+    with App.load(app.root) as kf:
+        record(kf.cluster("default"), Revision(**{**draft.__dict__, "objects": [old]}), ns)
     refused = app("rollback", "1", "--yes")
     assert refused.code == 1
     assert (

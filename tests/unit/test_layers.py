@@ -90,3 +90,23 @@ def test_only_the_cli_prints_or_exits(path: Path) -> None:
         if isinstance(node, ast.Call)
     }
     assert not calls & {"print", "exit"}, path
+
+
+CLI_MAY_IMPORT = (
+    "kfkit",
+    "kfkit.errors",
+    "kfkit.manifests",
+    "kfkit.review",
+    "kfkit.history",
+    "kfkit.validate",
+)
+"""The CLI is a client of the public library: kfkit's names, its errors, output and report formats."""
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if _rel(p).startswith("kfkit/cli/")], ids=_rel)
+def test_the_cli_uses_only_the_public_library(path: Path) -> None:
+    for name in _imports(path):
+        if name.startswith("kfkit") and not name.startswith("kfkit.cli"):
+            assert name in CLI_MAY_IMPORT, f"{_rel(path)} imports {name}; add what it needs to kfkit.App"
+    if _rel(path) not in ("kfkit/cli/env.py", "kfkit/cli/param.py"):  # params locking, env rm --force
+        assert ".dir." not in path.read_text(), f"{_rel(path)} reaches into App.dir"
