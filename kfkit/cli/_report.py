@@ -10,12 +10,11 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TextIO
+from typing import Any, TextIO
 
 import typer
 
 from kfkit import Action, App, DiffResult, ObjectErrors, ObjectResult, ValidationError, ValidationResult
-from kfkit._types import Obj
 from kfkit.cli._output import note
 from kfkit.cli._state import use_color
 from kfkit.errors import Interrupted, UsageError
@@ -152,7 +151,7 @@ def object_errors() -> Iterator[None]:
         raise
 
 
-def check_before_apply(kf: App, env: str, objects: list[Obj], components: tuple[str, ...]) -> None:
+def check_before_apply(kf: App, env: str, objects: list[dict[str, Any]], components: tuple[str, ...]) -> None:
     """apply's offline validation: warnings and errors on stderr, and no apply on an error."""
     result = kf.validate_objects(objects, env, components=components)
     print_findings(result, sys.stderr)
