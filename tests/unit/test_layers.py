@@ -101,6 +101,11 @@ CLI_MAY_IMPORT = (
     "kfkit.validate",
 )
 """The CLI is a client of the public library: kfkit's names, its errors, output and report formats."""
+CLI_NOT_YET = {
+    "kfkit/cli/_complete.py": ("kfkit.app", "kfkit.params"),
+    "kfkit/cli/main.py": ("kfkit.evaluator",),
+}
+"""Known exceptions, landed alongside the facade: to move behind kfkit.App (shrink, never grow)."""
 
 
 @pytest.mark.parametrize("path", [p for p in MODULES if _rel(p).startswith("kfkit/cli/")], ids=_rel)
