@@ -296,9 +296,12 @@ class App:
         self.dir.update_env(env, k8s_version=version)
         return version
 
-    def remove_env(self, name: str) -> None:
-        """Forget an environment and delete its directory."""
-        self.dir.remove_env(name)
+    def remove_env(self, name: str, *, force: bool = False) -> bool:
+        """Forget an environment and delete its files; the current one only with ``force``.
+
+        Returns whether ``.ks_environment`` was cleared.
+        """
+        return self.dir.remove_env(name, force=force)
 
     def current_env(self) -> str | None:
         """The current environment's name, if one is set."""

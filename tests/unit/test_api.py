@@ -53,7 +53,7 @@ def test_environments_through_the_facade(kf: App) -> None:
     assert kf.environment().destination.namespace == "serving"
     with pytest.raises(UsageError, match="nothing to set"):
         kf.update_env("production")
-    kf.remove_env("production")
+    kf.remove_env("production", force=True)
     assert kf.current_env() is None
 
 
