@@ -14,19 +14,17 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["CACHE_DIR_VAR", "Store", "default_dir"]
+from kfkit.app import cache_dir
 
-CACHE_DIR_VAR = "KFKIT_CACHE_DIR"
+__all__ = ["Store", "default_dir"]
+
 LIMIT_BYTES = 256 * 1024 * 1024
 
 
 def default_dir() -> Path:
-    """``$KFKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/kfkit/render``, else ``~/.cache/kfkit/render``."""
-    explicit = os.environ.get(CACHE_DIR_VAR)
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "kfkit" / "render"
+    """``render/`` in kfkit's per-user cache: its own directory, so trimming never reaches the
+    registries and package links that share the cache root."""
+    return cache_dir() / "render"
 
 
 class Store:

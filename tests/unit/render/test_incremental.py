@@ -194,3 +194,19 @@ def test_the_store_is_safe_under_concurrent_writers_and_stays_bounded(tmp_path: 
     assert sum(f.stat().st_size for f in files) <= 64 * 1024
     assert all(f.read_bytes() == data[f.parent.name + f.name] for f in files)
     assert not list((tmp_path / "cache").glob("*/.tmp-*"))
+
+
+def test_the_render_cache_trims_only_its_own_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """$KFKIT_CACHE_DIR also holds registry mirrors and package links: trimming leaves them alone."""
+    monkeypatch.setenv("KFKIT_CACHE_DIR", str(tmp_path / "cache"))
+    mirror = tmp_path / "cache" / "registries" / "0123"
+    mirror.mkdir(parents=True)
+    (mirror / "HEAD").write_text("ref: refs/heads/main\n")
+    store = Store(default_dir(), limit=1)
+    store.put("ab" * 32, b"x" * 64)
+    store.trim()
+    assert default_dir() == tmp_path / "cache" / "render"
+    assert (mirror / "HEAD").read_text() == "ref: refs/heads/main\n"
+    assert not list(default_dir().glob("*/*"))
