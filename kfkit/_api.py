@@ -29,10 +29,12 @@ from kfkit._history_api import RecordOptions, RollbackPlan
 from kfkit._review_api import Connect
 from kfkit._types import JsonValue, Obj
 from kfkit.app import (
+    API_VERSION,
     KSONNET_LIB,
     LIB,
     VENDOR,
     AppDir,
+    AppUpgrade,
     Component,
     EnvironmentSpec,
     InstalledPackage,
@@ -43,6 +45,7 @@ from kfkit.app import (
     RegistryIndex,
     add_registry,
     app_registries,
+    apply_upgrade,
     component_source,
     describe_package,
     detect_registry,
@@ -52,6 +55,7 @@ from kfkit.app import (
     install_package,
     installed_packages,
     list_packages,
+    plan_upgrade,
     prototype_params,
     remove_package,
     remove_registry,
@@ -217,6 +221,18 @@ class App:
             on_existing=on_existing,
         )
         return cls(created, connection=connection)
+
+    @classmethod
+    def upgrade(cls, start: Path | str = ".", *, to: str = API_VERSION, dry_run: bool = False) -> AppUpgrade:
+        """Move the app containing ``start`` to app.yaml ``to``'s shape and layout (``ks upgrade``).
+
+        A classmethod: apps too old to load (app.yaml 0.0.1) are what it is for. With
+        ``dry_run`` nothing is written; the result says what changes either way.
+        """
+        plan = plan_upgrade(find_root(Path(start)), to=to)
+        if not dry_run:
+            apply_upgrade(plan)
+        return plan
 
     @property
     def root(self) -> Path:

@@ -1,7 +1,7 @@
 """The app on disk: layout, app.yaml, environments, components and prototypes."""
 
 from kfkit.app._app import AppDir, Component
-from kfkit.app._appyaml import AppSpec, Destination, EnvironmentSpec, LibrarySpec, RegistrySpec
+from kfkit.app._appyaml import API_VERSION, AppSpec, Destination, EnvironmentSpec, LibrarySpec, RegistrySpec
 from kfkit.app._files import DEFAULT_LOCK_TIMEOUT, locked, remove_stale_temps, write_atomic
 from kfkit.app._layout import KSONNET_LIB, LIB, VENDOR, find_root
 from kfkit.app._package import (
@@ -37,22 +37,27 @@ from kfkit.app._registry import (
     detect_registry,
     parse_registry_yaml,
 )
+from kfkit.app._upgrade import UPGRADE_VERSIONS, AppUpgrade, Move, apply_upgrade, plan_upgrade
 
 __all__ = [
+    "API_VERSION",
     "BUILTIN_REGISTRY",
     "CACHE_ENV",
     "DEFAULT_LOCK_TIMEOUT",
     "KSONNET_LIB",
     "LIB",
     "PROTOCOLS",
+    "UPGRADE_VERSIONS",
     "VENDOR",
     "AppDir",
     "AppSpec",
+    "AppUpgrade",
     "Component",
     "Destination",
     "EnvironmentSpec",
     "InstalledPackage",
     "LibrarySpec",
+    "Move",
     "PackageInfo",
     "Param",
     "Prototype",
@@ -61,6 +66,7 @@ __all__ = [
     "RegistrySpec",
     "add_registry",
     "app_registries",
+    "apply_upgrade",
     "cache_dir",
     "component_source",
     "content_hash",
@@ -76,6 +82,7 @@ __all__ = [
     "parse_parts_yaml",
     "parse_prototype",
     "parse_registry_yaml",
+    "plan_upgrade",
     "prototype_params",
     "remove_package",
     "remove_registry",

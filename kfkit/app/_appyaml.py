@@ -29,6 +29,8 @@ __all__ = [
     "LibrarySpec",
     "RegistrySpec",
     "load_app_yaml",
+    "patched_text",
+    "read_libraries",
     "save_app_yaml",
 ]
 
@@ -167,10 +169,9 @@ def load_app_yaml(root: Path) -> AppSpec:
     version = str(data.get("apiVersion", ""))
     if version == "0.0.1":
         raise AppError(
-            f"{path}: apiVersion 0.0.1 is ksonnet's pre-0.1 layout (each environment in "
-            "environments/<env>/spec.json), which ks 0.13 no longer read either: run `ks upgrade` with "
-            "ksonnet 0.10-0.12, or move each spec.json's server and namespace into app.yaml's "
-            "environments and set apiVersion: 0.1.0"
+            f"{path}: apiVersion 0.0.1 is ksonnet's pre-0.1 layout (environments in "
+            "environments/<env>/spec.json), which ks 0.13 no longer read either; run `kfkit upgrade` "
+            "to move them into app.yaml (`kfkit upgrade --dry-run` shows what changes)"
         )
     if version not in _READABLE:
         raise AppError(f"{path}: unsupported apiVersion {version!r} (kfkit reads {', '.join(_READABLE)})")
@@ -186,7 +187,7 @@ def load_app_yaml(root: Path) -> AppSpec:
             str(n): _registry(path, str(n), r)
             for n, r in _mapping(path, "registries", data.get("registries")).items()
         },
-        libraries=_libraries(path, "libraries", data.get("libraries")),
+        libraries=read_libraries(path, "libraries", data.get("libraries")),
         extra={k: v for k, v in data.items() if k not in modelled},
         api_version=version,
     )
@@ -214,7 +215,7 @@ def _env(path: Path, name: str, data: Any) -> EnvironmentSpec:
             server=str(dest.get("server") or ""), namespace=str(dest.get("namespace") or "default")
         ),
         k8s_version=str(data.get("k8sVersion") or ""),
-        libraries=_libraries(path, f"environment {name!r}: libraries", data.get("libraries")),
+        libraries=read_libraries(path, f"environment {name!r}: libraries", data.get("libraries")),
         extra={k: v for k, v in data.items() if k not in modelled},
     )
 
@@ -227,7 +228,7 @@ def _registry(path: Path, name: str, data: Any) -> RegistrySpec:
     return RegistrySpec(name, protocol, uri, str(entry.get("ref") or ""), str(entry.get("path") or ""))
 
 
-def _libraries(path: Path, what: str, data: Any) -> dict[str, LibrarySpec]:
+def read_libraries(path: Path, what: str, data: Any) -> dict[str, LibrarySpec]:
     """Library entries of any version: 0.1.0's ``gitVersion.commitSha`` becomes the version."""
     result = {}
     for key, entry in _mapping(path, what, data).items():
@@ -264,6 +265,11 @@ def save_app_yaml(root: Path, spec: AppSpec) -> None:
 
 def _patched(path: Path, old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
     """The file's text with the changes from ``old`` to ``new`` applied, everything else as it was."""
+    return patched_text(path, path.read_text(encoding="utf-8"), old, new)
+
+
+def patched_text(path: Path, text: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+    """``text`` (of ``path``, for errors) with the changes from ``old`` to ``new`` applied."""
     from ruamel.yaml import YAML  # lazy: only edits need the round-trip parser
 
     rt = YAML()
@@ -271,7 +277,7 @@ def _patched(path: Path, old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
     rt.width = 4096
     rt.indent(mapping=2, sequence=2, offset=0)
     try:
-        doc = rt.load(path.read_text(encoding="utf-8"))
+        doc = rt.load(text)
     except Exception as exc:  # ruamel's errors share no base class worth naming
         raise AppError(f"cannot read {path}: {_first_line(exc)}") from exc
     if not isinstance(doc, dict):
@@ -293,6 +299,10 @@ def _patch(doc: Any, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
         current = doc.get(key)
         if isinstance(value, dict) and isinstance(old.get(key), dict) and isinstance(current, dict):
             _patch(current, old[key], value)
+        elif isinstance(value, list) and isinstance(current, list) and len(value) == len(current):
+            for i, item in enumerate(value):  # item by item: comments stay attached to the list
+                if current[i] != item:
+                    current[i] = _sorted(item)
         elif key in doc:
             doc[key] = _sorted(value)
         else:

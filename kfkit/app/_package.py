@@ -59,6 +59,7 @@ __all__ = [
     "remove_package",
     "remove_registry",
     "vendor_dir",
+    "versioned_dir_name",
 ]
 
 _DESCRIPTOR = re.compile(r"^(?P<registry>[A-Za-z0-9-]+)/(?P<name>[^@/]+)(?:@(?P<version>[^@]+))?$")
@@ -165,14 +166,14 @@ def remove_registry(app: AppDir, name: str) -> None:
 # --- the vendor layout -----------------------------------------------------------------
 
 
-def _dir_name(lib: LibrarySpec) -> str:
+def versioned_dir_name(lib: LibrarySpec) -> str:
     """``<pkg>@<version>`` for versioned packages (ksonnet 0.13's layout), else ``<pkg>``."""
     return f"{lib.name}@{lib.version}" if lib.version and "/" not in lib.version else lib.name
 
 
 def vendor_dir(root: Path, lib: LibrarySpec) -> Path:
     """Where an installed package's files are: the versioned dir when it exists, else the plain one."""
-    versioned = root / VENDOR / lib.registry / _dir_name(lib)
+    versioned = root / VENDOR / lib.registry / versioned_dir_name(lib)
     return versioned if versioned.is_dir() else root / VENDOR / lib.registry / lib.name
 
 
@@ -206,6 +207,15 @@ def package_jpath(app: AppDir, env: str | None) -> list[Path]:
         problem = InstalledPackage(lib, target, (), _status(target, lib)).problem
         if problem:
             warnings.warn(KfkitWarning(problem), stacklevel=2)
+        elif target.name == lib.name != versioned_dir_name(lib):
+            warnings.warn(
+                KfkitWarning(
+                    f"{VENDOR}/{lib.registry}/{lib.name}/ holds {lib.key} pinned to {lib.version} in the "
+                    "unversioned layout of ksonnet before 0.12; kfkit reads it, `kfkit upgrade` moves it "
+                    f"to {VENDOR}/{lib.registry}/{versioned_dir_name(lib)}/"
+                ),
+                stacklevel=2,
+            )
         if target.name != lib.name:
             links[f"{lib.registry}/{lib.name}"] = target
     if not links:
@@ -359,7 +369,7 @@ def install_package(
     _check_clash(app, lib)
     libraries = app.env(env).libraries if env is not None else app.spec.libraries
     previous = libraries.get(lib.key)
-    target = app.root / VENDOR / lib.registry / _dir_name(lib)
+    target = app.root / VENDOR / lib.registry / versioned_dir_name(lib)
     with _vendored(target, source, fresh, _recorded_hash(app, target), force):
         libraries[lib.key] = lib
         try:

@@ -69,6 +69,7 @@ app.command("review")(review.review)
 app.command("history")(history.history)
 app.command("rollback")(history.rollback)
 app.command("upgrade-apis")(upgrade.upgrade_apis)
+app.command("upgrade")(upgrade.upgrade)
 app.command("validate")(validate.validate)
 app.command("generate", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
     prototype.generate

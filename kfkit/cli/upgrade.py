@@ -1,4 +1,4 @@
-"""``kfkit upgrade-apis``: what ``--upgrade-apis`` does to an environment's objects, before and after."""
+"""``kfkit upgrade-apis`` (objects of removed APIs, before and after), ``kfkit upgrade`` (old app layouts)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from typing import Annotated
 
 import typer
 
+from kfkit import App
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, render_options
 from kfkit.cli._output import note
-from kfkit.cli._state import current_app
+from kfkit.cli._state import current_app, state
 from kfkit.manifests import yaml_document
 
-__all__ = ["upgrade_apis"]
+__all__ = ["upgrade", "upgrade_apis"]
 
 
 def upgrade_apis(
@@ -51,3 +52,38 @@ def upgrade_apis(
         )
     if not upgrades:
         note("no object uses a removed Kubernetes API")
+
+
+def upgrade(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")] = False,
+    to: Annotated[
+        str,
+        typer.Option("--to", metavar="VERSION", help="app.yaml apiVersion: 0.3.0 (ksonnet 0.13) or 0.2.0."),
+    ] = "0.3.0",
+) -> None:
+    """Move an older ksonnet app (app.yaml 0.0.1, 0.1.0, 0.2.0) to ksonnet 0.13's shape and layout.
+
+    kfkit reads older apps as they are and never rewrites app.yaml's version by itself; this
+    command does, as `ks upgrade` did: app.yaml's libraries, registries and targets get the
+    newer shape (edited in place: comments and order kept), lib/vX.Y.Z/ moves to
+    lib/ksonnet-lib/vX.Y.Z/, pinned packages move to vendor/<registry>/<pkg>@<version>/, and a
+    0.0.1 app's environments/<env>/spec.json files are folded into app.yaml.
+
+    Examples:
+      # what would change (app.yaml as a diff, the directories that move)
+      kfkit upgrade --dry-run
+      kfkit upgrade
+      # stay readable by ksonnet 0.12
+      kfkit upgrade --to 0.2.0
+    """
+    plan = App.upgrade(state().directory, to=to, dry_run=dry_run)
+    prefix = "would " if dry_run else ""
+    for step in plan.steps():
+        sys.stdout.write(prefix + step + "\n")
+    if dry_run and plan.before != plan.after:
+        before, after = plan.before.splitlines(keepends=True), plan.after.splitlines(keepends=True)
+        sys.stdout.writelines(difflib.unified_diff(before, after, "app.yaml", "app.yaml"))
+    for text in plan.notes:
+        note(f"note: {text}")
+    if not plan.changes:
+        note(f"nothing to upgrade: the app is at apiVersion {plan.from_version} in ksonnet 0.13's layout")

@@ -120,7 +120,7 @@ def test_pre_0_1_app_says_how_to_move_on(app: Path, kf: Kf) -> None:
     result = kf("show", "default", cwd=app)
     assert result.code == 1
     assert "apiVersion 0.0.1 is ksonnet's pre-0.1 layout" in result.err
-    assert "set apiVersion: 0.1.0" in result.err
+    assert "run `kfkit upgrade`" in result.err
 
 
 def test_env_set_api_spec_generates_the_lib_and_records_the_version(
