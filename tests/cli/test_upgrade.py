@@ -107,9 +107,9 @@ def test_upgrade_changes_only_the_upgraded_fields_and_moves_old_layouts(ks010: P
     shown = kf("show", "default", cwd=ks010).out
     result = kf("upgrade", cwd=ks010)
     assert result.code == 0, result.err
-    assert (ks010 / "app.yaml").read_text() == KS_010.replace("apiVersion: 0.1.0", "apiVersion: 0.3.0").replace(
-        "    - web/frontend", "    - web.frontend"
-    ).replace(
+    assert (ks010 / "app.yaml").read_text() == KS_010.replace(
+        "apiVersion: 0.1.0", "apiVersion: 0.3.0"
+    ).replace("    - web/frontend", "    - web.frontend").replace(
         f"""  tf-serving:
     gitVersion:
       commitSha: {SHA}
