@@ -25,7 +25,7 @@ from types import TracebackType
 
 from kfkit import _history_api, _review_api
 from kfkit._connection import ConnectionOptions
-from kfkit._history_api import RecordOptions, RollbackPlan
+from kfkit._history_api import RecordOptions, RollbackPlan, RollbackResult
 from kfkit._review_api import Connect
 from kfkit._types import JsonValue, Obj
 from kfkit.app import (
@@ -718,7 +718,7 @@ class App:
                 name, number, prune=prune, force_conflicts=force_conflicts, client=connected
             )
             results, recorded = self.apply_rollback(planned, client=connected, dry_run=dry_run, record=record)
-        return RollbackResult(planned, results, recorded)
+        return RollbackResult(planned, results, recorded, dry_run=dry_run)
 
     @contextmanager
     def _client(self, env: str, client: Cluster | None) -> Iterator[Cluster]:
@@ -742,16 +742,6 @@ class App:
         cluster = self.cluster(env, purpose=f"reading remote:{env} from")
         scope = self.scope(env, components=components)
         return Side(f"remote:{env}", live_objects(cluster, scope), namespace)
-
-
-@dataclass(frozen=True)
-class RollbackResult:
-    """A rollback done (or, dry run, previewed): its plan and diff, per-object results, new revision."""
-
-    plan: RollbackPlan
-    results: list[ObjectResult]
-    revision: Revision | None
-    """The revision recording the rollback; None for a dry run."""
 
 
 def new_package(

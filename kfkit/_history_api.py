@@ -9,7 +9,7 @@ import contextlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kfkit._model import ObjectId
 from kfkit._types import Obj
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "RecordOptions",
     "RollbackPlan",
+    "RollbackResult",
     "apply_rollback",
     "history",
     "plan_rollback",
@@ -194,6 +195,44 @@ class RollbackPlan:
     """How it will be applied (prune, force)."""
     kept: dict[ObjectId, str] = field(default_factory=dict)
     """Secrets left as they are, and why."""
+
+
+ROLLBACK_REPORT_VERSION = 1
+"""Of :meth:`RollbackResult.to_json`; bumped only when a field changes meaning or disappears."""
+
+
+@dataclass(frozen=True)
+class RollbackResult:
+    """A rollback done (or, dry run, previewed): its plan and diff, per-object results, new revision."""
+
+    plan: RollbackPlan
+    results: list[ObjectResult]
+    revision: Revision | None
+    """The revision recording the rollback; None for a dry run."""
+    dry_run: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """``kfkit rollback -o json``: one stable object for CI (schema in docs/review.md)."""
+        planned = self.plan
+        return {
+            "reportVersion": ROLLBACK_REPORT_VERSION,
+            "app": planned.scope.app,
+            "env": planned.scope.env,
+            "target": planned.revision.summary(),
+            "dryRun": self.dry_run,
+            "prune": planned.options.prune,
+            "plan": {str(action): n for action, n in planned.plan.counts().items()},
+            "objects": [
+                {**d.object_id.to_json(), "action": str(d.action), "diff": d.unified()}
+                for d in planned.diff.objects
+            ],
+            "keptSecrets": [{**oid.to_json(), "reason": why} for oid, why in planned.kept.items()],
+            "results": [
+                {**r.object_id.to_json(), "action": str(r.action), "done": r.action.done, "note": r.note}
+                for r in self.results
+            ],
+            "recordedRevision": self.revision.number if self.revision else None,
+        }
 
 
 def plan_rollback(

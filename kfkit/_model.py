@@ -62,6 +62,17 @@ class ObjectId:
     def __str__(self) -> str:
         return f"{self.kind} {self.namespace}/{self.name}" if self.namespace else f"{self.kind} {self.name}"
 
+    def to_json(self) -> dict[str, str]:
+        """The fields of ``-o json`` reports: ``object`` (``str()``) and each part, for machines."""
+        return {
+            "object": str(self),
+            "apiVersion": self.api_version,
+            "kind": self.kind,
+            "namespace": self.namespace,
+            "name": self.name,
+            "component": self.component,
+        }
+
 
 class Action(StrEnum):
     """What kfkit does, or would do, to one object: plans, results and diffs share it.

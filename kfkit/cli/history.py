@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from typing import Annotated
 
 import typer
 
-from kfkit import RecordOptions, Revision
+from kfkit import ObjectResult, RecordOptions, Revision, RollbackResult
 from kfkit.cli._options import Output
 from kfkit.cli._output import note, table
 from kfkit.cli._report import confirm, need_consent, object_errors, print_diff, reporter, summary
@@ -78,6 +79,9 @@ def rollback(
         bool, typer.Option("--force-conflicts", help="Take over fields other managers own.")
     ] = False,
     max_history: MaxHistory = RecordOptions.max_history,
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="text, or json: one report on stdout (docs/review.md).")
+    ] = "text",
     context: Context = None,
     kubeconfig: Kubeconfig = None,
     force_context: ForceContext = False,
@@ -88,11 +92,14 @@ def rollback(
     are still those of REV, otherwise it is left as it is (and the output says so). A
     revision whose objects use APIs the server no longer serves is refused.
     """
+    if output not in ("text", "json"):
+        raise UsageError(f"unknown output format {output!r}; use text or json")
     if prune:
         need_consent("rollback --prune", yes=yes, dry_run=dry_run)
     sel = Selection.of(None, None, None, None, kubeconfig, context, force_context)
     env, number = _env_and_revision(sel, args, required=True)
     assert number is not None  # required=True
+    as_json = output == "json"
     with sel.connect(env, "target") as client, object_errors():
         planned = sel.kf.plan_rollback(
             env, number, prune=prune, force_conflicts=force_conflicts, client=client
@@ -101,19 +108,28 @@ def rollback(
         note(f"rolling back to revision {rev.number} ({rev.time}, {rev.user}: {rev.command})")
         for oid, why in planned.kept.items():
             note(f"  {oid}: {why}")
-        print_diff(planned.diff)
+        if not as_json:
+            print_diff(planned.diff)
         show_plan(planned.plan)
-        if dry_run:
-            return
-        confirm(f"roll back {client.target.describe()}?", skip=yes or not planned.plan.has_changes)
-        with reporter(len(planned.plan.changes) + len(planned.plan.prune), "rolling back") as on_result:
-            results, recorded = sel.kf.apply_rollback(
-                planned,
-                client=client,
-                record=RecordOptions(command=command_line(), max_history=max_history),
-                on_result=on_result,
-            )
-    note(summary(results) + (f"; recorded as revision {recorded.number}" if recorded else ""))
+        results: list[ObjectResult] = []
+        recorded = None
+        if not dry_run:
+            confirm(f"roll back {client.target.describe()}?", skip=yes or not planned.plan.has_changes)
+            total = len(planned.plan.changes) + len(planned.plan.prune)
+            # with -o json stdout is the report: no result lines
+            lines = nullcontext(None) if as_json else reporter(total, "rolling back")
+            with lines as on_result:
+                results, recorded = sel.kf.apply_rollback(
+                    planned,
+                    client=client,
+                    record=RecordOptions(command=command_line(), max_history=max_history),
+                    on_result=on_result,
+                )
+    if as_json:
+        report = RollbackResult(planned, results, recorded, dry_run=dry_run).to_json()
+        sys.stdout.write(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    if not dry_run:
+        note(summary(results) + (f"; recorded as revision {recorded.number}" if recorded else ""))
 
 
 def _env_and_revision(sel: Selection, args: list[str], *, required: bool) -> tuple[str, int | None]:
@@ -162,7 +178,3 @@ def _show(revision: Revision, output: str) -> None:
     sys.stdout.write("".join(f"{k.ljust(width)}  {v}\n" for k, v in fields) + "\n")
     rows = [[o.object, o.action, o.note] for o in revision.outcomes]
     sys.stdout.write(table(["object", "result", "note"], rows))
-
-
-def _env_names(sel: Selection) -> set[str]:
-    return {e.name for e in sel.kf.environments()}

@@ -78,14 +78,8 @@ class ObjectReview:
         return anchor_of(self.object_id)
 
     def to_json(self) -> dict[str, JsonValue]:
-        oid = self.object_id
         return {
-            "object": str(oid),
-            "apiVersion": oid.api_version,
-            "kind": oid.kind,
-            "namespace": oid.namespace,
-            "name": oid.name,
-            "component": oid.component,
+            **self.object_id.to_json(),
             "action": str(self.action),
             "anchor": self.anchor,
             "rendered": self.rendered,

@@ -118,6 +118,15 @@ def test_rollback_of_a_param_change_restores_the_object_and_is_recorded(cluster_
     app.ok("apply", "default")
     assert _image(app) == "other:1"
 
+    planned = json.loads(app.ok("rollback", "default", "1", "--dry-run", "-o", "json").out)
+    assert (planned["reportVersion"], planned["dryRun"], planned["recordedRevision"]) == (1, True, None)
+    assert (planned["target"]["number"], planned["target"]["operation"]) == (1, "apply")
+    assert planned["plan"] == {"create": 0, "configure": 1, "unchanged": 1, "prune": 0}
+    (deployment,) = [o for o in planned["objects"] if o["kind"] == "Deployment"]
+    assert (deployment["object"], deployment["action"]) == (f"Deployment {ns}/inception-v1", "configure")
+    assert "+        image: katacoda/tensorflow_serving" in deployment["diff"].splitlines()
+    assert planned["results"] == [] and planned["keptSecrets"] == []
+
     preview = app.ok("rollback", "default", "1", "--dry-run")
     changed = [
         line for line in preview.out.splitlines() if line.startswith(("-  ", "+  ")) and "image:" in line
@@ -138,6 +147,7 @@ def test_rollback_of_a_param_change_restores_the_object_and_is_recorded(cluster_
     # the library: roll forward again to revision 2
     result = App.load(app.root).rollback("default", 2)
     assert result.revision is not None and result.revision.number == 4
+    assert (result.to_json()["recordedRevision"], result.to_json()["dryRun"]) == (4, False)
     assert _image(app) == "other:1"
 
 
@@ -155,8 +165,18 @@ def test_rollback_with_prune_removes_objects_added_after_the_revision(cluster_ap
     assert app.live("v1", "ConfigMap", "a-config")["data"] == {"k": "1"}
     assert "0 to prune" in kept.err
 
-    pruned = app.ok("rollback", "1", "--prune", "--yes")
-    assert "will prune ConfigMap" in pruned.err and "b-config pruned" in pruned.out
+    pruned = app.ok("rollback", "1", "--prune", "--yes", "-o", "json")
+    assert "will prune ConfigMap" in pruned.err
+    report = json.loads(pruned.out)  # stdout is the report alone
+    assert (report["prune"], report["dryRun"], report["recordedRevision"]) == (True, False, 4)
+    assert {(r["name"], r["action"], r["done"]) for r in report["results"]} == {
+        ("a-config", "unchanged", "unchanged"),
+        ("b-config", "prune", "pruned"),
+    }
+    assert {(o["name"], o["action"]) for o in report["objects"]} == {
+        ("a-config", "unchanged"),
+        ("b-config", "prune"),
+    }
     assert app.live("v1", "ConfigMap", "b-config") is None
     assert app.live("v1", "ConfigMap", "a-config") is not None
     assert [r.operation for r in App.load(app.root).history()] == ["apply", "apply", "rollback", "rollback"]
@@ -172,8 +192,20 @@ def test_rollback_restores_a_secret_only_if_its_values_still_match(cluster_app: 
     secrets.patch(name="token", namespace=ns, body={"data": {"value": changed}})
     secrets.patch(name="creds", namespace=ns, body={"metadata": {"labels": {"extra": "x"}}})
 
+    planned = json.loads(app.ok("rollback", "1", "--dry-run", "-o", "json").out)
+    assert [(k["object"], k["reason"]) for k in planned["keptSecrets"]] == [
+        (
+            f"Secret {ns}/token",
+            "left as it is: its live values are not those of revision 1 "
+            "(history keeps only hashes of Secret values)",
+        )
+    ]
+    assert [o["name"] for o in planned["objects"]] == ["creds"]  # token: neither sent nor pruned
+    assert "hunter2" not in json.dumps(planned)
+
     done = app.ok("rollback", "1", "--prune", "--yes")
     assert f"Secret {ns}/token: left as it is: its live values are not those of revision 1" in done.err
+    assert f"Secret {ns}/token " not in done.out  # neither sent nor pruned
     assert f"Secret {ns}/creds" in done.out  # sent again: its values are those recorded
     assert app.live("v1", "Secret", "token")["data"] == {"value": changed}  # neither restored nor pruned
     assert app.live("v1", "Secret", "creds")["data"]["password"] == base64.b64encode(b"hunter2").decode()
