@@ -16,6 +16,7 @@ from kfkit._api import (
     new_package,
 )
 from kfkit._connection import ConnectionOptions, Target
+from kfkit._defaults import DEFAULT_LOCK_TIMEOUT, DEFAULT_MAX_OUTPUT
 from kfkit._history_api import RecordOptions
 from kfkit._model import Action, ObjectId
 from kfkit._package_check import CaseResult, run_package_tests
@@ -66,14 +67,17 @@ from kfkit.errors import (
     UsageError,
     ValidationError,
 )
+from kfkit.evaluator import engine_version
 from kfkit.history import Revision
 from kfkit.manifests import to_json, to_yaml
-from kfkit.params import ParamDiff, ParamRow, parse_value
+from kfkit.params import LockOptions, ParamDiff, ParamRow, parse_value
 from kfkit.render import RenderOptions
 from kfkit.review import Report
 from kfkit.validate import ValidateOptions, ValidationResult
 
 __all__ = [
+    "DEFAULT_LOCK_TIMEOUT",
+    "DEFAULT_MAX_OUTPUT",
     "REGISTRY_PROTOCOLS",
     "Action",
     "ApiError",
@@ -102,6 +106,7 @@ __all__ = [
     "KfkitWarning",
     "LibrarySpec",
     "Location",
+    "LockOptions",
     "ManifestError",
     "ObjectDiff",
     "ObjectErrors",
@@ -131,6 +136,7 @@ __all__ = [
     "ValidationError",
     "ValidationResult",
     "connect_cluster",
+    "engine_version",
     "format_duration",
     "load_values_file",
     "new_package",

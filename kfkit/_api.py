@@ -84,6 +84,7 @@ from kfkit.history import Revision
 from kfkit.ksonnetlib import load_api_spec, write_ksonnet_lib
 from kfkit.manifests import ApiUpgrade, upgrade_apis
 from kfkit.params import (
+    LockOptions,
     ParamDiff,
     ParamRow,
     add_component_params,
@@ -319,6 +320,11 @@ class App:
         """
         return self.dir.remove_env(name, force=force)
 
+    def is_current_env(self, name: str) -> bool:
+        """Whether .ks_environment names ``name``; a UsageError naming the known ones if it is unknown."""
+        self.dir.env(name)
+        return self.dir.is_current(name)
+
     def current_env(self) -> str | None:
         """The current environment's name, if one is set."""
         return self.dir.current_env()
@@ -438,16 +444,27 @@ class App:
 
     # --- params -----------------------------------------------------------------------------
 
-    def set_param(self, component: str | None, key: str, value: JsonValue, *, env: str | None = None) -> Path:
+    def set_param(
+        self,
+        component: str | None,
+        key: str,
+        value: JsonValue,
+        *,
+        env: str | None = None,
+        lock: LockOptions | None = None,
+    ) -> Path:
         """Set a component's param (a global one when ``component`` is None); returns the file edited.
 
         Dotted keys nest; with ``env`` the value goes into that environment's overrides.
+        ``lock`` says how long to wait for another process editing the app, and whom to tell.
         """
-        return set_param(self.dir, component, key, value, env=env)
+        return set_param(self.dir, component, key, value, env=env, lock=lock)
 
-    def delete_param(self, component: str | None, key: str, *, env: str | None = None) -> Path:
+    def delete_param(
+        self, component: str | None, key: str, *, env: str | None = None, lock: LockOptions | None = None
+    ) -> Path:
         """Delete a param set by :meth:`set_param` (same forms); returns the file edited."""
-        return delete_param(self.dir, component, key, env=env)
+        return delete_param(self.dir, component, key, env=env, lock=lock)
 
     def params(self, component: str | None = None, *, env: str | None = None) -> list[ParamRow]:
         """Each component's params (effective in ``env``), with the file each comes from."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import kfkit
 
 PUBLIC = [
+    "DEFAULT_LOCK_TIMEOUT",
+    "DEFAULT_MAX_OUTPUT",
     "REGISTRY_PROTOCOLS",
     "Action",
     "ApiError",
@@ -33,6 +35,7 @@ PUBLIC = [
     "KfkitWarning",
     "LibrarySpec",
     "Location",
+    "LockOptions",
     "ManifestError",
     "ObjectDiff",
     "ObjectErrors",
@@ -62,6 +65,7 @@ PUBLIC = [
     "ValidationError",
     "ValidationResult",
     "connect_cluster",
+    "engine_version",
     "format_duration",
     "load_values_file",
     "new_package",

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from kfkit._defaults import DEFAULT_LOCK_TIMEOUT
 from kfkit.errors import AppError
 
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "locked", "remove_stale_temps", "write_atomic"]
@@ -60,8 +61,6 @@ def _umask() -> int:
     return mask
 
 
-DEFAULT_LOCK_TIMEOUT = 60.0
-"""Seconds an edit waits for another process's edit of the same app before giving up."""
 _NOTICE_AFTER = 1.0
 
 

@@ -51,9 +51,9 @@ _Names = Callable[[Path, Sequence[str]], list[str]]
 
 
 def _envs(directory: Path, _: Sequence[str]) -> list[str]:
-    from kfkit.app import AppDir
+    from kfkit import App
 
-    return sorted(AppDir.load(directory).spec.environments)
+    return [e.name for e in App.load(directory).environments()]
 
 
 def _locations(directory: Path, words: Sequence[str]) -> list[str]:
@@ -62,31 +62,25 @@ def _locations(directory: Path, words: Sequence[str]) -> list[str]:
 
 
 def _components(directory: Path, _: Sequence[str]) -> list[str]:
-    from kfkit.app import AppDir
+    from kfkit import App
 
-    return sorted(c.name for c in AppDir.load(directory).components())
+    return sorted(c.name for c in App.load(directory).components())
 
 
 def _prototypes(directory: Path, _: Sequence[str]) -> list[str]:
-    from kfkit.app import discover_prototypes, find_root
-    from kfkit.errors import AppError
+    from kfkit import Prototypes
 
-    try:
-        root: Path | None = find_root(directory)
-    except AppError:
-        root = None
-    names = {p.name for p in discover_prototypes(root)}
+    names = {p.name for p in Prototypes.near(directory).list()}
     return sorted(names | {n.rsplit(".", 1)[-1] for n in names})
 
 
 def _param_keys(directory: Path, words: Sequence[str]) -> list[str]:
     """``param set COMPONENT <TAB>``: that component's params; with no component, the components."""
-    from kfkit.app import AppDir
-    from kfkit.params import list_params
+    from kfkit import App
 
     if not words:
         return _components(directory, words)
-    rows = list_params(AppDir.load(directory), words[0])
+    rows = App.load(directory).params(words[0])
     return sorted({r.param for r in rows if r.component == words[0]})
 
 

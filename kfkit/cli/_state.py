@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from kfkit import App, ConnectionOptions
-from kfkit.render import DEFAULT_MAX_OUTPUT
+from kfkit import DEFAULT_MAX_OUTPUT, App, ConnectionOptions
 
 __all__ = ["State", "command_line", "current_app", "set_argv", "set_state", "state", "use_color"]
 

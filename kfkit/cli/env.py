@@ -57,14 +57,13 @@ def rm(
 ) -> None:
     """Remove an environment and its files (other environments' files inside it are kept)."""
     kf = current_app()
-    kf.dir.env(name)
-    if kf.dir.is_current(name) and not force and sys.stdin.isatty():
+    if kf.is_current_env(name) and not force and sys.stdin.isatty():
         question = f'"{name}" is the current environment; remove it and clear .ks_environment?'
         if not typer.confirm(question, default=False, err=True):
             note("aborted; nothing was changed")
             raise typer.Exit(1)
         force = True
-    cleared = kf.dir.remove_env(name, force=force)
+    cleared = kf.remove_env(name, force=force)
     note(f'removed environment "{name}"' + (" and cleared the current environment" if cleared else ""))
 
 

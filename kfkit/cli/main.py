@@ -19,7 +19,7 @@ from typing import Annotated
 
 import typer
 
-from kfkit import App, ConnectionOptions, ObjectId, __version__
+from kfkit import DEFAULT_MAX_OUTPUT, App, ConnectionOptions, ObjectId, __version__, engine_version
 from kfkit.cli import (
     cluster,
     component,
@@ -40,9 +40,7 @@ from kfkit.cli._options import Components, Env, ExtStr, JPath, NoCache, TlaStr, 
 from kfkit.cli._output import note, warnings_as_notes
 from kfkit.cli._state import State, current_app, set_argv, set_state, state
 from kfkit.errors import KfkitError, UsageError
-from kfkit.evaluator import engine_version
 from kfkit.manifests import to_json, to_yaml
-from kfkit.render import DEFAULT_MAX_OUTPUT
 
 __all__ = ["app", "main", "run"]
 

@@ -9,13 +9,11 @@ from typing import Annotated
 
 import typer
 
-from kfkit import App
-from kfkit.app import DEFAULT_LOCK_TIMEOUT
+from kfkit import DEFAULT_LOCK_TIMEOUT, App, LockOptions, parse_value
 from kfkit.cli._options import Output
 from kfkit.cli._output import OUTPUT_FORMATS, emit, note
 from kfkit.cli._state import current_app
 from kfkit.errors import UsageError
-from kfkit.params import LockOptions, delete_param, parse_value, set_param
 
 app = typer.Typer(help="Set, delete, list and compare params.", no_args_is_help=True)
 
@@ -50,7 +48,7 @@ def set_(
     if component is not None:
         _warn_if_misspelt(kf, component, key)
     value = parse_value(raw, as_string=as_string)
-    path = set_param(kf.dir, component, key, value, env=env, lock=LockOptions(lock_timeout, note))
+    path = kf.set_param(component, key, value, env=env, lock=LockOptions(lock_timeout, note))
     note(f"set {key} in {path.relative_to(kf.root)}")
 
 
@@ -74,7 +72,7 @@ def delete(
     """Delete a component param (2 args) or a global param (1 arg)."""
     component, (key,) = _split(args, 1, "delete [component] <key> [--env ENV]")
     kf = current_app()
-    path = delete_param(kf.dir, component, key, env=env, lock=LockOptions(lock_timeout, note))
+    path = kf.delete_param(component, key, env=env, lock=LockOptions(lock_timeout, note))
     note(f"deleted {key} from {path.relative_to(kf.root)}")
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from kfkit._defaults import DEFAULT_MAX_OUTPUT
 from kfkit._types import JsonValue, Obj
 from kfkit._yamllimit import BoundedLoader
 from kfkit.app import AppDir, Component
@@ -35,9 +36,6 @@ from kfkit.render._deps import ENVIRONMENTS_VAR, PARAMS_VAR, dependencies
 from kfkit.render._incremental import component_key, is_template_env, params_key, render_components
 
 __all__ = ["DEFAULT_MAX_OUTPUT", "RenderOptions", "render"]
-
-DEFAULT_MAX_OUTPUT = 256 * 2**20
-"""256 MiB of JSON: far beyond any real environment, well below exhausting a laptop."""
 
 
 @dataclass(frozen=True)

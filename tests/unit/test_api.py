@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kfkit import App, Prototypes, UsageError
+from kfkit import App, AppError, LockOptions, Prototypes, UsageError
+from kfkit.app import locked
 
 
 @pytest.fixture
@@ -64,3 +65,20 @@ def test_prototypes_outside_an_app_are_the_built_in_ones(tmp_path: Path, kf: App
     assert [p.name for p in Prototypes.near(kf.root / "components").list()] == [
         p.name for p in kf.prototypes.list()
     ]
+
+
+def test_whether_an_environment_is_current(kf: App) -> None:
+    kf.add_env("prod", server="https://prod:6443")
+    assert kf.is_current_env("default")
+    assert not kf.is_current_env("prod")
+    with pytest.raises(UsageError, match='environment "nope" not found in app "app"; known: default, prod'):
+        kf.is_current_env("nope")
+
+
+def test_a_param_edit_waits_for_the_lock_as_told(kf: App) -> None:
+    kf.generate("tf-serving", "model-server", {"name": "inception"})
+    with locked(kf.root), pytest.raises(AppError, match=r"gave up after 0\.1 s waiting for the lock"):
+        kf.set_param("model-server", "replicas", 2, lock=LockOptions(timeout=0.1))
+    with locked(kf.root), pytest.raises(AppError, match=r"gave up after 0\.1 s waiting for the lock"):
+        kf.delete_param("model-server", "replicas", lock=LockOptions(timeout=0.1))
+    assert kf.set_param("model-server", "replicas", 2).name == "params.libsonnet"

@@ -101,20 +101,11 @@ CLI_MAY_IMPORT = (
     "kfkit.validate",
 )
 """The CLI is a client of the public library: kfkit's names, its errors, output and report formats."""
-CLI_NOT_YET = {
-    "kfkit/cli/_complete.py": ("kfkit.app", "kfkit.params"),
-    "kfkit/cli/main.py": ("kfkit.evaluator", "kfkit.render"),
-    "kfkit/cli/_state.py": ("kfkit.render",),
-    "kfkit/cli/param.py": ("kfkit.app", "kfkit.params"),
-}
-"""Known exceptions, landed alongside the facade: to move behind kfkit.App (shrink, never grow)."""
 
 
 @pytest.mark.parametrize("path", [p for p in MODULES if _rel(p).startswith("kfkit/cli/")], ids=_rel)
 def test_the_cli_uses_only_the_public_library(path: Path) -> None:
     for name in _imports(path):
         if name.startswith("kfkit") and not name.startswith("kfkit.cli"):
-            allowed = CLI_MAY_IMPORT + CLI_NOT_YET.get(_rel(path), ())
-            assert name in allowed, f"{_rel(path)} imports {name}; add what it needs to kfkit.App"
-    if _rel(path) not in ("kfkit/cli/env.py", "kfkit/cli/param.py"):  # params locking, env rm --force
-        assert ".dir." not in path.read_text(), f"{_rel(path)} reaches into App.dir"
+            assert name in CLI_MAY_IMPORT, f"{_rel(path)} imports {name}; add what it needs to kfkit.App"
+    assert ".dir." not in path.read_text(), f"{_rel(path)} reaches into App.dir"
