@@ -55,6 +55,7 @@ from kfkit.app import (
     install_package,
     installed_packages,
     list_packages,
+    plan_import,
     plan_upgrade,
     prototype_params,
     remove_package,
@@ -367,6 +368,19 @@ class App:
         add_component_params(self.dir, component, params)
         write_atomic(path, component_source(proto, component))
         return path
+
+    def import_manifests(self, source: str | Path, *, module: str = "") -> list[Path]:
+        """Make components of manifests, as ``ks import``: a file, a directory's files, or an http(s) URL.
+
+        Each YAML document becomes a ``<kind>-<name>-<5 letters>.yaml`` component; JSON and
+        Jsonnet files are copied under their own names. Each gets an empty params entry (ksonnet
+        wrote one too). Everything is checked before anything is written; returns the new files.
+        """
+        planned = plan_import(self.dir, str(source), module=module)
+        for new in planned:
+            add_component_params(self.dir, new.name, {})
+            write_atomic(new.path, new.text, replace=False)
+        return [new.path for new in planned]
 
     def remove_component(self, name: str) -> None:
         """Delete a component's file and its params everywhere."""

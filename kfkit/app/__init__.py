@@ -3,6 +3,7 @@
 from kfkit.app._app import AppDir, Component
 from kfkit.app._appyaml import API_VERSION, AppSpec, Destination, EnvironmentSpec, LibrarySpec, RegistrySpec
 from kfkit.app._files import DEFAULT_LOCK_TIMEOUT, locked, remove_stale_temps, write_atomic
+from kfkit.app._import import NewComponent, plan_import
 from kfkit.app._layout import KSONNET_LIB, LIB, VENDOR, find_root
 from kfkit.app._package import (
     InstalledPackage,
@@ -58,6 +59,7 @@ __all__ = [
     "InstalledPackage",
     "LibrarySpec",
     "Move",
+    "NewComponent",
     "PackageInfo",
     "Param",
     "Prototype",
@@ -82,6 +84,7 @@ __all__ = [
     "parse_parts_yaml",
     "parse_prototype",
     "parse_registry_yaml",
+    "plan_import",
     "plan_upgrade",
     "prototype_params",
     "remove_package",

@@ -25,6 +25,7 @@ from kfkit.cli import (
     component,
     env,
     history,
+    import_,
     param,
     pkg,
     prototype,
@@ -68,6 +69,7 @@ app.command("history")(history.history)
 app.command("rollback")(history.rollback)
 app.command("upgrade-apis")(upgrade.upgrade_apis)
 app.command("upgrade")(upgrade.upgrade)
+app.command("import")(import_.import_)
 app.command("validate")(validate.validate)
 app.command("generate", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
     prototype.generate
