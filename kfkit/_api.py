@@ -22,6 +22,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from kfkit import _history_api, _review_api
 from kfkit._connection import ConnectionOptions
@@ -82,7 +83,7 @@ from kfkit.deploy import delete as delete_objects
 from kfkit.errors import AppError, ClusterError, UsageError
 from kfkit.evaluator import Evaluation, evaluate_file
 from kfkit.history import Revision
-from kfkit.ksonnetlib import load_api_spec, write_ksonnet_lib
+from kfkit.ksonnetlib import load_api_spec, shipped_spec, write_ksonnet_lib
 from kfkit.manifests import ApiUpgrade, upgrade_apis
 from kfkit.params import (
     LockOptions,
@@ -100,6 +101,9 @@ from kfkit.render import RenderOptions, render
 from kfkit.review import Report
 from kfkit.validate import SchemaCluster, ValidateOptions, ValidationResult, validate_objects
 
+if TYPE_CHECKING:
+    from kfkit.cluster import ClusterClient
+
 __all__ = [
     "App",
     "DeletePlan",
@@ -113,7 +117,7 @@ __all__ = [
 OnResult = Callable[[ObjectResult], None]
 
 
-def connect_cluster(env: EnvironmentSpec, options: ConnectionOptions) -> Cluster:
+def connect_cluster(env: EnvironmentSpec, options: ConnectionOptions) -> ClusterClient:
     """The default cluster factory: the kubeconfig context at the environment's server."""
     from kfkit.cluster import ClusterClient, select_target  # lazy: show never loads the client
 
@@ -306,12 +310,29 @@ class App:
     def use_api_spec(self, env: str, source: str) -> str:
         """Generate ``env``'s ksonnet-lib from an OpenAPI spec and record its version as ``k8sVersion``.
 
-        ``source`` is ksonnet's ``--api-spec``: ``version:vX.Y.Z``, ``file:PATH`` or ``url:URL``.
+        ``source`` is ksonnet's ``--api-spec``: ``version:vX.Y.Z``, ``file:PATH`` or ``url:URL``,
+        or ``cluster``: the ``/openapi/v2`` of the environment's server (through the
+        kubeconfig, as ``apply`` reaches it), CRDs included, at the version ``/version`` says.
         """
-        version, spec = load_api_spec(source)
-        self.dir.env(env)
+        spec_env = self.dir.env(env)
+        if source == "cluster":
+            with connect_cluster(spec_env, self.connection) as client:
+                version, spec = client.openapi_v2()
+            source = f"{client.target.server}/openapi/v2"
+        else:
+            version, spec = load_api_spec(source)
         write_ksonnet_lib(self.root / LIB / KSONNET_LIB / version, spec, version, source=source)
         self.dir.update_env(env, k8s_version=version)
+        return version
+
+    def update_ksonnet_lib(self, env: str) -> str:
+        """Generate ``env``'s ksonnet-lib again from kfkit's spec of its ``k8sVersion`` (``ks env update``).
+
+        Replaces ``lib/ksonnet-lib/<version>/``'s k.libsonnet and k8s.libsonnet (hand edits
+        included: that is what it is for); returns the version.
+        """
+        version = self.dir.ksonnet_lib_version(env)
+        write_ksonnet_lib(self.root / LIB / KSONNET_LIB / version, shipped_spec(version), version)
         return version
 
     def remove_env(self, name: str, *, force: bool = False) -> bool:

@@ -86,7 +86,8 @@ def set_(
             "--api-spec",
             metavar="SOURCE",
             help="Generate ksonnet-lib (k.libsonnet) from this OpenAPI spec and make its version the "
-            "environment's k8sVersion: version:vX.Y.Z (shipped), file:PATH or url:URL.",
+            "environment's k8sVersion: version:vX.Y.Z (shipped), file:PATH, url:URL, or cluster "
+            "(the environment's server's /openapi/v2, CRDs included).",
         ),
     ] = None,
 ) -> None:
@@ -102,6 +103,23 @@ def set_(
     if new_name is not None or namespace is not None or server is not None or upgrade_apis is not None:
         kf.update_env(name, new_name=new_name, server=server, namespace=namespace, upgrade_apis=upgrade_apis)
     note(f'updated environment "{new_name or name}"')
+
+
+@app.command("update")
+def update(name: str) -> None:
+    """Generate the environment's ksonnet-lib (k.libsonnet) again, as `ks env update` did.
+
+    Rewrites lib/ksonnet-lib/<k8sVersion>/ from the OpenAPI spec kfkit ships for that
+    Kubernetes version. To generate it from another spec (a file, a URL, the cluster's), use
+    `kfkit env set ENV --api-spec SOURCE`.
+
+    Examples:
+      kfkit env update default
+      # from what the environment's cluster serves, CRDs included
+      kfkit env set default --api-spec cluster
+    """
+    version = current_app().update_ksonnet_lib(name)
+    note(f'generated lib/ksonnet-lib/{version}/ for environment "{name}"')
 
 
 @app.command("current")

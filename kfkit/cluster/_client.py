@@ -133,6 +133,16 @@ class ClusterClient:
             self._discovery[api_version] = table
         return table
 
+    def openapi_v2(self) -> tuple[str, Obj]:
+        """The server's Kubernetes version (``/version``) and OpenAPI (swagger 2.0) spec (``/openapi/v2``).
+
+        For generating ksonnet-lib from what the cluster serves, its CRDs included; the spec
+        itself says only ``unversioned`` since Kubernetes 1.18.
+        """
+        version = str(self._request("GET", "/version").get("gitVersion", ""))
+        spec: Obj = self._request("GET", "/openapi/v2")
+        return version, spec
+
     # --- objects ---------------------------------------------------------------------------
 
     def get(self, obj: Obj) -> Obj | None:

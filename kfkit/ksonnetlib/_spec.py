@@ -117,7 +117,7 @@ def load_api_spec(source: str, *, timeout: float = 60.0) -> tuple[str, Spec]:
         except (OSError, ValueError) as exc:
             raise UsageError(f"cannot fetch OpenAPI spec {rest}: {exc}") from exc
     else:
-        raise UsageError(f"--api-spec {source!r}: use version:vX.Y.Z, file:PATH or url:URL")
+        raise UsageError(f"--api-spec {source!r}: use version:vX.Y.Z, file:PATH, url:URL or cluster")
     if not isinstance(spec, dict) or not isinstance(spec.get("definitions"), dict):
         raise UsageError(f"{rest} is not a swagger 2.0 OpenAPI spec (no definitions)")
     version = pinned or str((spec.get("info") or {}).get("version", ""))
