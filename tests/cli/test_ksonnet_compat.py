@@ -144,4 +144,4 @@ def test_env_set_api_spec_generates_the_lib_and_records_the_version(
         }
     ]
     bad = kf("env", "set", "default", "--api-spec", "nope:x", cwd=app)
-    assert bad.code == 2 and "use version:vX.Y.Z, file:PATH or url:URL" in bad.err
+    assert bad.code == 2 and "use version:vX.Y.Z, file:PATH, url:URL or cluster" in bad.err
