@@ -1,9 +1,12 @@
 """``App.review``: one report of what applying an environment would do, for people to approve.
 
-It gathers what ``diff``, ``param list`` and the history already know: the render against
-the cluster (or another environment's render), each component's params with their source
-file against the other side's (another environment's, or those recorded by the last
-apply), Secrets masked by the diff's own mask, and the exact command that applies it.
+It gathers what ``diff``, ``param list``, ``validate`` and the history already know: the
+render against the cluster (or another environment's render), each component's params with
+their source file against the other side's (another environment's, or those recorded by the
+last apply), Secrets masked by the diff's own mask, and the exact command that applies it.
+Against the environment's own cluster it makes apply's pre-flight once: what the server
+refuses (a removed API, an invalid field, another owner) is reported, not raised, so one
+bad object never hides the rest of the review.
 """
 
 from __future__ import annotations
@@ -13,18 +16,29 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from kfkit._model import Action
-from kfkit.deploy import DiffResult, SecretMask, Side, diff_live, diff_sides, live_objects
-from kfkit.errors import UsageError
+from kfkit._model import Action, ObjectId
+from kfkit._types import Obj
+from kfkit.deploy import (
+    DiffResult,
+    SecretMask,
+    Side,
+    diff_changes,
+    diff_sides,
+    dry_run_all,
+    live_objects,
+    prune_candidates,
+)
+from kfkit.errors import Finding
 from kfkit.history import app_commit, list_revisions, now
 from kfkit.params import list_params, resolve_params
 from kfkit.render import RenderOptions
 from kfkit.review import Report
 from kfkit.review._build import component_reviews
+from kfkit.validate import Code, dry_run_findings
 
 if TYPE_CHECKING:
     from kfkit._api import App
-    from kfkit.deploy import Cluster
+    from kfkit.deploy import Cluster, Scope
 
 __all__ = ["apply_command", "review"]
 
@@ -45,11 +59,13 @@ def review(
     from kfkit import __version__  # kfkit/__init__ imports this module
 
     name = app.dir.resolve_env(env)
-    where, other = _location(app, against or f"remote:{name}")
+    where, other = app._location(against or f"remote:{name}")
     objects = app.render(name, components=components, options=options)
+    validation = app.validate_objects(objects, name, components=components)
     mask = SecretMask()
     dest = app.dir.env(name).destination
     target = f'server {dest.server or "(none)"}, namespace "{dest.namespace}"'
+    refused: dict[ObjectId, str] = {}
     other_params: dict[str, Any] | None
     if where == "local":
         theirs = app.render(other, components=components, options=options)
@@ -60,7 +76,9 @@ def review(
             target = client.target.describe()
             scope = app.scope(other, components=components)
             if other == name:
-                diff = diff_live(objects, client, scope, mask=mask)
+                diff, refused, server = _preflight(objects, client, scope, mask)
+                validation.merge(server)
+                validation.server = True
             else:
                 live = _side(app, "remote", other, live_objects(client, scope))
                 diff = diff_sides(_side(app, "local", name, objects), live, mask=mask)
@@ -68,8 +86,7 @@ def review(
             applied = [r for r in revisions if r.operation != "delete" and r.status == "succeeded"]
             other_params = applied[-1].params if applied else None
     rows = [r for r in list_params(app.dir, env=name) if not components or r.component in components]
-    validation = app.validate_objects(objects, name, components=components)
-    removed = [f for f in validation.findings if f.code == "removed-api"]
+    removed = [f for f in validation.findings if f.code == Code.REMOVED_API]
     return Report(
         app=app.dir.name,
         env=name,
@@ -79,11 +96,25 @@ def review(
         generated=now(),
         kfkit_version=__version__,
         commit=app_commit(app.root),
-        components=component_reviews(diff, objects, mask, rows, other_params),
-        findings=[f for f in validation.findings if f.code != "removed-api"],
+        components=component_reviews(diff, objects, mask, rows, other_params, refused),
+        findings=[f for f in validation.findings if f.code != Code.REMOVED_API],
         removed_apis=removed,
         validated=True,
+        k8s_version=validation.k8s_version,
+        server_validated=validation.server,
     )
+
+
+def _preflight(
+    objects: Sequence[Obj], client: Cluster, scope: Scope, mask: SecretMask
+) -> tuple[DiffResult, dict[ObjectId, str], list[Finding]]:
+    """Apply's own pre-flight, made once: the diff of what the server accepts, what it refuses
+    (and why), and the findings of its dry run for the report's validation section."""
+    changes, failures = dry_run_all(objects, client, scope, force=False)
+    refused = {f.object_id: str(f.error) for f in failures}
+    accepted = [c for c in changes if c.object_id not in refused]
+    diff = diff_changes(accepted, prune_candidates(client, scope, changes), mask=mask)
+    return diff, refused, dry_run_findings(changes, failures)
 
 
 def apply_command(
@@ -110,13 +141,3 @@ def _prunes(diff: DiffResult) -> bool:
 
 def _side(app: App, where: str, env: str, objects: Sequence[Any]) -> Side:
     return Side(f"{where}:{env}", objects, app.dir.env(env).destination.namespace)
-
-
-def _location(app: App, text: str) -> tuple[str, str]:
-    """``local:dev`` → ("local", "dev"); ``remote:`` → the cluster of the current environment."""
-    where, sep, env = text.rpartition(":")
-    if not sep:
-        where = "local"
-    if where not in ("local", "remote"):
-        raise UsageError(f"{where!r} is not a valid location; use local:<env> or remote:<env>")
-    return where, app.dir.resolve_env(env or None)

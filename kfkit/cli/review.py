@@ -69,11 +69,7 @@ def review(
         sys.stdout.write(text)
         return
     path.write_text(text, encoding="utf-8")
-    counts = report.counts()
-    note(
-        f"wrote {path}: {counts['create']} to create, {counts['configure']} to change, "
-        f"{counts['prune']} to prune, {counts['unchanged']} unchanged"
-    )
+    note(f"wrote {path}: " + ", ".join(f"{count} {label}" for count, label, _ in report.headline()))
 
 
 def _destination(output: str) -> tuple[str, Path | None]:

@@ -18,7 +18,7 @@ from kfkit.deploy._diff import (
 from kfkit.deploy._labels import label_value, owner_labels, owner_selector, with_owner
 from kfkit.deploy._objects import ObjectResult, Recorder
 from kfkit.deploy._order import Tier, tier_of
-from kfkit.deploy._plan import Change, Scope, dry_run_all, live_objects
+from kfkit.deploy._plan import Change, Scope, dry_run_all, live_objects, prune_candidates
 from kfkit.deploy._protocol import Cluster
 from kfkit.deploy._wait import DEFAULT_TIMEOUT, format_duration, parse_duration, wait_ready
 from kfkit.errors import ObjectErrors, ObjectFailure
@@ -52,6 +52,7 @@ __all__ = [
     "owner_selector",
     "parse_duration",
     "plan_apply",
+    "prune_candidates",
     "tier_of",
     "wait_ready",
     "with_owner",

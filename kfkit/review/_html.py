@@ -8,11 +8,9 @@ through :func:`html.escape`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from kfkit._model import Action
 from kfkit.errors import Finding
 from kfkit.review._highlight import diff_html, yaml_html
 from kfkit.review._model import (
@@ -60,7 +58,10 @@ td.src code{white-space:nowrap}
 .b-configure{background:#fff8c5;color:var(--warn)}
 .b-prune,.b-delete{background:var(--del);color:var(--delfg)}
 .b-unchanged{color:var(--muted)}
-.b-error{background:var(--del);color:var(--delfg)}
+.b-error,.b-refused{background:var(--del);color:var(--delfg)}
+.counts li.c-error{background:var(--del);color:var(--delfg);border-color:#ffcecb}
+.counts li.c-warning{background:#fff8c5;color:var(--warn)}
+p.refused{background:var(--del);color:var(--delfg);border-radius:6px;padding:6px 10px;margin:8px 0}
 .b-warning{background:#fff8c5;color:var(--warn)}
 article.object{border:1px solid var(--line);border-radius:6px;padding:8px 12px;margin:12px 0}
 article.object:target,section:target{outline:3px solid #54aeff}
@@ -82,25 +83,9 @@ summary{cursor:pointer;color:var(--muted)}
 footer{color:var(--muted);margin:40px 0 0;font-size:12px}
 """
 
-_ORDER = (Action.CREATE, Action.CONFIGURE, Action.PRUNE, Action.DELETE, Action.UNCHANGED)
-_ALWAYS = (Action.CREATE, Action.CONFIGURE, Action.PRUNE, Action.UNCHANGED)
-"""Shown in the summary even at zero; DELETE only appears in environment comparisons."""
-_LABELS = {
-    Action.CREATE: "to create",
-    Action.CONFIGURE: "to change",
-    Action.PRUNE: "to prune",
-    Action.DELETE: "only on the other side",
-    Action.UNCHANGED: "unchanged",
-}
-
 
 def _e(value: object) -> str:
     return escape(str(value), quote=True)
-
-
-def _value(value: object) -> str:
-    """A param value as compact JSON (strings quoted, so ``"1"`` and ``1`` differ)."""
-    return _e(json.dumps(value, ensure_ascii=False, sort_keys=True))
 
 
 def to_html(report: Report) -> str:
@@ -144,19 +129,14 @@ def _header(report: Report) -> str:
 
 
 def _summary(report: Report) -> str:
-    counts = report.counts()
     items = [
-        f"<li><b>{counts[str(a)]}</b>{_e(_LABELS[a])}</li>"
-        for a in _ORDER
-        if counts[str(a)] or a in _ORDER[:3]
+        f'<li class="{"c-" + cls if cls else ""}"><b>{count}</b>{_e(label)}</li>'
+        for count, label, cls in report.headline()
     ]
-    if report.validated:
-        items.append(f"<li><b>{counts['errors']}</b>validation errors</li>")
-        items.append(f"<li><b>{counts['warnings']}</b>warnings</li>")
-    items.append(f"<li><b>{counts['removed APIs']}</b>removed APIs</li>")
-    parts = [f'<section id="summary"><h2>Summary</h2><ul class="counts">{"".join(items)}</ul>']
-    if not report.validated:
-        parts.append('<p class="muted">Validation did not run for this report.</p>')
+    parts = [
+        f'<section id="summary"><h2>Summary</h2><ul class="counts">{"".join(items)}</ul>',
+        f'<p class="muted">{_e(report.checks())}</p>',
+    ]
     findings = [*report.removed_apis, *report.findings]
     if findings:
         parts.append(_findings(findings, report))
@@ -194,14 +174,14 @@ def _contents(report: Report) -> str:
             rows.append(
                 f"<tr><td>{_e(component.name or '(none)')}</td>"
                 f'<td><a href="#{obj.anchor}"><code>{_e(obj.object_id)}</code></a></td>'
-                f"<td>{_badge(obj.action)}</td></tr>"
+                f"<td>{_badge(obj.status)}</td></tr>"
             )
     head = "<tr><th>Component</th><th>Object</th><th>Action</th></tr>"
     return f'<nav id="objects"><h2>Objects</h2><table>{head}{"".join(rows)}</table></nav>'
 
 
-def _badge(action: Action) -> str:
-    return f'<span class="badge b-{_e(action)}">{_e(action)}</span>'
+def _badge(status: str) -> str:
+    return f'<span class="badge b-{_e(status)}">{_e(status)}</span>'
 
 
 def _component(component: ComponentReview, report: Report) -> str:
@@ -234,18 +214,11 @@ def _params(params: Sequence[ParamReview], against: str) -> str:
 
 
 def _param(p: ParamReview) -> str:
-    before = (
-        ""
-        if p.status in ("unchanged", "unknown")
-        else "(absent)"
-        if p.status == "added"
-        else _value(p.before)
-    )
-    value = "(absent)" if p.status == "removed" else _value(p.value)
+    value, before = p.shown()
     return (
-        f'<tr class="p-{_e(p.status)}"><td><code>{_e(p.name)}</code></td><td><code>{value}</code></td>'
+        f'<tr class="p-{_e(p.status)}"><td><code>{_e(p.name)}</code></td><td><code>{_e(value)}</code></td>'
         f'<td class="src"><code>{_e(p.source)}</code></td><td>{_e(p.status)}</td>'
-        f"<td><code>{before}</code></td></tr>"
+        f"<td><code>{_e(before)}</code></td></tr>"
     )
 
 
@@ -253,9 +226,11 @@ def _object(obj: ObjectReview) -> str:
     parts = [
         f'<article id="{obj.anchor}" class="object">',
         f'<h3><a class="anchor" href="#{obj.anchor}" title="Permalink">#</a> '
-        f"<code>{_e(obj.object_id)}</code> {_badge(obj.action)} "
+        f"<code>{_e(obj.object_id)}</code> {_badge(obj.status)} "
         f'<span class="muted">{_e(obj.object_id.api_version)}</span></h3>',
     ]
+    if obj.refused:
+        parts.append(f'<p class="refused">kfkit apply would stop here: {_e(obj.refused)}</p>')
     if obj.diff:
         parts.append(_details("Diff", "diff", diff_html(obj.diff), is_open=True))
     if obj.rendered:

@@ -7,11 +7,9 @@ neither a ``<script>`` nor a stray ``|`` or backtick changes the comment's struc
 
 from __future__ import annotations
 
-import json
 import re
 from html import escape
 
-from kfkit._model import Action
 from kfkit.errors import Finding
 from kfkit.review._model import ComponentReview, ObjectReview, ParamReview, Report
 
@@ -21,14 +19,6 @@ COMMENT_LIMIT = 65_536
 """GitHub's limit on a comment; beyond it, the rendered objects are left out (the diffs stay)."""
 
 _PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-_ALWAYS = (Action.CREATE, Action.CONFIGURE, Action.PRUNE, Action.UNCHANGED)
-_SUMMARY = (
-    (Action.CREATE, "to create"),
-    (Action.CONFIGURE, "to change"),
-    (Action.PRUNE, "to prune"),
-    (Action.DELETE, "only on the other side"),
-    (Action.UNCHANGED, "unchanged"),
-)
 
 
 def _text(value: object) -> str:
@@ -61,15 +51,7 @@ def to_markdown(report: Report, *, limit: int = COMMENT_LIMIT) -> str:
 
 
 def _document(report: Report, *, rendered: bool) -> str:
-    counts = report.counts()
-    summary = [
-        f"**{counts[str(a)]}** {label}" for a, label in _SUMMARY if counts[str(a)] or a in _SUMMARY[0][:1]
-    ]
-    if report.validated:
-        summary += [f"**{counts['errors']}** validation errors", f"**{counts['warnings']}** warnings"]
-    else:
-        summary.append("validation did not run")
-    summary.append(f"**{counts['removed APIs']}** removed APIs")
+    summary = [f"**{count}** {label}" for count, label, _ in report.headline()]
     lines = [
         f"## kfkit review: environment {_code(report.env)} of app {_code(report.app)}",
         "",
@@ -82,6 +64,8 @@ def _document(report: Report, *, rendered: bool) -> str:
         f"by kfkit {_code(report.kfkit_version, cell=True)} |",
         "",
         " · ".join(summary),
+        "",
+        _text(report.checks()),
         "",
     ]
     findings = [*report.removed_apis, *report.findings]
@@ -120,34 +104,29 @@ def _component(component: ComponentReview, against: str, *, rendered: bool) -> l
 
 
 def _param(param: ParamReview) -> str:
-    def value(v: object) -> str:
-        return _code(json.dumps(v, ensure_ascii=False, sort_keys=True), cell=True)
-
-    before = "" if param.status in ("unchanged", "unknown") else value(param.before)
-    now = "(absent)" if param.status == "removed" else value(param.value)
-    if param.status == "added":
-        before = "(absent)"
-    cells = [_code(param.name, cell=True), now, _code(param.source, cell=True), param.status, before]
+    value, before = param.shown()
+    cells = [
+        _code(param.name, cell=True),
+        _code(value, cell=True),
+        _code(param.source, cell=True),
+        param.status,
+        _code(before, cell=True),
+    ]
     return "| " + " | ".join(cells) + " |"
 
 
 def _object(obj: ObjectReview, *, rendered: bool) -> list[str]:
     lines = [
         f'<a id="{obj.anchor}"></a>',
-        f"#### {_code(obj.object_id)} {obj.action}",
+        f"#### {_code(obj.object_id)} {obj.status}",
         "",
     ]
+    if obj.refused:
+        lines += [f"**kfkit apply would stop here:** {_text(obj.refused)}", ""]
     if obj.diff:
-        lines += ["<details open><summary>Diff</summary>", "", _block(obj.diff, "diff"), "", "</details>", ""]
+        lines += _details("Diff", _block(obj.diff, "diff"), is_open=True)
     if rendered and obj.rendered:
-        lines += [
-            "<details><summary>Rendered object</summary>",
-            "",
-            _block(obj.rendered, "yaml"),
-            "",
-            "</details>",
-            "",
-        ]
+        lines += _details("Rendered object", _block(obj.rendered, "yaml"))
     return lines
 
 

@@ -8,6 +8,7 @@ cluster or evaluates Jsonnet.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,14 +18,45 @@ from kfkit._model import Action, ObjectId
 from kfkit._types import JsonValue
 from kfkit.errors import Finding
 
-__all__ = ["ComponentReview", "ObjectReview", "ParamReview", "Report", "anchor_of", "component_anchor"]
+__all__ = [
+    "REPORT_VERSION",
+    "ComponentReview",
+    "ObjectReview",
+    "ParamReview",
+    "Report",
+    "anchor_of",
+    "component_anchor",
+]
+
+REPORT_VERSION = 1
+"""Of :meth:`Report.to_json`; bumped only when a field changes meaning or disappears."""
 
 _NOT_A_SLUG = re.compile(r"[^a-z0-9]+")
+_HEADLINE = (
+    (Action.CREATE, "to create"),
+    (Action.CONFIGURE, "to change"),
+    (Action.PRUNE, "to prune"),
+    (Action.DELETE, "only on the other side"),
+    (Action.UNCHANGED, "unchanged"),
+)
+_ALWAYS = (Action.CREATE, Action.CONFIGURE, Action.PRUNE, Action.UNCHANGED)
+"""Shown even at zero; DELETE only appears in comparisons of two environments."""
+_SUMMARY_KEYS = (
+    *(str(a) for a, _ in _HEADLINE),
+    "refused",
+    "errors",
+    "warnings",
+    "removedApis",
+)
 
 
 def _anchor(readable: str, identity: str) -> str:
     slug = _NOT_A_SLUG.sub("-", readable.lower()).strip("-")[:60]
     return f"{slug}-{hashlib.sha256(identity.encode()).hexdigest()[:6]}"
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def anchor_of(object_id: ObjectId) -> str:
@@ -51,6 +83,16 @@ class ParamReview:
     status: str = "unchanged"
     """``unchanged``, ``changed``, ``added`` (the other side lacks it), ``removed`` (only there),
     or ``unknown`` (the other side's params are not known, e.g. no history)."""
+    secret: bool = False
+    """The value became a Secret value: ``value`` and ``before`` are the diff's masks of it."""
+
+    def shown(self) -> tuple[str, str]:
+        """(value, before) as the reports show them: compact JSON (so ``"1"`` and ``1`` differ),
+        ``(absent)``, or ``""`` for a before that says nothing (unchanged, unknown)."""
+        shown = str if self.secret else _compact  # a mask is no JSON string
+        value = "(absent)" if self.status == "removed" else shown(self.value)
+        before = {"added": "(absent)", "unchanged": "", "unknown": ""}.get(self.status)
+        return value, shown(self.before) if before is None else before
 
     def to_json(self) -> dict[str, JsonValue]:
         return {
@@ -59,6 +101,7 @@ class ParamReview:
             "source": self.source,
             "before": self.before,
             "status": self.status,
+            "secret": self.secret,
         }
 
 
@@ -67,20 +110,29 @@ class ObjectReview:
     """One object: what applying does to it, its rendered YAML and its diff (Secrets masked)."""
 
     object_id: ObjectId
-    action: Action
+    action: Action | None
+    """None: applying it would be refused (:attr:`refused` says why), so the server said nothing more."""
     rendered: str = ""
     """YAML of the rendered object; empty for one only the other side has."""
     diff: str = ""
     """Unified diff, other side → this side; empty when unchanged."""
+    refused: str = ""
+    """Why the server (or apply's pre-flight) refuses it: a removed API, an invalid field, an owner."""
 
     @property
     def anchor(self) -> str:
         return anchor_of(self.object_id)
 
+    @property
+    def status(self) -> str:
+        """The action's name, or ``refused``: how the summary counts it and its badge reads."""
+        return "refused" if self.action is None else str(self.action)
+
     def to_json(self) -> dict[str, JsonValue]:
         return {
             **self.object_id.to_json(),
-            "action": str(self.action),
+            "action": self.status,
+            "refused": self.refused,
             "anchor": self.anchor,
             "rendered": self.rendered,
             "diff": self.diff,
@@ -124,6 +176,10 @@ class Report:
     removed_apis: list[Finding] = field(default_factory=list)
     validated: bool = False
     """Whether validation ran (False: the findings are not known, not absent)."""
+    k8s_version: str = ""
+    """The Kubernetes version whose schemas the objects were checked against offline."""
+    server_validated: bool = False
+    """Whether the target's API server dry-ran every object as apply would (against a cluster)."""
 
     @property
     def objects(self) -> list[ObjectReview]:
@@ -149,12 +205,33 @@ class Report:
         return loose[0] if len(loose) == 1 else None
 
     def counts(self) -> Counter[str]:
-        """Objects per action, plus ``errors``/``warnings`` (findings) and ``removed APIs``."""
-        counts: Counter[str] = Counter(str(o.action) for o in self.objects)
+        """Objects per :attr:`ObjectReview.status`, ``errors``/``warnings`` (findings), ``removedApis``."""
+        counts: Counter[str] = Counter(o.status for o in self.objects)
         counts["errors"] = sum(f.severity == "error" for f in self.findings)
         counts["warnings"] = sum(f.severity == "warning" for f in self.findings)
-        counts["removed APIs"] = len(self.removed_apis)
+        counts["removedApis"] = len(self.removed_apis)
         return counts
+
+    def headline(self) -> list[tuple[int, str, str]]:
+        """The summary both formats show, in order: (count, label, severity class)."""
+        counts = self.counts()
+        items = [(counts[str(a)], label, "") for a, label in _HEADLINE if counts[str(a)] or a in _ALWAYS]
+        if counts["refused"]:
+            items.append((counts["refused"], "refused: apply would stop", "error"))
+        if self.validated:
+            items.append((counts["errors"], "validation errors", "error" if counts["errors"] else ""))
+            items.append((counts["warnings"], "warnings", "warning" if counts["warnings"] else ""))
+        items.append((counts["removedApis"], "removed APIs", "error" if counts["removedApis"] else ""))
+        return items
+
+    def checks(self) -> str:
+        """What checked the objects, in a sentence (or that nothing did)."""
+        if not self.validated:
+            return "Validation did not run for this report."
+        offline = f"Checked offline against the schemas of Kubernetes {self.k8s_version}"
+        if self.server_validated:
+            return f"{offline} and by the target API server's dry run, as kfkit apply would send them."
+        return f"{offline}; no API server dry-ran them (the other side is not this environment's cluster)."
 
     def to_html(self) -> str:
         """One self-contained HTML file (see :func:`kfkit.review.to_html`)."""
@@ -170,9 +247,12 @@ class Report:
 
     def to_json(self) -> dict[str, JsonValue]:
         def finding(f: Finding) -> dict[str, JsonValue]:
+            oid = f.object_id or ObjectId("", "", "", "")
             return {
                 "severity": f.severity,
-                "object": str(f.object_id) if f.object_id else "",
+                "code": f.code,
+                **oid.to_json(),
+                "object": str(f.object_id or ""),
                 "field": f.field,
                 "message": f.message,
             }
@@ -186,8 +266,11 @@ class Report:
             "generated": self.generated,
             "kfkitVersion": self.kfkit_version,
             "commit": self.commit,
-            "summary": dict(self.counts()),
+            "reportVersion": REPORT_VERSION,
+            "summary": {key: self.counts()[key] for key in _SUMMARY_KEYS},
             "validated": self.validated,
+            "k8sVersion": self.k8s_version,
+            "serverValidated": self.server_validated,
             "findings": [finding(f) for f in self.findings],
             "removedApis": [finding(f) for f in self.removed_apis],
             "components": [c.to_json() for c in self.components],

@@ -80,6 +80,12 @@ class ValidationResult:
     def extend(self, findings: Iterable[Finding]) -> None:
         self.findings.extend(findings)
 
+    def merge(self, findings: Iterable[Finding]) -> None:
+        """Add the findings not made already (same object, same message): the server refusing
+        a removed API says what offline validation said of it."""
+        made = {(f.object_id, f.message) for f in self.findings}
+        self.extend(f for f in findings if (f.object_id, f.message) not in made)
+
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]

@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from kfkit._types import Obj
-from kfkit.deploy import Cluster, Scope, dry_run_all
-from kfkit.errors import Finding
+from kfkit.deploy import Change, Cluster, Scope, dry_run_all
+from kfkit.errors import Finding, ObjectFailure
+from kfkit.manifests import removed_api
 from kfkit.validate._crd import LiveCrd
 from kfkit.validate._findings import Code, finding
 
-__all__ = ["SchemaCluster", "live_crd_lookup", "server_findings"]
+__all__ = ["SchemaCluster", "dry_run_findings", "live_crd_lookup", "server_findings"]
 
 _CRD_API_VERSION = "apiextensions.k8s.io/v1"
 
@@ -36,8 +37,16 @@ class SchemaCluster(Cluster, Protocol):
 
 def server_findings(objects: Sequence[Obj], cluster: Cluster, scope: Scope) -> list[Finding]:
     """The server's refusals, and the objects it could not dry-run yet (they need a new CRD/Namespace)."""
-    changes, failures = dry_run_all(objects, cluster, scope, force=True)
-    findings = [finding("error", Code.SERVER, f.object_id, "", str(f.error)) for f in failures]
+    return dry_run_findings(*dry_run_all(objects, cluster, scope, force=True))
+
+
+def dry_run_findings(changes: Sequence[Change], failures: Sequence[ObjectFailure]) -> list[Finding]:
+    """Findings of a dry run already made (``kfkit review`` makes apply's own, ownership included).
+
+    A refusal because the server no longer serves an API of kfkit's removed-API table is a
+    ``removed-api`` finding, as offline validation makes it, rather than a bare server error.
+    """
+    findings = [_refusal(f) for f in failures]
     findings += [
         finding(
             "warning",
@@ -50,6 +59,14 @@ def server_findings(objects: Sequence[Obj], cluster: Cluster, scope: Scope) -> l
         if change.waits_for
     ]
     return findings
+
+
+def _refusal(failure: ObjectFailure) -> Finding:
+    oid, message = failure.object_id, str(failure.error)
+    removed = removed_api(oid.api_version, oid.kind)
+    if removed is not None and message == removed.message():  # what apply's pre-flight says of it
+        return finding("error", Code.REMOVED_API, oid, "apiVersion", message)
+    return finding("error", Code.SERVER, oid, "", message)
 
 
 def live_crd_lookup(cluster: SchemaCluster) -> LiveCrd:

@@ -91,7 +91,7 @@ def validate_objects(
     for obj in objects:
         result.extend(checker.check(obj))
     if server is not None:
-        result.extend(server_findings(objects, *server))
+        result.merge(server_findings(objects, *server))
     return result
 
 

@@ -33,14 +33,14 @@ def test_review_reports_validation_findings_and_removed_apis(seed_app: Path, kf:
     result = kf("review", "prod", "--against", "local:default", "-o", "json", cwd=seed_app)
     assert result.code == 0, result.err
     report = json.loads(result.out)
-    assert report["validated"] is True
+    assert (report["validated"], report["serverValidated"]) == (True, False)
     assert [(f["object"], f["message"][:40]) for f in report["removedApis"]] == [
         ("Deployment legacy", "extensions/v1beta1 Deployment was remove")
     ]
     assert any(
         f["object"] == "ConfigMap typo" and "datta" in f["field"] + f["message"] for f in report["findings"]
     )
-    assert report["summary"]["removed APIs"] == 1 and report["summary"]["errors"] >= 1
+    assert report["summary"]["removedApis"] == 1 and report["summary"]["errors"] >= 1
     assert report["command"] == "kfkit apply prod"
 
     out = tmp_path / "report.html"

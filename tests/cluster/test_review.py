@@ -13,6 +13,7 @@ from tests.cluster.deploy_support import (  # noqa: F401 - cluster_app_fixture r
     ClusterApp,
     cluster_app_fixture,
     config_map,
+    deployment,
 )
 from tests.unit.review.support import Page
 
@@ -94,3 +95,43 @@ def test_report_of_the_library_is_what_the_cli_writes(cluster_app: ClusterApp) -
     assert [o.object_id.name for o in report.objects] == ["a-config"]
     assert report.command == "kfkit apply default"
     assert "a-config" in to_html(report)
+
+
+def test_against_the_cluster_what_the_server_refuses_is_in_the_report(
+    cluster_app: ClusterApp, tmp_path: Path
+) -> None:
+    """apply's own pre-flight runs once: a removed API and a server refusal become findings and
+    refused objects, and every other object is still reviewed; nothing is written."""
+    app, ns = cluster_app, cluster_app.namespace
+    legacy = {**deployment("legacy"), "apiVersion": "extensions/v1beta1"}
+    mismatched = deployment("mismatched")
+    mismatched["spec"]["selector"] = {"matchLabels": {"app": "other"}}  # valid offline, not to the server
+    app.component("legacy", legacy)
+    app.component("mismatched", mismatched)
+    app.component("fine", config_map("fine-config", k="v"))
+
+    out = tmp_path / "report.html"
+    written = app.ok("review", "default", "-o", str(out))
+    assert "1 to create" in written.err and "2 refused" in written.err
+    data = json.loads(app.ok("review", "default", "-o", "json").out)
+    assert (data["validated"], data["serverValidated"]) == (True, True)
+    assert data["summary"]["refused"] == 2 and data["summary"]["create"] == 1
+    removed = "extensions/v1beta1 Deployment was removed in Kubernetes 1.16: use apps/v1"
+    assert [(f["object"], f["code"]) for f in data["removedApis"]] == [("Deployment legacy", "removed-api")]
+    assert data["removedApis"][0]["message"].startswith(removed)
+    (server,) = [f for f in data["findings"] if f["code"] == "server"]
+    assert server["object"] == f"Deployment {ns}/mismatched" and "selector" in server["message"]
+    objects = {o["name"]: o for c in data["components"] for o in c["objects"]}
+    assert {name: o["action"] for name, o in objects.items()} == {
+        "legacy": "refused",
+        "mismatched": "refused",
+        "fine-config": "create",
+    }
+    assert objects["legacy"]["refused"].startswith(removed)
+    assert "kind: Deployment" in objects["legacy"]["rendered"]  # shown, to be fixed
+    assert "+  k: v" in objects["fine-config"]["diff"]
+
+    text = Page.of(out.read_text()).all_text()
+    assert f"kfkit apply would stop here: {removed}" in text
+    assert "and by the target API server's dry run" in text
+    assert app.live("v1", "ConfigMap", "fine-config") is None  # a review writes nothing

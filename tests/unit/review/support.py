@@ -73,6 +73,7 @@ def hostile_report() -> Report:
         ],
         removed_apis=[],
         validated=True,
+        k8s_version="1.34",
     )
 
 

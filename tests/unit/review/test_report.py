@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
+from dataclasses import replace
 
-from kfkit._model import Action
+from kfkit._model import Action, ObjectId
+from kfkit.deploy import DiffResult, SecretMask, Side, diff_sides
+from kfkit.params import ParamRow
 from kfkit.review import Report, to_html, to_markdown
+from kfkit.review._build import component_reviews
 from kfkit.review._html import CSP
 from tests.unit.review.support import (
     HOSTILE_APP,
@@ -130,3 +135,82 @@ def test_json_has_every_object_with_its_action_and_anchor() -> None:
     (web,) = data["components"]
     assert {o["name"]: o["action"] for o in web["objects"]}[HOSTILE_NAME] == "configure"
     assert data["summary"]["configure"] == 1 and data["validated"] is True
+
+
+def test_a_refused_object_is_shown_with_why_and_counted() -> None:
+    legacy = {
+        "apiVersion": "extensions/v1beta1",
+        "kind": "Deployment",
+        "metadata": {"name": HOSTILE_NAME, "labels": {"ksonnet.io/component": "web"}},
+    }
+    why = f"extensions/v1beta1 Deployment was removed in Kubernetes 1.16 <{HOSTILE_VALUE}>"
+    components = component_reviews(
+        DiffResult([]), [legacy], SecretMask(), [], None, {ObjectId.of(legacy): why}
+    )
+    report = replace(hostile_report(), components=components)
+    (obj,) = report.objects
+    assert (obj.action, obj.status, obj.refused, obj.diff) == (None, "refused", why, "")
+    assert "kind: Deployment" in obj.rendered
+    assert (report.counts()["refused"], report.counts()["create"]) == (1, 0)
+    assert (1, "refused: apply would stop", "error") in report.headline()
+    page = Page.of(to_html(report))
+    assert f"kfkit apply would stop here: {why}" in page.all_text()
+    assert {"badge b-refused", "refused"} <= {attrs.get("class") for _, attrs in page.tags}
+    assert "<script>" not in to_html(report)
+    assert "**kfkit apply would stop here:**" in to_markdown(report)
+    (web,) = report.to_json()["components"]
+    assert (web["objects"][0]["action"], web["objects"][0]["refused"]) == ("refused", why)
+
+
+def test_the_summary_says_what_checked_the_objects() -> None:
+    report = hostile_report()
+    assert "offline against the schemas of Kubernetes 1.34" in report.checks()
+    assert "no API server dry-ran them" in report.checks()
+    server = replace(report, server_validated=True)
+    assert "and by the target API server's dry run" in server.checks()
+    assert "Validation did not run" in replace(report, validated=False).checks()
+    data = server.to_json()
+    assert (data["reportVersion"], data["k8sVersion"], data["serverValidated"]) == (1, "1.34", True)
+    assert set(data["summary"]) == {
+        "create",
+        "configure",
+        "prune",
+        "delete",
+        "unchanged",
+        "refused",
+        "errors",
+        "warnings",
+        "removedApis",
+    }
+
+
+def test_a_param_that_became_a_secret_value_is_masked_as_the_diff_masks_it() -> None:
+    data = base64.b64encode(b"s3cr3t").decode()
+    secret = {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "db", "labels": {"ksonnet.io/component": "db"}},
+        "data": {"password": data},
+        "stringData": {"token": "t0ken"},
+    }
+    mask = SecretMask()
+    diff = diff_sides(Side("local:dev", [secret], "ns"), Side("local:prod", [], "ns"), mask=mask)
+    rows = [
+        ParamRow("db", "password", "s3cr3t", "components/params.libsonnet"),
+        ParamRow("db", "token", "t0ken", "components/params.libsonnet"),
+        ParamRow("db", "user", "admin", "components/params.libsonnet"),
+    ]
+    other = {"db": {"password": "old-s3cr3t", "token": "t0ken", "user": "root"}}
+    (db,) = component_reviews(diff, [secret], mask, rows, other)
+    params = {p.name: p for p in db.params}
+    assert params["password"].shown() == (
+        mask.hash(data),
+        mask.hash(base64.b64encode(b"old-s3cr3t").decode()),
+    )
+    assert params["password"].status == "changed" and params["token"].status == "unchanged"
+    assert params["token"].shown() == (mask.hash("t0ken"), "")
+    assert params["user"].shown() == ('"admin"', '"root"')  # not a Secret value: shown
+    report = replace(hostile_report(), components=[db])
+    for text in (to_html(report), to_markdown(report), json.dumps(report.to_json())):
+        assert "s3cr3t" not in text and "t0ken" not in text
+        assert mask.hash(data) in text.replace("&lt;", "<").replace("&gt;", ">")  # as in the diff
