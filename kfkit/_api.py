@@ -24,10 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from kfkit import _history_api, _review_api
 from kfkit._connection import ConnectionOptions
-from kfkit._history_api import RecordOptions, RollbackPlan, RollbackResult
-from kfkit._review_api import Connect
 from kfkit._types import JsonValue, Obj
 from kfkit.app import (
     API_VERSION,
@@ -63,28 +60,7 @@ from kfkit.app import (
     remove_registry,
     write_atomic,
 )
-from kfkit.app._package_new import component_prototype, manifest_prototype, read_manifests, scaffold_package
-from kfkit.deploy import (
-    ApplyOptions,
-    ApplyPlan,
-    Cluster,
-    DiffResult,
-    ObjectResult,
-    Scope,
-    Side,
-    apply_plan,
-    diff_live,
-    diff_sides,
-    live_objects,
-    plan_apply,
-    with_owner,
-)
-from kfkit.deploy import delete as delete_objects
 from kfkit.errors import AppError, ClusterError, UsageError
-from kfkit.evaluator import Evaluation, evaluate_file
-from kfkit.history import Revision
-from kfkit.ksonnetlib import load_api_spec, shipped_spec, write_ksonnet_lib
-from kfkit.manifests import ApiUpgrade, upgrade_apis
 from kfkit.params import (
     LockOptions,
     ParamDiff,
@@ -96,10 +72,18 @@ from kfkit.params import (
     remove_component_params,
     set_param,
 )
-from kfkit.params._resolve import app_params
-from kfkit.render import RenderOptions, render
-from kfkit.review import Report
-from kfkit.validate import SchemaCluster, ValidateOptions, ValidationResult, validate_objects
+
+if TYPE_CHECKING:  # imported where used, so that loading an app and editing params stay cheap
+    from kfkit._history_api import RecordOptions, RollbackPlan, RollbackResult
+    from kfkit._review_api import Connect
+    from kfkit.deploy import ApplyOptions, ApplyPlan, Cluster, DiffResult, ObjectResult, Scope, Side
+    from kfkit.history import Revision
+    from kfkit.manifests import ApiUpgrade
+    from kfkit.render import RenderOptions
+    from kfkit.review import Report
+    from kfkit.validate import SchemaCluster, ValidateOptions, ValidationResult
+
+    OnResult = Callable[[ObjectResult], None]
 
 if TYPE_CHECKING:
     from kfkit.cluster import ClusterClient
@@ -108,13 +92,10 @@ __all__ = [
     "App",
     "DeletePlan",
     "Prototypes",
-    "RollbackResult",
     "connect_cluster",
     "load_values_file",
     "new_package",
 ]
-
-OnResult = Callable[[ObjectResult], None]
 
 
 def connect_cluster(env: EnvironmentSpec, options: ConnectionOptions) -> ClusterClient:
@@ -314,6 +295,8 @@ class App:
         or ``cluster``: the ``/openapi/v2`` of the environment's server (through the
         kubeconfig, as ``apply`` reaches it), CRDs included, at the version ``/version`` says.
         """
+        from kfkit.ksonnetlib import load_api_spec, write_ksonnet_lib
+
         spec_env = self.dir.env(env)
         if source == "cluster":
             with connect_cluster(spec_env, self.connection) as client:
@@ -331,6 +314,8 @@ class App:
         Replaces ``lib/ksonnet-lib/<version>/``'s k.libsonnet and k8s.libsonnet (hand edits
         included: that is what it is for); returns the version.
         """
+        from kfkit.ksonnetlib import shipped_spec, write_ksonnet_lib
+
         version = self.dir.ksonnet_lib_version(env)
         write_ksonnet_lib(self.root / LIB / KSONNET_LIB / version, shipped_spec(version), version)
         return version
@@ -469,6 +454,9 @@ class App:
         self, component: str, name: str, registry_dir: Path | str = ".", *, registry: str | None = None
     ) -> Path:
         """``pkg new NAME --from-component C``: a reusable package from one of this app's components."""
+        from kfkit.app._package_new import component_prototype, scaffold_package
+        from kfkit.params._resolve import app_params
+
         values = app_params(self.dir, None).get(component, {})
         prototype = component_prototype(self.dir, component, name, values)
         return scaffold_package(name, Path(registry_dir), registry=registry, prototype=prototype)
@@ -524,6 +512,9 @@ class App:
         With ``ownership``, each carries the labels and annotations ``apply`` adds, so
         another tool applying them keeps ``prune`` and ``remote:`` diffs working.
         """
+        from kfkit.deploy import with_owner
+        from kfkit.render import render
+
         name = self.dir.resolve_env(env)
         objects = render(self.dir, name, components=components, options=options)
         return [with_owner(obj, self.name, name) for obj in objects] if ownership else objects
@@ -553,6 +544,8 @@ class App:
         """Findings about rendered objects: offline against the schemas of the environment's
         ``k8sVersion`` and CRDs from the render, ``options.crd_dirs``, the app's lib/ and
         vendor/; with ``cluster`` also its CRDs and a strict server-side dry run."""
+        from kfkit.validate import ValidateOptions, validate_objects
+
         name = self.dir.resolve_env(env)
         return validate_objects(
             objects,
@@ -573,12 +566,17 @@ class App:
 
         Raises a ManifestError naming every object that cannot be upgraded (PodSecurityPolicy …).
         """
+        from kfkit.manifests import upgrade_apis
+        from kfkit.render import RenderOptions
+
         plain = replace(options or RenderOptions(), upgrade_apis=False)
         _, upgrades = upgrade_apis(self.render(env, components=components, options=plain))
         return upgrades
 
     def scope(self, env: str | None = None, *, components: Sequence[str] = ()) -> Scope:
         """Whose objects a diff/apply/delete of ``env`` concerns: app, env, namespace, components."""
+        from kfkit.deploy import Scope
+
         spec = self.environment(env)
         return Scope(self.name, spec.name, spec.destination.namespace, tuple(components))
 
@@ -600,6 +598,8 @@ class App:
         render is compared with a server-side dry run against the cluster; with two, the
         diff shows how ``right`` would change to become ``left`` (as ksonnet did).
         """
+        from kfkit.deploy import diff_live, diff_sides
+
         where, env = self._location(left)
         if where == "remote" and right is None:
             raise UsageError(f"remote:{env} needs a second location to compare with, e.g. local:{env}")
@@ -625,6 +625,8 @@ class App:
 
         Raises :class:`~kfkit.errors.ObjectErrors` listing every object the server refuses.
         """
+        from kfkit.deploy import ApplyOptions, plan_apply
+
         name = self.dir.resolve_env(env)
         if objects is None:
             objects = self.render(name, components=components, options=render_options)
@@ -635,6 +637,8 @@ class App:
 
     def apply(self, plan: ApplyPlan, *, on_result: OnResult | None = None) -> list[ObjectResult]:
         """Write a plan (tier by tier, then prune and wait as its options say); each result as it comes."""
+        from kfkit.deploy import apply_plan
+
         return apply_plan(plan, self.cluster(plan.scope.env), on_result=on_result)
 
     def plan_delete(
@@ -653,6 +657,8 @@ class App:
         self, plan: DeletePlan, *, dry_run: bool = False, on_result: OnResult | None = None
     ) -> list[ObjectResult]:
         """Delete a plan's objects in reverse apply order; absent ones are reported, not errors."""
+        from kfkit.deploy import delete as delete_objects
+
         cluster = self.cluster(plan.scope.env)
         return delete_objects(plan.objects, cluster, plan.scope, dry_run=dry_run, on_result=on_result)
 
@@ -672,6 +678,8 @@ class App:
         ``connect(env)`` opens the cluster client (default: :meth:`connect`); format the
         result with :func:`kfkit.review.to_html` or :func:`kfkit.review.to_markdown`.
         """
+        from kfkit import _review_api
+
         return _review_api.review(
             self,
             env,
@@ -688,6 +696,8 @@ class App:
 
         A dry run records nothing; a failed apply is recorded as failed, then re-raised.
         """
+        from kfkit import _history_api
+
         client = self.cluster(plan.scope.env)
         return _history_api.recorded_apply(
             self, plan.scope, client, plan, plan.options, record, on_result=on_result
@@ -702,6 +712,8 @@ class App:
         on_result: OnResult | None = None,
     ) -> tuple[list[ObjectResult], Revision | None]:
         """:meth:`delete`, and record it in the environment's history."""
+        from kfkit import _history_api
+
         client = self.cluster(plan.scope.env)
         return _history_api.recorded_delete(
             self, plan.scope, client, plan.objects, record, dry_run=dry_run, on_result=on_result
@@ -709,12 +721,16 @@ class App:
 
     def history(self, env: str | None = None, *, client: Cluster | None = None) -> list[Revision]:
         """The kept revisions of ``env`` (oldest first), read from its namespace in the cluster."""
+        from kfkit import _history_api
+
         name = self.dir.resolve_env(env)
         with self._client(name, client) as connected:
             return _history_api.history(self, name, connected)
 
     def revision(self, env: str | None, number: int, *, client: Cluster | None = None) -> Revision:
         """One revision of ``env``; a UsageError naming the kept ones if it is not there."""
+        from kfkit import _history_api
+
         name = self.dir.resolve_env(env)
         with self._client(name, client) as connected:
             return _history_api.revision(self, name, number, connected)
@@ -729,6 +745,8 @@ class App:
         client: Cluster,
     ) -> RollbackPlan:
         """What rolling back to revision ``number`` would change (its diff); writes nothing."""
+        from kfkit import _history_api
+
         name = self.dir.resolve_env(env)
         return _history_api.plan_rollback(self, name, number, client, prune=prune, force=force_conflicts)
 
@@ -742,12 +760,16 @@ class App:
         on_result: Callable[[ObjectResult], None] | None = None,
     ) -> tuple[list[ObjectResult], Revision | None]:
         """Apply a planned rollback; it is recorded as a new revision unless a dry run."""
-        return _history_api.apply_rollback(
+        from kfkit._history_api import RecordOptions, apply_rollback
+
+        return apply_rollback(
             self, rollback, client, record or RecordOptions(), dry_run=dry_run, on_result=on_result
         )
 
     def trim_history(self, env: str | None, keep: int, *, client: Cluster | None = None) -> int:
         """Delete all but the newest ``keep`` revisions of ``env``; how many were deleted."""
+        from kfkit import _history_api
+
         name = self.dir.resolve_env(env)
         with self._client(name, client) as connected:
             return _history_api.trim_history(self, name, connected, keep)
@@ -764,6 +786,8 @@ class App:
         client: Cluster | None = None,
     ) -> RollbackResult:
         """Re-apply revision ``number`` of ``env`` (see docs/review.md for Secrets and removed APIs)."""
+        from kfkit._history_api import RollbackResult
+
         name = self.dir.resolve_env(env)
         with self._client(name, client) as connected:
             planned = self.plan_rollback(
@@ -788,6 +812,8 @@ class App:
 
     def _side(self, where: str, env: str, components: Sequence[str], options: RenderOptions | None) -> Side:
         """``local:ENV``: its render; ``remote:ENV``: the live objects it applied."""
+        from kfkit.deploy import Side, live_objects
+
         namespace = self.environment(env).destination.namespace
         if where == "local":
             return Side(f"local:{env}", self.render(env, components=components, options=options), namespace)
@@ -808,6 +834,8 @@ def new_package(
 
     ``from_manifests`` is a YAML/JSON file, a directory of them, or ``-`` for stdin.
     """
+    from kfkit.app._package_new import manifest_prototype, read_manifests, scaffold_package
+
     prototype = (
         manifest_prototype(name, read_manifests(from_manifests), description=description)
         if from_manifests is not None
@@ -858,6 +886,8 @@ def _server(server: str | None, connection: ConnectionOptions) -> str:
 
 def load_values_file(path: Path) -> dict[str, JsonValue]:
     """A ``--values-file``: a Jsonnet (or JSON) file evaluating to an object of params."""
+    from kfkit.evaluator import Evaluation, evaluate_file
+
     if not path.is_file():
         raise UsageError(f"values file {path} does not exist")
     value = evaluate_file(path, Evaluation(root=path.parent.resolve()))

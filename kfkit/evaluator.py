@@ -26,7 +26,6 @@ from typing import Any
 
 import _gojsonnet
 
-from kfkit import _natives
 from kfkit._types import JsonValue
 from kfkit.errors import Location, RenderError
 
@@ -73,6 +72,8 @@ def evaluate_snippet(name: str, code: str, evaluation: Evaluation) -> JsonValue:
 
 
 def _run(call: Callable[[dict[str, Any]], str], evaluation: Evaluation) -> JsonValue:
+    from kfkit import _natives  # lazy: RE2 and the YAML parser are not needed to know the version
+
     kwargs: dict[str, Any] = {
         # go-jsonnet searches jpathdir from the end; keep that order as given.
         "jpathdir": [str(p) for p in evaluation.jpath],
@@ -171,6 +172,8 @@ _START = re.compile(r"^(?P<file>[^\s:][^:]*):\(?(?P<line>\d+):(?P<column>\d+)")
 
 def _render_error(message: str, root: Path | None) -> RenderError:
     """Make the engine's multi-line message one line: ``where: what``, stack kept apart."""
+    from kfkit import _natives
+
     text = message.strip()
     if root is not None:
         text = text.replace(f"{root}/", "")

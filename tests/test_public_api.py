@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
+import pytest
+
 import kfkit
 
 PUBLIC = [
     "DEFAULT_LOCK_TIMEOUT",
+    "DEFAULT_MAX_HISTORY",
     "DEFAULT_MAX_OUTPUT",
+    "DEFAULT_WAIT_TIMEOUT",
     "REGISTRY_PROTOCOLS",
     "Action",
     "ApiError",
@@ -88,3 +95,23 @@ def test_every_public_name_exists_and_says_where_it_lives() -> None:
             continue
         assert member.__module__.startswith("kfkit."), name
         assert member.__doc__, name
+
+
+def test_what_type_checkers_see_is_what_is_imported() -> None:
+    """The ``if TYPE_CHECKING:`` imports in kfkit/__init__.py and the lazy table name the same homes."""
+    tree = ast.parse(Path(kfkit.__file__).read_text())
+    guarded = next(n for n in tree.body if isinstance(n, ast.If))
+    seen = {
+        alias.name: node.module
+        for node in guarded.body
+        if isinstance(node, ast.ImportFrom) and node.module
+        for alias in node.names
+    }
+    assert seen == kfkit._HOME
+    assert sorted(seen) == sorted(kfkit.__all__)
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="module 'kfkit' has no attribute 'Ap'"):
+        kfkit.Ap  # type: ignore[attr-defined]  # noqa: B018
+    assert "App" in dir(kfkit)

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from kfkit._defaults import DEFAULT_LOCK_TIMEOUT
+from kfkit._constants import DEFAULT_LOCK_TIMEOUT
 from kfkit.errors import AppError
 
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "locked", "remove_stale_temps", "write_atomic"]

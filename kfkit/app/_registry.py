@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from kfkit._constants import REGISTRY_PROTOCOLS
 from kfkit._yamllimit import BoundedLoader
 from kfkit.app._appyaml import RegistrySpec
 from kfkit.app._layout import BUILTIN
@@ -48,7 +49,7 @@ __all__ = [
 CACHE_ENV = "KFKIT_CACHE_DIR"
 BUILTIN_REGISTRY = "builtin"
 """The registry serving kfkit's own prototypes as packages; always there, never in app.yaml."""
-PROTOCOLS = ("fs", "git", "github")
+PROTOCOLS = REGISTRY_PROTOCOLS
 _INDEX = "registry.yaml"
 _REGISTRY_VERSIONS = re.compile(r"^0\.(1|1\.\d+|2\.\d+)$")
 _GITHUB = re.compile(

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kfkit import RenderOptions
 from kfkit.cli._state import state
 from kfkit.errors import UsageError
+
+if TYPE_CHECKING:
+    from kfkit import RenderOptions
 
 __all__ = [
     "Components",
@@ -74,6 +76,8 @@ def render_options(
     tla_str: list[str] | None,
     upgrade_apis: bool | None = None,
 ) -> RenderOptions:
+    from kfkit import RenderOptions
+
     return RenderOptions(
         jpath=[p.resolve() for p in jpath or ()],
         ext_strs=key_values(ext_str, "--ext-str"),

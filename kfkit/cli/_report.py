@@ -10,14 +10,17 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
-from kfkit import Action, App, DiffResult, ObjectErrors, ObjectResult, ValidationError, ValidationResult
+from kfkit import Action, ObjectErrors, ValidationError
 from kfkit.cli._output import note
 from kfkit.cli._state import use_color
 from kfkit.errors import Interrupted, UsageError
+
+if TYPE_CHECKING:
+    from kfkit import App, DiffResult, ObjectResult, ValidationResult
 
 __all__ = [
     "PROGRESS_THRESHOLD",

@@ -8,9 +8,12 @@ import sys
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from kfkit import DEFAULT_MAX_OUTPUT, App, ConnectionOptions
+from kfkit import DEFAULT_MAX_OUTPUT, ConnectionOptions
+
+if TYPE_CHECKING:
+    from kfkit import App
 
 __all__ = ["State", "command_line", "current_app", "set_argv", "set_state", "state", "use_color"]
 
@@ -57,6 +60,8 @@ def use_color(stream: TextIO) -> bool:
 
 def current_app(connection: ConnectionOptions | None = None) -> App:
     """The app containing ``--dir`` (default: the working directory), reaching clusters as told."""
+    from kfkit import App
+
     app = App.load(state().directory, connection=connection)
     if state().verbose:
         sys.stderr.write(f"app {app.root}\n")

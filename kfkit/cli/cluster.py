@@ -10,22 +10,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+import kfkit
 from kfkit import (
+    DEFAULT_MAX_HISTORY,
+    DEFAULT_WAIT_TIMEOUT,
     Action,
-    App,
-    ApplyOptions,
-    ApplyPlan,
-    Cluster,
     ConnectionOptions,
     ObjectId,
-    RecordOptions,
-    RenderOptions,
-    Revision,
-    Target,
     format_duration,
     parse_duration,
 )
@@ -41,6 +36,9 @@ from kfkit.cli._report import (
     summary,
 )
 from kfkit.cli._state import command_line, current_app
+
+if TYPE_CHECKING:
+    from kfkit import App, ApplyPlan, Cluster, RecordOptions, RenderOptions, Revision, Target
 
 __all__ = [
     "Context",
@@ -165,13 +163,13 @@ def apply(
     wait: Annotated[bool, typer.Option("--wait", help="Wait for rollouts and Jobs to finish.")] = False,
     timeout: Annotated[
         str, typer.Option("--timeout", help="How long --wait (and CRDs) may take: 90s, 5m, 1h.")
-    ] = format_duration(ApplyOptions().timeout),
+    ] = format_duration(DEFAULT_WAIT_TIMEOUT),
     force_conflicts: Annotated[
         bool,
         typer.Option("--force-conflicts", help="Take over fields other managers (or environments) own."),
     ] = False,
     yes: Yes = False,
-    max_history: MaxHistory = RecordOptions.max_history,
+    max_history: MaxHistory = DEFAULT_MAX_HISTORY,
     no_validate: Annotated[
         bool, typer.Option("--no-validate", help="Skip the offline validation that runs first.")
     ] = False,
@@ -186,7 +184,7 @@ def apply(
     """Apply an environment's objects to its cluster: validated offline, dry-run on the server, applied."""
     if prune:
         need_consent("apply --prune", yes=yes, dry_run=dry_run)
-    options = ApplyOptions(
+    options = kfkit.ApplyOptions(
         dry_run=dry_run,
         prune=prune,
         wait=wait,
@@ -213,7 +211,7 @@ def delete(
     component: Components = None,
     dry_run: DryRun = False,
     yes: Yes = False,
-    max_history: MaxHistory = RecordOptions.max_history,
+    max_history: MaxHistory = DEFAULT_MAX_HISTORY,
     jpath: JPath = None,
     ext_str: ExtStr = None,
     tla_str: TlaStr = None,
@@ -240,7 +238,7 @@ def delete(
 
 
 def _record(max_history: int) -> RecordOptions:
-    return RecordOptions(command=command_line(), max_history=max_history)
+    return kfkit.RecordOptions(command=command_line(), max_history=max_history)
 
 
 def _recorded(revision: Revision | None) -> str:

@@ -11,7 +11,6 @@ from kfkit import ConnectionOptions, UsageError
 from kfkit.cli._options import Output
 from kfkit.cli._output import emit, note
 from kfkit.cli._state import current_app
-from kfkit.manifests import yaml_document
 
 app = typer.Typer(help="Manage environments: where and how the app is deployed.", no_args_is_help=True)
 
@@ -142,6 +141,8 @@ def current(
 @app.command("describe")
 def describe(name: str) -> None:
     """Print an environment's settings as YAML."""
+    from kfkit.manifests import yaml_document
+
     e = current_app().environment(name)
     sys.stdout.write(
         yaml_document(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import nullcontext
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kfkit import ObjectResult, RecordOptions, Revision, RollbackResult
+import kfkit
+from kfkit import DEFAULT_MAX_HISTORY
 from kfkit.cli._options import Output
 from kfkit.cli._output import note, table
 from kfkit.cli._report import confirm, need_consent, object_errors, print_diff, reporter, summary
@@ -25,6 +26,9 @@ from kfkit.cli.cluster import (
     show_plan,
 )
 from kfkit.errors import UsageError
+
+if TYPE_CHECKING:
+    from kfkit import ObjectResult, Revision
 
 __all__ = ["history", "rollback"]
 
@@ -78,7 +82,7 @@ def rollback(
     force_conflicts: Annotated[
         bool, typer.Option("--force-conflicts", help="Take over fields other managers own.")
     ] = False,
-    max_history: MaxHistory = RecordOptions.max_history,
+    max_history: MaxHistory = DEFAULT_MAX_HISTORY,
     output: Annotated[
         str, typer.Option("--output", "-o", help="text, or json: one report on stdout (docs/review.md).")
     ] = "text",
@@ -122,11 +126,11 @@ def rollback(
                 results, recorded = sel.kf.apply_rollback(
                     planned,
                     client=client,
-                    record=RecordOptions(command=command_line(), max_history=max_history),
+                    record=kfkit.RecordOptions(command=command_line(), max_history=max_history),
                     on_result=on_result,
                 )
     if as_json:
-        report = RollbackResult(planned, results, recorded, dry_run=dry_run).to_json()
+        report = kfkit.RollbackResult(planned, results, recorded, dry_run=dry_run).to_json()
         sys.stdout.write(json.dumps(report, indent=2, sort_keys=True) + "\n")
     if not dry_run:
         note(summary(results) + (f"; recorded as revision {recorded.number}" if recorded else ""))

@@ -19,7 +19,8 @@ from typing import Annotated
 
 import typer
 
-from kfkit import DEFAULT_MAX_OUTPUT, App, ConnectionOptions, ObjectId, __version__, engine_version
+import kfkit
+from kfkit import DEFAULT_MAX_OUTPUT, ConnectionOptions, ObjectId, __version__
 from kfkit.cli import (
     cluster,
     component,
@@ -41,7 +42,6 @@ from kfkit.cli._options import Components, Env, ExtStr, JPath, NoCache, TlaStr, 
 from kfkit.cli._output import note, warnings_as_notes
 from kfkit.cli._state import State, current_app, set_argv, set_state, state
 from kfkit.errors import KfkitError, UsageError
-from kfkit.manifests import to_json, to_yaml
 
 __all__ = ["app", "main", "run"]
 
@@ -124,7 +124,7 @@ def init(
     ] = False,
 ) -> None:
     """Create a new app in DIRECTORY (a ksonnet 0.13 layout); never overwrites a file."""
-    kf = App.init(
+    kf = kfkit.App.init(
         directory,
         env=env_name,
         server=server,
@@ -173,7 +173,7 @@ def show(
     if output == "name":
         sys.stdout.write("".join(f"{_kubectl_name(ObjectId.of(o))}\n" for o in objects))
     else:
-        sys.stdout.write(to_yaml(objects) if output == "yaml" else to_json(objects))
+        sys.stdout.write(kfkit.to_yaml(objects) if output == "yaml" else kfkit.to_json(objects))
 
 
 def _kubectl_name(object_id: ObjectId) -> str:
@@ -185,7 +185,7 @@ def _kubectl_name(object_id: ObjectId) -> str:
 @app.command()
 def version() -> None:
     """Print kfkit's version and its Jsonnet engine's."""
-    engine = engine_version().removeprefix("v")  # importlib.metadata alone costs ~50 ms at start
+    engine = kfkit.engine_version().removeprefix("v")  # importlib.metadata alone costs ~50 ms at start
     sys.stdout.write(f"kfkit version: {__version__}\njsonnet engine: go-jsonnet {engine}\n")
 
 

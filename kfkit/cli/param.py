@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from difflib import get_close_matches
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kfkit import DEFAULT_LOCK_TIMEOUT, App, LockOptions, parse_value
+import kfkit
+from kfkit import DEFAULT_LOCK_TIMEOUT
+
+if TYPE_CHECKING:
+    from kfkit import App
 from kfkit.cli._options import Output
 from kfkit.cli._output import OUTPUT_FORMATS, emit, note
 from kfkit.cli._state import current_app
@@ -47,8 +51,8 @@ def set_(
     kf = current_app()
     if component is not None:
         _warn_if_misspelt(kf, component, key)
-    value = parse_value(raw, as_string=as_string)
-    path = kf.set_param(component, key, value, env=env, lock=LockOptions(lock_timeout, note))
+    value = kfkit.parse_value(raw, as_string=as_string)
+    path = kf.set_param(component, key, value, env=env, lock=kfkit.LockOptions(lock_timeout, note))
     note(f"set {key} in {path.relative_to(kf.root)}")
 
 
@@ -72,7 +76,7 @@ def delete(
     """Delete a component param (2 args) or a global param (1 arg)."""
     component, (key,) = _split(args, 1, "delete [component] <key> [--env ENV]")
     kf = current_app()
-    path = kf.delete_param(component, key, env=env, lock=LockOptions(lock_timeout, note))
+    path = kf.delete_param(component, key, env=env, lock=kfkit.LockOptions(lock_timeout, note))
     note(f"deleted {key} from {path.relative_to(kf.root)}")
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kfkit import new_package, run_package_tests
+import kfkit
 from kfkit.cli._options import Output
 from kfkit.cli._output import emit, note
 from kfkit.cli._state import current_app
@@ -121,7 +121,7 @@ def new(
     if component is not None:
         path = current_app().package_from_component(component, name, registry, registry=registry_name)
     else:
-        path = new_package(
+        path = kfkit.new_package(
             name, registry, from_manifests=source, registry=registry_name, description=description
         )
     note(f"created package {name} in {path}; try `kfkit pkg test {path}`")
@@ -130,7 +130,7 @@ def new(
 @app.command("test")
 def check(directory: Path, registry_name: RegistryName = None, output: Output = "table") -> None:
     """Render every prototype of the package in DIRECTORY with its defaults and each example."""
-    results = run_package_tests(directory, registry=registry_name)
+    results = kfkit.run_package_tests(directory, registry=registry_name)
     rows = [[r.prototype, r.case, r.error or f"ok ({r.objects} objects)"] for r in results]
     emit("pkgTest", ["prototype", "case", "result"], rows, output)
     failed = [r for r in results if r.error]

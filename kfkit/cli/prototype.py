@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kfkit import KfkitError, Prototypes, UsageError
+from kfkit import KfkitError, UsageError
+
+if TYPE_CHECKING:
+    from kfkit import Prototypes
 from kfkit.cli._options import Output
 from kfkit.cli._output import emit, note
 from kfkit.cli._state import current_app, state
@@ -24,6 +27,8 @@ ValuesFile = Annotated[
 
 def _available() -> Prototypes:
     """Built-in prototypes, plus installed packages' when run inside an app."""
+    from kfkit import Prototypes
+
     return Prototypes.near(state().directory)
 
 

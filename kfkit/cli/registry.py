@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kfkit import REGISTRY_PROTOCOLS, Registry, RegistryIndex
+from kfkit import REGISTRY_PROTOCOLS
+
+if TYPE_CHECKING:
+    from kfkit import Registry, RegistryIndex
 from kfkit.cli._options import Output
 from kfkit.cli._output import emit, note
 from kfkit.cli._state import current_app

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kfkit import Report
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr
 from kfkit.cli._output import note
 from kfkit.cli._report import object_errors
 from kfkit.cli.cluster import Context, ForceContext, Kubeconfig, Selection
 from kfkit.errors import UsageError
 
+if TYPE_CHECKING:
+    from kfkit import Report
+
 __all__ = ["review"]
 
-_FORMATS = {"html": Report.to_html, "md": Report.to_markdown, "markdown": Report.to_markdown}
+_FORMATS: dict[str, Callable[[Report], str]] = {
+    "html": lambda r: r.to_html(),
+    "md": lambda r: r.to_markdown(),
+    "markdown": lambda r: r.to_markdown(),
+}
 _SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
 
 

@@ -8,11 +8,10 @@ from typing import Annotated
 
 import typer
 
-from kfkit import App
+import kfkit
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, render_options
 from kfkit.cli._output import note
 from kfkit.cli._state import current_app, state
-from kfkit.manifests import yaml_document
 
 __all__ = ["upgrade", "upgrade_apis"]
 
@@ -33,6 +32,8 @@ def upgrade_apis(
     default with `kfkit env set ENV --upgrade-apis`. Objects that cannot be upgraded
     (PodSecurityPolicy has no successor) are an error naming each.
     """
+    from kfkit.manifests import yaml_document
+
     kf = current_app()
     upgrades = kf.api_upgrades(
         env_name, components=component or (), options=render_options(jpath, ext_str, tla_str)
@@ -76,7 +77,7 @@ def upgrade(
       # stay readable by ksonnet 0.12
       kfkit upgrade --to 0.2.0
     """
-    plan = App.upgrade(state().directory, to=to, dry_run=dry_run)
+    plan = kfkit.App.upgrade(state().directory, to=to, dry_run=dry_run)
     prefix = "would " if dry_run else ""
     for step in plan.steps():
         sys.stdout.write(prefix + step + "\n")

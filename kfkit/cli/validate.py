@@ -12,16 +12,19 @@ import json
 import sys
 from functools import partial
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
+import kfkit
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr
 from kfkit.cli._output import note
 from kfkit.cli._report import count, finding_counts, print_findings
 from kfkit.cli.cluster import Context, ForceContext, Kubeconfig, Selection
 from kfkit.errors import UsageError, ValidationError
-from kfkit.validate import SchemaCluster, ValidateOptions, ValidationResult
+
+if TYPE_CHECKING:
+    from kfkit.validate import SchemaCluster, ValidationResult
 
 __all__ = ["CrdDirs", "validate"]
 
@@ -68,14 +71,16 @@ def validate(
     """
     if output not in ("text", "json"):
         raise UsageError(f"unknown output format {output!r}; use text or json")
-    options = ValidateOptions(k8s_version=k8s_version or "", crd_dirs=tuple(crd_dir or ()), strict=strict)
+    options = kfkit.ValidateOptions(
+        k8s_version=k8s_version or "", crd_dirs=tuple(crd_dir or ()), strict=strict
+    )
     sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context)
     env = sel.kf.environment(env_name).name
     objects = sel.kf.render(env, components=sel.components, options=sel.options)
     check = partial(sel.kf.validate_objects, objects, env, components=sel.components, options=options)
     if server:
         with sel.kf as kf:  # the real client also says which resource serves a kind
-            result = check(cluster=cast(SchemaCluster, kf.cluster(env, purpose="validating against")))
+            result = check(cluster=cast("SchemaCluster", kf.cluster(env, purpose="validating against")))
     else:
         result = check()
     if output == "json":

@@ -7,15 +7,16 @@ a known notion of ready are not waited for (kstatus-style guessing hangs on cust
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from kfkit._constants import DEFAULT_WAIT_TIMEOUT
+from kfkit._durations import format_duration, parse_duration
 from kfkit._model import ObjectId
 from kfkit._types import Obj
 from kfkit.deploy._protocol import Cluster
-from kfkit.errors import ClusterError, UsageError
+from kfkit.errors import ClusterError
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -26,33 +27,8 @@ __all__ = [
     "wait_ready",
 ]
 
-DEFAULT_TIMEOUT = 300.0
+DEFAULT_TIMEOUT = DEFAULT_WAIT_TIMEOUT
 POLL_INTERVAL = 1.0
-_UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
-_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
-
-
-def parse_duration(text: str) -> float:
-    """Seconds in a Go-style duration: ``90s``, ``5m``, ``1h30m``; a bare number is seconds."""
-    value = text.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        parts = _PART.findall(value)
-        if not parts or "".join(n + u for n, u in parts) != value:
-            raise UsageError(f"invalid duration {text!r}; use e.g. 90s, 5m or 1h") from None
-        seconds = sum(float(n) * _UNITS[u] for n, u in parts)
-    if seconds <= 0:
-        raise UsageError(f"duration {text!r} must be positive")
-    return seconds
-
-
-def format_duration(seconds: float) -> str:
-    """``300.0`` → ``5m``, ``90.0`` → ``1m30s``, ``0.5`` → ``0.5s``."""
-    minutes, rest = divmod(seconds, 60)
-    hours, minutes = divmod(int(minutes), 60)
-    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "")
-    return text + (f"{rest:g}s" if rest or not text else "")
 
 
 def _deployment(obj: Obj, spec: Any, status: Any) -> str | None:

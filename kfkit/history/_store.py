@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
+from kfkit._constants import DEFAULT_MAX_HISTORY
 from kfkit._types import Obj
 from kfkit.deploy import owner_labels, owner_selector
 from kfkit.errors import ClusterError, Conflict, UsageError
@@ -34,8 +35,6 @@ __all__ = [
     "trim",
 ]
 
-DEFAULT_MAX_HISTORY = 10
-"""Revisions kept per app and environment (Helm's default too)."""
 HISTORY_LABEL = "kfkit.io/history"
 REVISION_LABEL = "kfkit.io/revision"
 SECRET_TYPE = "kfkit.io/history.v1"

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from kfkit._defaults import DEFAULT_MAX_OUTPUT
+from kfkit._constants import DEFAULT_MAX_OUTPUT
 from kfkit._types import JsonValue, Obj
 from kfkit._yamllimit import BoundedLoader
 from kfkit.app import AppDir, Component

@@ -1,0 +1,77 @@
+"""Start-up stays cheap: ``import kfkit`` and the CLI load only what the command needs (#12 item 6).
+
+Timings are benchmarks/run.py's job; these tests pin what makes them: which modules load.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kfkit
+
+HEAVY = (
+    "kfkit.app",
+    "kfkit.params",
+    "kfkit.jsonnet",
+    "kfkit.evaluator",
+    "kfkit._natives",
+    "kfkit.render",
+    "kfkit.deploy",
+    "kfkit.validate",
+    "kfkit.review",
+    "kfkit.history",
+    "kfkit.ksonnetlib",
+    "kfkit.cluster",
+    "yaml",
+    "re2",
+    "_gojsonnet",
+    "kubernetes",
+    "jsonschema",
+    "pydantic",
+    "importlib.metadata",
+)
+"""Modules neither ``import kfkit`` nor ``kfkit --help`` may load."""
+FOR_RENDERING = ("kfkit.render", "kfkit.deploy", "kfkit.validate", "kfkit.review", "kfkit.history")
+"""Stages a params edit has no use for."""
+
+
+def _loaded(code: str, cwd: Path | None = None) -> set[str]:
+    """The modules a fresh interpreter has loaded after running ``code``."""
+    script = f"{code}\nimport sys, json\nsys.stdout.write('\\n' + json.dumps(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=cwd)
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def _cli(*argv: str) -> str:
+    return f"from kfkit.cli.main import run\nrun({list(argv)!r})"
+
+
+def _heavy(loaded: set[str], names: tuple[str, ...] = HEAVY) -> set[str]:
+    return {m for m in loaded if m in names or m.startswith(tuple(f"{n}." for n in names))}
+
+
+def test_import_kfkit_loads_nothing_else() -> None:
+    loaded = _loaded("import kfkit")
+    assert {m for m in loaded if m.startswith("kfkit")} == {"kfkit"}
+    assert not _heavy(loaded)
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["version"], ["param", "--help"], ["apply", "--help"]])
+def test_help_and_version_load_no_library_stage(argv: list[str]) -> None:
+    loaded = _loaded(_cli(*argv))
+    expected = {"_gojsonnet", "kfkit.evaluator"} if argv == ["version"] else set()
+    assert _heavy(loaded) == expected
+
+
+def test_a_param_edit_loads_no_render_or_cluster_stage(tmp_path: Path) -> None:
+    kf = kfkit.App.init(tmp_path / "app", server="")
+    kf.generate("tf-serving", "model-server", {"name": "inception"})
+    loaded = _loaded(_cli("param", "set", "model-server", "replicas", "2"), cwd=kf.root)
+    assert "kfkit.params" in loaded
+    assert not _heavy(loaded, (*FOR_RENDERING, "kfkit.ksonnetlib", "kubernetes", "jsonschema", "pydantic"))
+    assert {r.param: r.value for r in kf.params("model-server")}["replicas"] == 2
