@@ -42,6 +42,7 @@ from typing import Literal
 from kfkit._model import ObjectId
 
 __all__ = [
+    "FORCE_CONFLICTS_HINT",
     "ApiError",
     "AppError",
     "ClusterError",
@@ -244,6 +245,10 @@ class Forbidden(ApiError):
 
 class Conflict(ApiError):
     """409: another field manager owns a field, or another kfkit environment the object."""
+
+
+FORCE_CONFLICTS_HINT = "rerun with --force-conflicts to take these fields over"
+"""Ends the message of a field-manager conflict, from the real client and the fake alike."""
 
 
 class Invalid(ApiError):

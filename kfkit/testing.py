@@ -6,8 +6,9 @@ left unchanged (``resourceVersion`` moves only on a change), dry runs write noth
 fields another manager set to another value conflict (409) unless forced, a namespaced
 object needs its Namespace (404), a CRD serves its kind once established, and prune
 finds objects by label selector. Permissions (403), rejections (422) and failures of a
-single request are injected. The real API server stays the judge: every behaviour
-kfkit's tests check here is also checked against it (tests/cluster).
+single request are injected; errors say what the API server says. The real API server
+stays the judge: every behaviour kfkit's tests check here is also checked against it
+(tests/cluster; tests/cluster/test_fake_parity.py runs the same steps on both).
 
 Example::
 
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from kfkit._connection import ConnectionOptions, Target
 from kfkit._model import ObjectId
 from kfkit._types import Obj
-from kfkit.errors import ApiError, Conflict, Forbidden, Invalid
+from kfkit.errors import FORCE_CONFLICTS_HINT, ApiError, Conflict, Forbidden, Invalid
 
 if TYPE_CHECKING:
     from kfkit.app import EnvironmentSpec
@@ -65,6 +66,9 @@ _CREATED = "2026-01-01T00:00:00Z"
 _SERVER_FIELDS = ("uid", "resourceVersion", "generation", "creationTimestamp", "managedFields")
 _SELECTOR_TERM = re.compile(r"^\s*([^\s=!,()]+)\s*(?:(=|==|!=)\s*([^\s,()]*)|in\s*\(([^)]*)\))\s*$")
 
+_VERBS = {"get": "get", "apply": "patch", "create": "create", "delete": "delete", "list": "list"}
+"""The fake's request kinds as RBAC names them."""
+
 Path = tuple[str, ...]
 
 
@@ -79,7 +83,7 @@ class _Stored:
 class _Rule:
     verbs: frozenset[str]
     match: Callable[[ObjectId], bool]
-    error: Callable[[], ApiError]
+    error: Callable[[str, ObjectId], ApiError]
     dry_run: bool | None
     times: list[int]
 
@@ -94,6 +98,7 @@ class FakeCluster:
     * ``ready`` — whether workloads report ready as soon as they are written (no
       controllers run otherwise, as on a bare API server).
     * ``namespaces`` — the Namespaces that exist from the start.
+    * ``user`` — who the server says was refused in 403 messages.
     """
 
     def __init__(
@@ -104,6 +109,7 @@ class FakeCluster:
         ready: bool = True,
         namespaces: Sequence[str] = ("default", "kube-system"),
         server: str = "https://fake.kfkit.invalid",
+        user: str = "fake",
     ) -> None:
         self._kinds = {**BUILTIN_KINDS, **(kinds or {})}
         self._objects: dict[ObjectId, _Stored] = {}
@@ -114,6 +120,7 @@ class FakeCluster:
         self._reads: Counter[ObjectId] = Counter()
         self._ready = ready
         self.server = server
+        self.user = user
         self.requests: Counter[str] = Counter()
         """Requests served, by verb: ``get``, ``apply``, ``apply-dry-run``, ``delete``, ``list``."""
         self.target = Target("", "fake", server, "default", "")
@@ -147,14 +154,23 @@ class FakeCluster:
             return [copy.deepcopy(s.obj) for s in self._objects.values()]
 
     def forbid(self, *verbs: str, kind: str = "", namespace: str | None = None) -> None:
-        """Answer 403 to ``verbs`` (get, apply, create, delete, list) of ``kind`` (all if empty)."""
+        """Answer 403 to ``verbs`` (get, apply, create, delete, list) of ``kind`` (all if empty),
+        worded as the API server's RBAC refusal."""
 
         def match(oid: ObjectId) -> bool:
             return (not kind or oid.kind == kind) and (namespace is None or oid.namespace == namespace)
 
-        def error() -> ApiError:
+        def error(verb: str, oid: ObjectId) -> ApiError:
+            resource = _resource(oid.kind)
+            named = (
+                f'{_qualified(oid)} "{oid.name}"' if verb in ("get", "apply", "delete") else _qualified(oid)
+            )
+            where = f'in the namespace "{oid.namespace}"' if oid.namespace else "at the cluster scope"
             return Forbidden(
-                f'user "fake" cannot {"/".join(verbs)} {kind or "objects"}', status=403, reason="Forbidden"
+                f'{named} is forbidden: User "{self.user}" cannot {_VERBS[verb]} resource "{resource}" '
+                f'in API group "{oid.group}" {where}',
+                status=403,
+                reason="Forbidden",
             )
 
         self._rules.append(_Rule(frozenset(verbs), match, error, None, [-1]))
@@ -171,7 +187,7 @@ class FakeCluster:
         def match(oid: ObjectId) -> bool:
             return oid.name == name and (not kind or oid.kind == kind)
 
-        def error() -> ApiError:
+        def error(_verb: str, _oid: ObjectId) -> ApiError:
             return Invalid(message, status=422, reason="Invalid")
 
         self._rules.append(_Rule(frozenset({"apply"}), match, error, dry_run, [times]))
@@ -216,8 +232,10 @@ class FakeCluster:
                 return False
             if uid and stored.obj["metadata"]["uid"] != uid:
                 raise Conflict(
-                    f"Precondition failed: UID in precondition: {uid}, UID in object meta: "
-                    f"{stored.obj['metadata']['uid']}",
+                    f"Operation cannot be fulfilled on {oid.kind}{f'.{oid.group}' if oid.group else ''} "
+                    f'"{oid.name}": the UID in the precondition ({uid}) does not match the UID in record '
+                    f"({stored.obj['metadata']['uid']}). The object might have been deleted and then "
+                    "recreated",
                     status=409,
                     reason="Conflict",
                 )
@@ -246,7 +264,9 @@ class FakeCluster:
         self._check("create", oid, dry_run=False)
         with self._lock:
             if oid in self._objects:
-                raise Conflict(f'{oid.kind} "{oid.name}" already exists', status=409, reason="AlreadyExists")
+                raise Conflict(
+                    f'{_qualified(oid)} "{oid.name}" already exists', status=409, reason="AlreadyExists"
+                )
             return self._apply(copy.deepcopy(obj), manager=FIELD_MANAGER, dry_run=False, force=False)
 
     def list_kind(self, api_version: str, kind: str, *, namespace: str, selector: str) -> list[Obj]:
@@ -292,7 +312,8 @@ class FakeCluster:
                 fields = ", ".join("." + ".".join(p) for p in sorted(conflicts))
                 count = f"{len(conflicts)} conflict{'s' if len(conflicts) > 1 else ''}"
                 raise Conflict(
-                    f'Apply failed with {count}: conflict with "{owners[conflicts[0]]}": {fields}',
+                    f'Apply failed with {count}: conflict with "{owners[conflicts[0]]}": {fields}; '
+                    + FORCE_CONFLICTS_HINT,
                     status=409,
                     reason="Conflict",
                 )
@@ -325,7 +346,7 @@ class FakeCluster:
         for rule in self._rules:
             if verb in rule.verbs and rule.match(oid) and rule.dry_run in (None, dry_run) and rule.times[0]:
                 rule.times[0] -= 1
-                raise rule.error()
+                raise rule.error(verb, oid)
 
     def _id(self, obj: Obj) -> ObjectId:
         oid = ObjectId.of(obj)
@@ -442,3 +463,20 @@ def _selector(text: str) -> Callable[[dict[str, str]], bool]:
         allowed = {v.strip() for v in values.split(",")} if values is not None else {value}
         terms.append((key, op != "!=", allowed))
     return lambda labels: all((labels.get(k) in allowed) is wanted for k, wanted, allowed in terms)
+
+
+def _resource(kind: str) -> str:
+    """The API resource of a kind, as RBAC names it: ``configmaps``, ``ingresses``, ``endpoints``."""
+    lower = kind.lower()
+    if lower.endswith("ss"):
+        return lower + "es"
+    if lower.endswith("s"):
+        return lower
+    if lower.endswith("y"):
+        return lower[:-1] + "ies"
+    return lower + "s"
+
+
+def _qualified(oid: ObjectId) -> str:
+    """How the API server's messages name an object's resource: ``configmaps``, ``deployments.apps``."""
+    return _resource(oid.kind) + (f".{oid.group}" if oid.group else "")

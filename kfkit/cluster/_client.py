@@ -25,7 +25,7 @@ from kubernetes.config.config_exception import ConfigException
 from kfkit._connection import Target
 from kfkit._types import Obj
 from kfkit.cluster._kubeconfig import api_client, first_line
-from kfkit.errors import ApiError, ClusterError, Conflict, Forbidden, Invalid
+from kfkit.errors import FORCE_CONFLICTS_HINT, ApiError, ClusterError, Conflict, Forbidden, Invalid
 
 __all__ = ["FIELD_MANAGER", "ApiResource", "ClusterClient"]
 
@@ -163,7 +163,7 @@ class ClusterClient:
             )
         except Conflict as exc:
             raise Conflict(
-                f"{exc}; rerun with --force-conflicts to take these fields over",
+                f"{exc}; {FORCE_CONFLICTS_HINT}",
                 status=exc.status,
                 reason=exc.reason,
             ) from exc

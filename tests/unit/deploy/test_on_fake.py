@@ -268,7 +268,10 @@ def test_field_conflicts_need_force(kf: App, fake: FakeCluster) -> None:
     error = caught.value.failures[0].error
     assert isinstance(error, Conflict)
     assert error.status == 409
-    assert str(error) == 'Apply failed with 1 conflict: conflict with "kubectl": .data.owner'
+    assert str(error) == (
+        'Apply failed with 1 conflict: conflict with "kubectl": .data.owner; '
+        "rerun with --force-conflicts to take these fields over"
+    )
 
     plan = kf.plan_apply("default", options=ApplyOptions(force_conflicts=True))
     assert actions(kf.apply(plan)) == [(f"ConfigMap {NS}/shared", Action.CONFIGURE)]
