@@ -95,6 +95,14 @@ _STRING_STYLES: dict[Kind, StringStyle] = {
     Kind.VERBATIM_SINGLE: "@'",
     Kind.TEXT_BLOCK: "|||",  # or "|||-", which the token's text tells
 }
+_LITERALS = frozenset([Kind.NUMBER, Kind.TRUE, Kind.FALSE, Kind.NULL, *_STRING_STYLES])
+_FIELD_ENDS = frozenset([Kind.COMMA, Kind.BRACE_R])
+_PREFIX_KINDS = frozenset(
+    [Kind.LOCAL, Kind.IF, Kind.FUNCTION, Kind.ASSERT, Kind.ERROR, Kind.IMPORT, Kind.IMPORTSTR, Kind.IMPORTBIN]
+)
+_FIELD_SEPARATORS: dict[str, tuple[bool, _Separator]] = {
+    plus + sep: (bool(plus), sep) for plus in ("", "+") for sep in (":", "::", ":::")
+}
 _SIMPLE_ESCAPES = {'"': '"', "'": "'", "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n"}
 _SIMPLE_ESCAPES |= {"r": "\r", "t": "\t"}
 _HEX = frozenset(string.hexdigits)
@@ -185,8 +193,9 @@ class _Parser:
         return self.tokens[at if at < self.last else self.last]
 
     def pop(self) -> Token:
-        tok = self.peek()
-        self.pos += tok.kind is not Kind.EOF
+        tok = self.tokens[self.pos]  # pos never passes the EOF token
+        if tok.kind is not Kind.EOF:
+            self.pos += 1
         return tok
 
     def expect(self, kind: Kind, while_: str = "") -> Token:
@@ -203,10 +212,11 @@ class _Parser:
 
     def expr(self, prec: int = _MAX_PRECEDENCE) -> Node:
         """An expression whose binary operators all bind at least as tightly as ``prec``."""
-        tok = self.peek()
-        prefix = self.prefix_form(tok)
-        if prefix is not None:
-            return prefix
+        tok = self.tokens[self.pos]
+        if tok.kind in _PREFIX_KINDS:
+            prefix = self.prefix_form(tok)
+            if prefix is not None:
+                return prefix
         return self.binary(self.unary(), prec)
 
     def prefix_form(self, tok: Token) -> Node | None:
@@ -274,7 +284,7 @@ class _Parser:
 
     def unary(self) -> Node:
         """A unary expression: operators, then a terminal with its postfix operations."""
-        tok = self.peek()
+        tok = self.tokens[self.pos]
         if tok.kind is Kind.OPERATOR:
             if tok.data not in UNARY_OPERATORS:
                 raise self.error(tok, f"not a unary operator: {tok.data}")
@@ -292,7 +302,7 @@ class _Parser:
         """
         floor = 0
         while True:
-            tok = self.peek()
+            tok = self.tokens[self.pos]
             if tok.kind is Kind.IN:
                 op = "in"
             elif tok.kind is Kind.OPERATOR:
@@ -318,7 +328,7 @@ class _Parser:
     def postfix(self, lhs: Node) -> Node:
         """Indexing, slicing, calls and ``e { … }``, which bind tighter than any operator."""
         while True:
-            tok = self.peek()
+            tok = self.tokens[self.pos]
             start = lhs.span[0]
             if tok.kind is Kind.DOT:
                 self.pop()
@@ -383,14 +393,8 @@ class _Parser:
             inner = self.expr()
             close = self.expect(Kind.PAREN_R)
             return Parens((tok.start, close.end), inner)
-        if kind is Kind.NUMBER:
-            return NumberLit(span, tok.data)
-        if kind in _STRING_STYLES:
-            return self.string(tok)
-        if kind in (Kind.TRUE, Kind.FALSE):
-            return BoolLit(span, kind is Kind.TRUE)
-        if kind is Kind.NULL:
-            return NullLit(span)
+        if kind in _LITERALS:
+            return self.literal(tok)
         if kind is Kind.DOLLAR:
             return Dollar(span)
         if kind is Kind.IDENTIFIER:
@@ -408,6 +412,17 @@ class _Parser:
                 return SuperIndex((tok.start, close.end), index)
             raise self.error(tok, "expected '.' or '[' after super")
         raise self.error(tok, f"unexpected {_describe(tok)}")
+
+    def literal(self, tok: Token) -> Node:
+        """The literal a number, string, ``true``, ``false`` or ``null`` token stands for."""
+        kind = tok.kind
+        if kind is Kind.NUMBER:
+            return NumberLit((tok.start, tok.end), tok.data)
+        if kind is Kind.NULL:
+            return NullLit((tok.start, tok.end))
+        if kind is Kind.TRUE or kind is Kind.FALSE:
+            return BoolLit((tok.start, tok.end), kind is Kind.TRUE)
+        return self.string(tok)
 
     def string(self, tok: Token) -> StringLit:
         span = (tok.start, tok.end)
@@ -473,8 +488,9 @@ class _Parser:
         literal_keys: set[str] = set()
         local_names: set[str] = set()
         comma = False
+        tokens = self.tokens
         while True:
-            tok = self.peek()
+            tok = tokens[self.pos]
             if tok.kind is Kind.BRACE_R:
                 return Object((open_.start, self.pop().end), tuple(members))
             if tok.kind is Kind.FOR:
@@ -492,9 +508,10 @@ class _Parser:
                 member = ObjectAssert((tok.start, (message or cond).span[1]), cond, message, None)
             else:
                 member = self.field(literal_keys)
-            comma = self.peek().kind is Kind.COMMA
+            sep = tokens[self.pos]
+            comma = sep.kind is Kind.COMMA
             if comma:
-                sep = self.pop()
+                self.pos += 1
                 member.comma = (sep.start, sep.end)  # a node of our own, not yet shared
             members.append(member)
 
@@ -525,13 +542,17 @@ class _Parser:
         else:
             raise self.error(tok, f"unexpected {_describe(tok)} while parsing a field definition")
         params = None
-        if self.peek().kind is Kind.PAREN_L:
-            self.pop()
+        op = self.tokens[self.pos]
+        if op.kind is Kind.PAREN_L:
+            self.pos += 1
             params = self.params("method parameter")
-        op = self.expect(Kind.OPERATOR, "after the field name")
-        plus = op.data.startswith("+")
-        sep = op.data[plus:]
-        if sep not in (":", "::", ":::"):
+            op = self.tokens[self.pos]
+        if op.kind is Kind.OPERATOR:
+            self.pos += 1
+        else:
+            self.expect(Kind.OPERATOR, "after the field name")  # raises, saying what is there
+        plus, separator = _FIELD_SEPARATORS.get(op.data, (False, None))
+        if separator is None:
             raise self.error(op, f"expected one of :, ::, :::, +:, +::, +:::, got {op.data}")
         if plus and params is not None:
             raise self.error(tok, f"cannot use +: syntax sugar in a method: {tok.data}")
@@ -540,8 +561,13 @@ class _Parser:
             if tok.data in literal_keys:
                 raise self.error(tok, f"duplicate field: {tok.data}")
             literal_keys.add(tok.data)
-        value = self.expr()
-        separator = cast(_Separator, sep)
+        # What expr() would return, short-cut for a literal that ends the field (most values).
+        tokens, at = self.tokens, self.pos
+        if tokens[at].kind in _LITERALS and tokens[at + 1].kind in _FIELD_ENDS:  # a literal is not EOF
+            self.pos = at + 1
+            value = self.literal(tokens[at])
+        else:
+            value = self.expr()
         return Field((tok.start, value.span[1]), key, plus, separator, params, value, None)
 
     # --- binds, parameters and arguments ------------------------------------------------

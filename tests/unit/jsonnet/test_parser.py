@@ -48,6 +48,7 @@ from kfkit.jsonnet._ast import (
     Unary,
     Var,
 )
+from kfkit.jsonnet._lexer import Kind, _Lexer, lex
 from tests.unit.jsonnet.support import REPO, go_parses
 
 
@@ -456,3 +457,34 @@ def test_the_repositorys_jsonnet_files_parse_as_go_jsonnet_says(path: Path) -> N
     # it, so imports and ext vars need not resolve.
     assert parses(source) == go_parses(f"local _ = (\n{source}\n); null")
     assert parses(source)
+
+
+def one_token_at_a_time(source: str) -> list[tuple[object, ...]] | str:
+    """The lexer's character-by-character rules alone, without its one-regex fast path."""
+    lexer = _Lexer(source, "f")
+    i = 0
+    try:
+        while i < len(source):
+            i = lexer.step(i)
+    except JsonnetSyntaxError as exc:
+        return str(exc)
+    return [(t.kind, t.start, t.end, t.data) for t in lexer.tokens]
+
+
+def lexed(source: str) -> list[tuple[object, ...]] | str:
+    try:
+        return [(t.kind, t.start, t.end, t.data) for t in lex(source, "f") if t.kind is not Kind.EOF]
+    except JsonnetSyntaxError as exc:
+        return str(exc)
+
+
+@pytest.mark.parametrize("source", [*CORPUS, *(p.read_text() for p in jsonnet_files())])
+def test_the_fast_lexer_makes_the_tokens_the_rules_make(source: str) -> None:
+    assert lexed(source) == one_token_at_a_time(source)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*PIECES, "1.5", "2e", "0.", "'a\\'b'", '"\\"', "/*/", "//"]), max_size=16))
+def test_the_fast_lexer_makes_the_tokens_the_rules_make_on_soup(pieces: list[str]) -> None:
+    source = "".join(pieces)
+    assert lexed(source) == one_token_at_a_time(source)
