@@ -11,7 +11,8 @@ which every kfkit command pays.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
 from typing import Literal as TypingLiteral
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "SuperIndex",
     "Unary",
     "Var",
+    "children",
 ]
 
 Span = tuple[int, int]
@@ -69,6 +71,16 @@ class Node:
     """Base of every node."""
 
     span: Span
+
+
+def children(node: Node) -> Iterator[Node]:
+    """The nodes directly below ``node``, in source order."""
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, Node):
+            yield value
+        elif isinstance(value, tuple):
+            yield from (v for v in value if isinstance(v, Node))
 
 
 # --- literals and names ---------------------------------------------------------------------

@@ -14,15 +14,17 @@ import math
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from typing import TypeAlias
+from functools import cached_property
+from typing import TypeAlias, cast
 
 from kfkit._types import JsonValue
-from kfkit.errors import ParamsError
+from kfkit.errors import JsonnetSyntaxError, ParamsError
 from kfkit.jsonnet._ast import (
     Apply,
     ApplyBrace,
     Array,
     Binary,
+    ComputedKey,
     Field,
     FieldKey,
     Function,
@@ -33,11 +35,14 @@ from kfkit.jsonnet._ast import (
     Local,
     Member,
     Node,
+    NumberLit,
     Object,
     ObjectComp,
     Parens,
     StringLit,
+    Unary,
     Var,
+    children,
 )
 from kfkit.jsonnet._lexer import Kind, is_identifier, lex, position
 from kfkit.jsonnet._parser import parse_tokens
@@ -148,15 +153,23 @@ class Document:
     def __init__(self, source: str, filename: str) -> None:
         self.source = source
         self.filename = filename
-        tokens = lex(source, filename)
-        self.root: Node = parse_tokens(tokens, source, filename)
-        self._comments: dict[int, int] = {t.start: t.end for t in tokens if t.kind is Kind.COMMENT}
-        kinds = Counter(t.kind for t in tokens)
-        single = kinds[Kind.STRING_SINGLE] > kinds[Kind.STRING_DOUBLE]
-        self._render = _Renderer(_indent_unit(source), "'" if single else '"')
+        self._tokens = lex(source, filename)
+        self.root: Node = parse_tokens(self._tokens, source, filename)
         self._newline = "\r\n" if "\r\n" in source else "\n"
         self._inheriting: set[int] = set()
         """Objects found on the right of ``+`` (or ``a { … }``): their fields merge over others."""
+
+    # Worked out on first use: replacing one value in a large file needs neither.
+    @cached_property
+    def _comments(self) -> dict[int, int]:
+        return {t.start: t.end for t in self._tokens if t.kind is Kind.COMMENT}
+
+    @cached_property
+    def _render(self) -> _Renderer:
+        """Writes values in the file's style: its indentation step and its more common quote."""
+        kinds = Counter(t.kind for t in self._tokens)
+        single = kinds[Kind.STRING_SINGLE] > kinds[Kind.STRING_DOUBLE]
+        return _Renderer(_indent_unit(self.source), "'" if single else '"')
 
     # --- finding objects -----------------------------------------------------------------
 
@@ -249,6 +262,61 @@ class Document:
         if field is None:
             raise ParamsError(f"{self.filename}: cannot delete {_dotted(path)}: there is no such field")
         return self._splice(self._remove(parent, field))
+
+    # --- checking an edit without parsing the whole file again -------------------------
+
+    def changed_object(self, new: str) -> tuple[Object, str] | None:
+        """The innermost object literal holding every change from this document's source to
+        ``new``, and its text in ``new``, which parses on its own. None when that cannot tell
+        (then parse ``new`` whole, for the error).
+
+        Why parsing that object alone checks the whole file: the change lies strictly between
+        the braces of an object literal ``{…}`` of the old tree, so everything before its ``{``
+        and from its ``}`` on is the same text. Lexing is left to right and looks past a token
+        by at most the next character, which here is the unchanged ``{`` or ``}``: the tokens
+        outside are the same. Inside, the tokens are those of the object's new text lexed
+        alone, which must end exactly at its ``}``. The parser reads an object literal from
+        ``{`` to ``}`` without any state from around it (each object has its own duplicate-field
+        set), so the new file parses exactly when the object's new text parses as one object
+        literal, and its tree is the old one with that object replaced.
+        """
+        old = self.source
+        head = _common_prefix(old, new)
+        tail = _common_prefix(old[head:][::-1], new[head:][::-1])
+        target = _innermost_object(self.root, head, len(old) - tail)
+        if target is None:
+            return None
+        start, end = target.span
+        text = new[start : end + len(new) - len(old)]
+        try:
+            node = parse_tokens(lex(text, self.filename), text, self.filename)
+        except JsonnetSyntaxError:
+            return None
+        return (target, text) if isinstance(node, Object) and node.span == (0, len(text)) else None
+
+    def data_path(self, obj: ObjectRef) -> list[str] | None:
+        """The keys from the file's root to ``obj`` when everything else in the file is plain
+        data and each field on the way is a plain ``key: {…}``; None otherwise.
+
+        Then nothing in the file can see ``obj`` but its place in the result: no ``self``,
+        ``$``, ``super``, local, call or operator outside it, and no field that hides it.
+        """
+        path: list[str] = []
+        node: Node = self.root
+        while node is not obj:
+            if not isinstance(node, Object) or not all(isinstance(m, Field) for m in node.members):
+                return None
+            fields = cast(tuple[Field, ...], node.members)
+            on_way = next((f for f in fields if f.value.span[0] <= obj.span[0] < f.value.span[1]), None)
+            if on_way is None or on_way.plus or on_way.sep != ":" or on_way.params is not None:
+                return None
+            name = _key_name(on_way.key)
+            others = (f for f in fields if f is not on_way)
+            if name is None or not all(_is_plain_field(f) and _is_data(f.value) for f in others):
+                return None
+            path.append(name)
+            node = on_way.value
+        return path
 
     # --- navigation ----------------------------------------------------------------------
 
@@ -493,3 +561,53 @@ def _indent_unit(src: str) -> str:
             steps[indent[len(previous) :]] += 1
         previous = indent
     return steps.most_common(1)[0][0] if steps else "  "
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """The length of the longest common prefix, found by comparing halves (memcmp, not a loop)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _innermost_object(node: Node, lo: int, hi: int) -> Object | None:
+    """The smallest object literal whose braces hold ``lo..hi`` strictly inside them."""
+    found = None
+    while True:
+        if isinstance(node, Object) and node.span[0] < lo and hi < node.span[1]:
+            found = node
+        inner = next((c for c in children(node) if c.span[0] < lo and hi < c.span[1]), None)
+        if inner is None:
+            return found
+        node = inner
+
+
+def _is_data(node: Node) -> bool:
+    """Whether ``node`` is a JSON-like literal: evaluating it can neither fail nor read anything."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, Object):
+            if not all(_is_plain_field(m) for m in n.members):
+                return False
+            todo.extend(cast(Field, m).value for m in n.members)
+        elif isinstance(n, Array):
+            todo.extend(n.elements)
+        elif isinstance(n, Unary):
+            if n.op != "-" or not isinstance(n.operand, NumberLit):
+                return False
+        elif not isinstance(n, Literal):
+            return False
+    return True
+
+
+def _is_plain_field(member: Member) -> bool:
+    """``name: value`` (or ``::``, ``:::``) with a literal name: no ``+``, method or computed name."""
+    if not isinstance(member, Field):
+        return False
+    return not member.plus and member.params is None and not isinstance(member.key, ComputedKey)

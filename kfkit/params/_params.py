@@ -24,7 +24,14 @@ from kfkit._types import JsonValue
 from kfkit.app import AppDir
 from kfkit.errors import UsageError
 from kfkit.jsonnet import Document, ObjectRef
-from kfkit.params._resolve import Overrides, app_params, env_globals, module_params, resolve_params
+from kfkit.params._resolve import (
+    Overrides,
+    app_params,
+    env_globals,
+    evaluate_part,
+    module_params,
+    resolve_params,
+)
 from kfkit.params._store import Check, LockOptions, edit_file
 from kfkit.params._values import parse_key
 
@@ -52,6 +59,8 @@ class ParamTarget:
     plus: bool
     read: Callable[[Overrides], Any]
     """Evaluates the layer the file defines (some files served from memory), to verify an edit."""
+    read_object: Callable[[str], Any] | None = None
+    """For module params, whose layer is the file's own value: see :class:`Check`."""
 
     @classmethod
     def of(cls, app: AppDir, component: str | None, key: str, env: str | None) -> ParamTarget:
@@ -68,6 +77,7 @@ class ParamTarget:
                 [*prefix, *keys],
                 False,
                 lambda overrides: module_params(app, None, overrides),
+                lambda text: evaluate_part(app, app.params_file, text),
             )
         env_dir = app.env_dir(env)
         if component is None:
@@ -103,7 +113,9 @@ def set_param(
     with exactly this key set to ``value``.
     """
     target = ParamTarget.of(app, component, key, env)
-    check = Check(target.read, lambda old: _set_in(old, target.keys, value), f"setting {key}")
+    check = Check(
+        target.read, lambda old: _set_in(old, target.keys, value), f"setting {key}", target.read_object
+    )
     edit_file(
         app,
         target.path,
@@ -143,7 +155,7 @@ def delete_param(
             return _delete_in(old, target.keys)
         return _set_in(old, target.keys, copy.deepcopy(fallback))
 
-    edit_file(app, target.path, edit, Check(target.read, expect, f"deleting {key}"), lock)
+    edit_file(app, target.path, edit, Check(target.read, expect, f"deleting {key}", target.read_object), lock)
     return target.path
 
 

@@ -16,7 +16,15 @@ from kfkit.app import AppDir
 from kfkit.errors import ParamsError
 from kfkit.evaluator import Evaluation, evaluate_file, evaluate_snippet
 
-__all__ = ["app_params", "env_globals", "environment_ext", "global_keys", "module_params", "resolve_params"]
+__all__ = [
+    "app_params",
+    "env_globals",
+    "environment_ext",
+    "evaluate_part",
+    "global_keys",
+    "module_params",
+    "resolve_params",
+]
 
 
 def environment_ext(app: AppDir, env: str | None) -> str:
@@ -57,6 +65,11 @@ def module_params(app: AppDir, env: str | None, overrides: Overrides = _NONE) ->
     value = evaluate_file(app.params_file, _evaluation(app, env, {}, overrides))
     _components(app, app.params_file, value)
     return cast(dict[str, Any], value)
+
+
+def evaluate_part(app: AppDir, path: Path, text: str) -> Any:
+    """``text``, a part of the params file at ``path``, evaluated as that file would evaluate it."""
+    return evaluate_snippet(str(path), text, _evaluation(app, None, {}))
 
 
 def app_params(app: AppDir, env: str | None) -> dict[str, dict[str, Any]]:

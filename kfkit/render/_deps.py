@@ -11,13 +11,13 @@ cache entry.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from kfkit.errors import KfkitError
 from kfkit.jsonnet import Node, parse
-from kfkit.jsonnet._ast import Apply, Id, Import, Index, StringLit, Var
+from kfkit.jsonnet._ast import Apply, Id, Import, Index, StringLit, Var, children
 
 __all__ = ["ENVIRONMENTS_VAR", "PARAMS_VAR", "Dependencies", "dependencies"]
 
@@ -104,15 +104,6 @@ def _resolve(directory: Path, target: str, jpath: Sequence[Path]) -> Path | None
     return None
 
 
-def _children(node: Node) -> Iterator[Node]:
-    for f in fields(node):
-        value = getattr(node, f.name)
-        if isinstance(value, Node):
-            yield value
-        elif isinstance(value, tuple):
-            yield from (v for v in value if isinstance(v, Node))
-
-
 def _key(node: Node) -> str | None:
     """The literal name in ``a.name`` or ``a["name"]``."""
     return node.name if isinstance(node, Id) else node.value if isinstance(node, StringLit) else None
@@ -162,7 +153,7 @@ class _Reads:
                     found.append(n)
                 else:
                     self.exact = False
-            stack.extend(reversed(list(_children(n))))
+            stack.extend(reversed(list(children(n))))
         for call in found:
             value = call.args[0].value
             if isinstance(value, StringLit) and value.value == PARAMS_VAR and id(call) not in own:

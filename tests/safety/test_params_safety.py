@@ -6,6 +6,7 @@ import fcntl
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -130,13 +131,14 @@ def test_verification_runs_on_the_edited_text_in_memory(app: Path, monkeypatch: 
     seen: list[str] = []
     import kfkit.params._params as params_module
 
-    real = params_module.module_params
+    for check in ("module_params", "evaluate_part"):  # the whole layer, or the edited object alone
+        real = getattr(params_module, check)
 
-    def spy(*args: object, **kwargs: object) -> object:
-        seen.append(params.read_text())
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        def spy(*args: object, real: Any = real, **kwargs: object) -> object:
+            seen.append(params.read_text())
+            return real(*args, **kwargs)
 
-    monkeypatch.setattr(params_module, "module_params", spy)
+        monkeypatch.setattr(params_module, check, spy)
     set_param(kf_app, "a", "x", 1)
     assert seen and all(text == original for text in seen)
     assert params.read_text() != original
@@ -161,3 +163,60 @@ def test_a_blocked_edit_says_who_holds_the_lock_and_gives_up(held: Path, kf: Kf)
     assert f"waiting for the lock on components/params.libsonnet ({pid})…" in result.err
     assert_refused(result, "gave up after 1.5 s", "components/params.libsonnet", pid, "--lock-timeout")
     assert tree_hash(held) == before
+
+
+def _count_whole_layer_checks(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    import kfkit.params._params as params_module
+
+    calls: list[object] = []
+    real = params_module.module_params
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(params_module, "module_params", spy)
+    return calls
+
+
+_DATA = (
+    '{\n  global: {},\n  components: {\n    a: { x: 1 },\n    b: { y: [1, "two", { z: null }] },\n  },\n}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "whole_layer"),
+    [
+        (_DATA, False),  # plain data: the edited component's block alone proves the edit
+        (_DATA.replace("z: null", "z: std.length('abc')"), True),  # computed elsewhere
+        (_DATA.replace("x: 1", "x: self.w, w:: 2"), False),  # computed, but only inside the edited block
+        (_DATA.replace("x: 1", "x: $.global"), True),  # the block reads the file's root
+        ("local n = 1;\n" + _DATA, True),
+    ],
+)
+def test_an_edit_is_checked_on_its_block_alone_only_when_nothing_else_can_see_it(
+    app: Path, monkeypatch: pytest.MonkeyPatch, text: str, whole_layer: bool
+) -> None:
+    for name in ("a", "b"):
+        (app / f"components/{name}.jsonnet").write_text("{}\n")
+    (app / "components/params.libsonnet").write_text(text)
+    expected: Any = _params(app)
+    expected["components"]["a"]["v"] = {"k": [1, 2]}
+    calls = _count_whole_layer_checks(monkeypatch)
+    set_param(AppDir.load(app), "a", "v", {"k": [1, 2]})
+    assert bool(calls) == whole_layer
+    assert _params(app) == expected
+
+
+def test_a_block_check_that_disagrees_hands_over_to_the_whole_layer_check(
+    app: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The block check can only accept an edit: anything else is the whole check's to judge."""
+    import kfkit.params._params as params_module
+
+    (app / "components/a.jsonnet").write_text("{}\n")
+    (app / "components/params.libsonnet").write_text(_DATA.replace("b: {", "c: {"))
+    monkeypatch.setattr(params_module, "evaluate_part", lambda *args: {"wrong": True})
+    calls = _count_whole_layer_checks(monkeypatch)
+    set_param(AppDir.load(app), "a", "x", 2)
+    assert calls and _params(app)["components"]["a"] == {"x": 2}  # type: ignore[index]

@@ -478,3 +478,72 @@ def test_values_that_jsonnet_cannot_hold_are_refused() -> None:
 def test_unparsable_files_raise_syntax_errors() -> None:
     with pytest.raises(JsonnetSyntaxError, match=r"^p.libsonnet:3:3: expected a comma"):
         Document("{\n  a: 1\n  b: 2\n}", "p.libsonnet")
+
+
+DATA = """\
+{
+  global: {},
+  components: {
+    a: { x: 1, y: "s" },
+    b: { z: [1, -2, { w: null }] },
+  },
+}
+"""
+
+
+def test_the_changed_object_is_the_innermost_one_and_parses_alone() -> None:
+    doc = Document(DATA, "p")
+    new = doc.set(doc.root_object(), ["components", "a", "x"], {"deep": [1]})
+    changed = doc.changed_object(new)
+    assert changed is not None
+    obj, text = changed
+    assert DATA[obj.span[0] : obj.span[1]] == '{ x: 1, y: "s" }'
+    assert text == '{ x: { deep: [1] }, y: "s" }'
+    assert new.replace(text, DATA[obj.span[0] : obj.span[1]]) == DATA
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        DATA.replace('y: "s"', 'y: "s'),  # the string now runs past the object's brace
+        DATA.replace("x: 1,", "x: 1 1,"),
+        DATA.replace('y: "s"', 'x: "s"'),  # duplicate field
+        DATA.replace("a: { x", "a: }{ x"),
+    ],
+)
+def test_a_change_that_breaks_the_file_is_never_vouched_for(broken: str) -> None:
+    assert Document(DATA, "p").changed_object(broken) is None
+    with pytest.raises(JsonnetSyntaxError):
+        Document(broken, "p")
+
+
+def test_the_data_path_of_a_plain_data_file() -> None:
+    doc = Document(DATA, "p")
+    components = doc.get(doc.root_object(), ["components"])
+    a = doc.get(doc.root_object(), ["components", "a"])
+    assert isinstance(components, Object) and isinstance(a, Object)
+    assert doc.data_path(a) == ["components", "a"]
+    assert doc.data_path(components) == ["components"]
+    assert doc.data_path(doc.root_object()) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        DATA.replace("w: null", "w: self.q"),  # the rest reads something
+        DATA.replace("w: null", "w: $.components.a.x"),
+        DATA.replace("w: null", "w: 1 + 1"),
+        DATA.replace("global: {},", "local g = 1,"),
+        DATA.replace("components: {", "components:: {"),  # hidden on the way
+        DATA.replace("components: {", "components+: {"),
+        DATA.replace("    a: {", "    a:: {"),
+        DATA.replace("b: {", '["b"]: {'),
+        "local unused = 1;\n" + DATA,
+        "{ global+: {} } + " + DATA,
+    ],
+)
+def test_no_data_path_when_anything_else_could_see_or_hide_the_object(source: str) -> None:
+    doc = Document(source, "p")
+    a = doc.get(doc.root_object(), ["components", "a"])
+    assert isinstance(a, Object)
+    assert doc.data_path(a) is None
