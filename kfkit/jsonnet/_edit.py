@@ -47,7 +47,7 @@ from kfkit.jsonnet._ast import (
 from kfkit.jsonnet._lexer import Kind, is_identifier, lex, position
 from kfkit.jsonnet._parser import parse_tokens
 
-__all__ = ["Document", "ObjectRef", "to_jsonnet"]
+__all__ = ["Document", "ObjectRef", "changed_span", "is_data", "key_name", "to_jsonnet"]
 
 ObjectRef: TypeAlias = Object
 """A handle on an object literal of a :class:`Document`: the parsed node itself."""
@@ -281,9 +281,7 @@ class Document:
         literal, and its tree is the old one with that object replaced.
         """
         old = self.source
-        head = _common_prefix(old, new)
-        tail = _common_prefix(old[head:][::-1], new[head:][::-1])
-        target = _innermost_object(self.root, head, len(old) - tail)
+        target = _innermost_object(self.root, *changed_span(old, new))
         if target is None:
             return None
         start, end = target.span
@@ -310,9 +308,9 @@ class Document:
             on_way = next((f for f in fields if f.value.span[0] <= obj.span[0] < f.value.span[1]), None)
             if on_way is None or on_way.plus or on_way.sep != ":" or on_way.params is not None:
                 return None
-            name = _key_name(on_way.key)
+            name = key_name(on_way.key)
             others = (f for f in fields if f is not on_way)
-            if name is None or not all(_is_plain_field(f) and _is_data(f.value) for f in others):
+            if name is None or not all(_is_plain_field(f) and is_data(f.value) for f in others):
                 return None
             path.append(name)
             node = on_way.value
@@ -351,7 +349,7 @@ class Document:
 
     def _find(self, obj: Object, path: Sequence[str]) -> Field | None:
         """The field of ``obj`` named ``path[-1]``."""
-        matches = [f for f in obj.fields if _key_name(f.key) == path[-1]]
+        matches = [f for f in obj.fields if key_name(f.key) == path[-1]]
         if len(matches) > 1:
             raise ParamsError(
                 f"{self._where(matches[1])}: cannot edit {_dotted(path)}: the field is defined more than once"
@@ -515,7 +513,7 @@ class Document:
             pos = end
 
 
-def _key_name(key: FieldKey) -> str | None:
+def key_name(key: FieldKey) -> str | None:
     """The name a field key stands for, when it is a literal name."""
     if isinstance(key, Id):
         return key.name
@@ -563,6 +561,12 @@ def _indent_unit(src: str) -> str:
     return steps.most_common(1)[0][0] if steps else "  "
 
 
+def changed_span(old: str, new: str) -> tuple[int, int]:
+    """``(start, end)`` such that ``new`` is ``old`` with ``old[start:end]`` replaced."""
+    head = _common_prefix(old, new)
+    return head, len(old) - _common_prefix(old[head:][::-1], new[head:][::-1])
+
+
 def _common_prefix(a: str, b: str) -> int:
     """The length of the longest common prefix, found by comparing halves (memcmp, not a loop)."""
     lo, hi = 0, min(len(a), len(b))
@@ -587,7 +591,7 @@ def _innermost_object(node: Node, lo: int, hi: int) -> Object | None:
         node = inner
 
 
-def _is_data(node: Node) -> bool:
+def is_data(node: Node) -> bool:
     """Whether ``node`` is a JSON-like literal: evaluating it can neither fail nor read anything."""
     todo = [node]
     while todo:

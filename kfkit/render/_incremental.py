@@ -31,7 +31,15 @@ from kfkit.evaluator import Evaluation, engine_version, evaluate_snippet
 from kfkit.render._cache import Store
 from kfkit.render._deps import ENVIRONMENTS_VAR, PARAMS_VAR, Dependencies, dependencies
 
-__all__ = ["TEMPLATES", "component_key", "is_template_env", "params_key", "render_components"]
+__all__ = [
+    "TEMPLATES",
+    "component_key",
+    "digest",
+    "file_contents",
+    "is_template_env",
+    "params_key",
+    "render_components",
+]
 
 TEMPLATES = BUILTIN / "environments"
 _SCHEMA = "kfkit-render-1"
@@ -58,8 +66,8 @@ def params_key(app: AppDir, env: str, names: Sequence[str] | None, environments:
         if not deps.exact or not deps.ext_vars <= {PARAMS_VAR, ENVIRONMENTS_VAR}:
             return None
         files.extend(deps.files)
-    contents = _contents(files)
-    return None if contents is None else _digest(["params", contents, environments, names])
+    contents = file_contents(files)
+    return None if contents is None else digest(["params", contents, environments, names])
 
 
 def component_key(
@@ -71,10 +79,10 @@ def component_key(
 ) -> str | None:
     """The sha256 naming this component's value, or None when it must not be cached."""
     known = {PARAMS_VAR, ENVIRONMENTS_VAR, *ext_strs}
-    contents = _contents(deps.files)
+    contents = file_contents(deps.files)
     if not deps.exact or not deps.ext_vars <= known or contents is None:
         return None
-    return _digest(
+    return digest(
         [
             name,
             contents,
@@ -85,7 +93,7 @@ def component_key(
     )
 
 
-def _contents(files: Sequence[Path]) -> list[tuple[str, str]] | None:
+def file_contents(files: Sequence[Path]) -> list[tuple[str, str]] | None:
     """Each file's path and sha256; None when one cannot be read."""
     try:
         return [(str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files]
@@ -93,7 +101,7 @@ def _contents(files: Sequence[Path]) -> list[tuple[str, str]] | None:
         return None
 
 
-def _digest(parts: list[object]) -> str:
+def digest(parts: list[object]) -> str:
     """sha256 of the parts with the cache schema, the engine's and kfkit's versions."""
     from kfkit import __version__  # kfkit's __init__ imports this module
 

@@ -18,7 +18,6 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -30,10 +29,11 @@ from kfkit.errors import ManifestError, RenderError, UsageError
 from kfkit.evaluator import Evaluation, evaluate_file
 from kfkit.ksonnetlib import ensure_ksonnet_lib
 from kfkit.manifests import extract, sort_objects, upgrade_apis
-from kfkit.params import environment_ext, global_keys, resolve_params
+from kfkit.params import environment_ext, global_keys
 from kfkit.render._cache import Store, default_dir
 from kfkit.render._deps import ENVIRONMENTS_VAR, PARAMS_VAR, dependencies
-from kfkit.render._incremental import component_key, is_template_env, params_key, render_components
+from kfkit.render._incremental import component_key, is_template_env, render_components
+from kfkit.render._params import cached_params
 
 __all__ = ["DEFAULT_MAX_OUTPUT", "RenderOptions", "render"]
 
@@ -76,7 +76,7 @@ def render(
     # An unconfined render is never cached: its entries would serve later, confined renders.
     store = Store(default_dir()) if options.cache and not options.allow_import_outside else None
     names = [c.name for c in selected] if components and own_only else None
-    params = _params(app, env, names, environments, store)
+    params = cached_params(app, env, names, environments, store)
     evaluation = Evaluation(
         jpath=jpath,
         # Params go as a string the engine parses as JSON: far cheaper than Jsonnet code.
@@ -141,21 +141,6 @@ def _refuse_module_targets(app: AppDir, env: str) -> None:
 
 
 _PARAMS_JSON = "__kfkit/params.json"
-
-
-def _params(
-    app: AppDir, env: str, names: list[str] | None, environments: str, store: Store | None
-) -> dict[str, dict[str, Any]]:
-    """resolve_params, through the cache: evaluating a large params file is most of a warm render."""
-    key = params_key(app, env, names, environments) if store is not None else None
-    data = store.get(key) if store is not None and key is not None else None
-    if data is not None:
-        cached: dict[str, dict[str, Any]] = json.loads(data)
-        return cached
-    params = resolve_params(app, env, names)
-    if store is not None and key is not None:
-        store.put(key, json.dumps(params).encode())
-    return params
 
 
 def _component_codes(

@@ -1,0 +1,158 @@
+"""Resolved params through the render cache; after an edit inside one component's params,
+only that component's are evaluated again.
+
+With the components served from the cache, evaluating the params file is most of a render
+after ``param set``: an 800-component file is 0.9 MB of Jsonnet the engine parses whole. So
+besides an entry for the resolved params of the files as they are, the cache keeps a
+*snapshot* per app, environment and environment files: the module params text it resolved,
+where each component's block ``"name": {…}`` is in it, and every component's resolved params.
+When the text changed only strictly inside one block, that block alone is evaluated (in a
+stand-in params file holding just it and ``global``) and the others come from the snapshot.
+
+That is exact only when nothing but its own text decides a block's params, so a snapshot is
+used only when:
+
+- the module params file is plain data (:func:`kfkit.jsonnet.is_data`): a block's value is
+  its own text's, and nothing else in the file reads it;
+- the environment's params.libsonnet is kfkit's template, which resolves each component
+  from its own entry, the app's ``global`` and the environment's globals, and
+  globals.libsonnet reads no params (both files are part of the snapshot's name);
+- the changed block's new text parses alone as plain data (then the new file parses and is
+  plain data too: see :meth:`kfkit.jsonnet.Document.changed_object`).
+
+Anything else resolves the whole file, as without a snapshot.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from kfkit.app import AppDir
+from kfkit.errors import KfkitError
+from kfkit.jsonnet import Document, is_data, key_name, parse
+from kfkit.jsonnet._ast import Field, Object
+from kfkit.jsonnet._edit import changed_span
+from kfkit.params import resolve_params
+from kfkit.render._cache import Store
+from kfkit.render._deps import ENVIRONMENTS_VAR, dependencies
+from kfkit.render._incremental import TEMPLATES, digest, file_contents, params_key
+
+__all__ = ["cached_params"]
+
+Params = dict[str, dict[str, Any]]
+
+
+def cached_params(
+    app: AppDir, env: str, names: list[str] | None, environments: str, store: Store | None
+) -> Params:
+    """``resolve_params``, through the cache: the entry for these files, or a snapshot's update."""
+    key = params_key(app, env, names, environments) if store is not None else None
+    if store is None or key is None:
+        return resolve_params(app, env, names)
+    data = store.get(key)
+    if data is not None:
+        cached: Params = json.loads(data)
+        return cached
+    slot = _slot(app, env, environments) if names is None else None
+    params = _from_snapshot(app, env, store, slot) if slot is not None else None
+    if params is None:
+        text = _read(app.params_file)
+        params = resolve_params(app, env, names)
+        if slot is not None and text is not None:
+            _save(store, slot, {"text": text, "blocks": None, "global": None, "params": params})
+    store.put(key, json.dumps(params).encode())
+    return params
+
+
+def _slot(app: AppDir, env: str, environments: str) -> str | None:
+    """The name of this app's and environment's snapshot; None when one must not be used."""
+    env_dir = app.env_dir(env)
+    try:
+        if (env_dir / "params.libsonnet").read_bytes() != (TEMPLATES / "params.libsonnet").read_bytes():
+            return None
+    except OSError:
+        return None
+    deps = dependencies(env_dir / "globals.libsonnet", "", app.jpath(env))
+    contents = file_contents(deps.files)
+    if not deps.exact or not deps.ext_vars <= {ENVIRONMENTS_VAR} or contents is None:
+        return None
+    return digest(["params-snapshot", str(app.params_file.resolve()), env, environments, contents])
+
+
+def _from_snapshot(app: AppDir, env: str, store: Store, slot: str) -> Params | None:
+    """The resolved params when the file changed inside one block since the snapshot, else None."""
+    data, new = store.get(slot), _read(app.params_file)
+    if data is None or new is None:
+        return None
+    snapshot: dict[str, Any] = json.loads(data)
+    old: str = snapshot["text"]
+    if snapshot["blocks"] is None and not _find_blocks(snapshot, str(app.params_file)):
+        return None
+    blocks: dict[str, list[int]] = snapshot["blocks"]
+    head, end = changed_span(old, new)
+    name = next((n for n, (s, e) in blocks.items() if s < head and end < e), None)  # inside the braces
+    if name is None:
+        return None
+    delta = len(new) - len(old)
+    start, stop = blocks[name]
+    block = new[start : stop + delta]
+    try:
+        node = parse(block, str(app.params_file))
+    except KfkitError:
+        return None
+    if not isinstance(node, Object) or not is_data(node):
+        return None
+    params: Params = snapshot["params"]
+    stand_in = (
+        f"{{\n{_field_text(old, snapshot['global'])}\ncomponents: {{\n{json.dumps(name)}: {block}\n}},\n}}\n"
+    )
+    try:
+        params[name] = resolve_params(app, env, [name], {app.params_file.resolve(): stand_in})[name]
+    except KfkitError:
+        return None
+    snapshot["text"] = new
+    snapshot["blocks"] = {n: [s + delta, e + delta] if s > start else [s, e] for n, (s, e) in blocks.items()}
+    snapshot["blocks"][name] = [start, stop + delta]
+    if snapshot["global"] is not None and snapshot["global"][0] > start:
+        snapshot["global"] = [snapshot["global"][0] + delta, snapshot["global"][1] + delta]
+    _save(store, slot, snapshot)
+    return params
+
+
+def _find_blocks(snapshot: dict[str, Any], filename: str) -> bool:
+    """Record where each component's block and the ``global`` field are, if the file is plain data."""
+    try:
+        root = Document(snapshot["text"], filename).root
+    except KfkitError:
+        return False
+    if not isinstance(root, Object) or not is_data(root):
+        return False
+    fields = {key_name(m.key): m for m in root.members if isinstance(m, Field)}
+    components, global_ = fields.get("components"), fields.get("global")
+    if components is None or components.sep != ":" or not isinstance(components.value, Object):
+        return False
+    snapshot["blocks"] = {
+        key_name(m.key): list(m.value.span)
+        for m in components.value.members
+        if isinstance(m, Field) and m.sep == ":" and isinstance(m.value, Object)
+    }
+    snapshot["global"] = None if global_ is None else [global_.span[0], global_.span[1]]
+    return True
+
+
+def _field_text(text: str, span: list[int] | None) -> str:
+    """The ``global`` field as written (``global::`` stays hidden), with its comma."""
+    return "" if span is None else text[span[0] : span[1]] + ","
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _save(store: Store, slot: str, snapshot: dict[str, Any]) -> None:
+    store.put(slot, json.dumps(snapshot).encode())

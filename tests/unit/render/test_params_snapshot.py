@@ -1,0 +1,138 @@
+"""Params after an edit: only the edited component's block is evaluated again, and only when
+nothing else can decide its params; every render equals a render without the cache."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kfkit import App, RenderOptions
+from kfkit.manifests import to_yaml
+from kfkit.params import resolve_params, set_param
+from kfkit.render import _params
+
+COMPONENT = (
+    'local env = std.extVar("__ksonnet/environments");\n'
+    'local params = std.extVar("__ksonnet/params").components["%s"];\n'
+    '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: "%s"}, data: {p: std.manifestJson(params)}}\n'
+)
+PARAMS = """\
+{
+  global: {},
+  components: {
+    // one block per component
+    a: { x: 1, s: "}{", nested: { deep: [1, 2] } },
+    b: { x: 2 },
+    c: { x: 3 },
+  },
+}
+"""
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> App:
+    app = App.init(tmp_path / "app")
+    for name in "abc":
+        (app.root / "components" / f"{name}.jsonnet").write_text(COMPONENT % (name, name))
+    app.dir.params_file.write_text(PARAMS)
+    return app
+
+
+@pytest.fixture
+def resolved(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The components each params evaluation was asked for (None: all of them)."""
+    calls: list[object] = []
+    real = _params.resolve_params
+
+    def spy(app: object, env: str, names: object = None, overrides: object = None) -> object:
+        calls.append(names)
+        return real(app, env, names, overrides or {})  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_params, "resolve_params", spy)
+    return calls
+
+
+def show(app: App, *, cache: bool = True) -> str:
+    return to_yaml(App.load(app.root).render("default", options=RenderOptions(cache=cache)))
+
+
+def rendered_after(app: App, resolved: list[object], change: Callable[[App], object]) -> list[object]:
+    """Which params evaluations a render after ``change`` made; it must equal an uncached one."""
+    change(app)
+    resolved.clear()
+    cached = show(app)
+    calls = list(resolved)
+    assert cached == show(app, cache=False)
+    assert json.loads(json.dumps(resolve_params(app.dir, "default"))) == resolve_params(app.dir, "default")
+    return calls
+
+
+def replace(old: str, new: str) -> Callable[[App], object]:
+    return lambda app: app.dir.params_file.write_text(app.dir.params_file.read_text().replace(old, new))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda app: set_param(app.dir, "a", "x", 5),
+        lambda app: set_param(app.dir, "a", "nested.deep", {"k": "}"}),
+        lambda app: set_param(app.dir, "c", "new", [1, "two"]),
+        replace('s: "}{"', 's: "{", t: @"v""q"'),
+        replace("b: { x: 2 }", "b: { x: 2, // a comment\n }"),
+    ],
+)
+def test_an_edit_inside_one_block_evaluates_only_that_block(
+    app: App, resolved: list[object], change: Callable[[App], object]
+) -> None:
+    show(app)
+    [names] = rendered_after(app, resolved, change)
+    assert names in (["a"], ["b"], ["c"])
+    assert rendered_after(app, resolved, lambda app: set_param(app.dir, "c", "x", 8)) == [["c"]]
+    assert rendered_after(app, resolved, lambda app: set_param(app.dir, "a", "y", "z")) == [["a"]]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda app: set_param(app.dir, None, "g", 1),  # global reaches every component
+        replace("c: { x: 3 },", "c: { x: 3 },\n    d: { x: 4 },"),  # a new block
+        replace("b: { x: 2 }", "b: { x: 1 + 1 }"),  # computed
+        replace("global: {}", "global:: { x: 9 }"),
+        replace("a: { x: 4", "a: { x: $.components.b.x"),
+    ],
+)
+def test_anything_but_a_data_edit_inside_one_block_resolves_the_whole_file(
+    app: App, resolved: list[object], change: Callable[[App], object]
+) -> None:
+    show(app)
+    rendered_after(app, resolved, lambda app: set_param(app.dir, "a", "x", 4))  # blocks found
+    assert rendered_after(app, resolved, change) == [None]
+    rendered_after(app, resolved, lambda app: set_param(app.dir, "c", "x", 6))
+
+
+def test_a_hidden_global_stays_hidden_in_the_stand_in(app: App, resolved: list[object]) -> None:
+    replace("global: {}", "global:: { x: 9 }")(app)
+    show(app)
+    rendered_after(app, resolved, lambda app: set_param(app.dir, "a", "x", 4))
+    assert rendered_after(app, resolved, lambda app: set_param(app.dir, "b", "x", 5)) == [["b"]]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new"),
+    [
+        ("params.libsonnet", "components+: {", "components+: { a+: { x: 10 },"),  # env overrides
+        ("globals.libsonnet", "{", '{ n: std.length(std.extVar("__ksonnet/params").components),'),
+    ],
+    ids=["env-overrides", "globals-reading-params"],
+)
+def test_no_snapshot_unless_the_environment_resolves_each_component_alone(
+    app: App, resolved: list[object], file: str, old: str, new: str
+) -> None:
+    path = app.root / "environments" / "default" / file
+    path.write_text(path.read_text().replace(old, new, 1))
+    show(app)
+    for value in (4, 5):
+        assert rendered_after(app, resolved, lambda app, v=value: set_param(app.dir, "a", "x", v)) == [None]
