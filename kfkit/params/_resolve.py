@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from kfkit.app import AppDir
-from kfkit.errors import ParamsError
+from kfkit.app._layout import BUILTIN, ENVIRONMENTS
+from kfkit.errors import KfkitError, ParamsError
 from kfkit.evaluator import Evaluation, evaluate_file, evaluate_snippet
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "environment_ext",
     "evaluate_part",
     "global_keys",
+    "is_template",
     "module_params",
     "resolve_params",
 ]
@@ -91,11 +93,42 @@ def resolve_params(
     env_file = app.env_dir(env) / "params.libsonnet"
     evaluation = _evaluation(app, env, {"__ksonnet/params": merged}, overrides)
     if components is None:
+        plain = _as_written(app, env, overrides)
+        if plain is not None:
+            return plain
         value = evaluate_file(env_file, evaluation)
     else:
         code = _SELECT % (json.dumps(str(env_file)), json.dumps(list(components)))
         value = evaluate_snippet(str(env_file), code, evaluation)
     return _components(app, env_file, value)
+
+
+def is_template(app: AppDir, env: str, name: str) -> bool:
+    """Whether the environment's file ``name`` is, byte for byte, what ``kfkit env add`` wrote."""
+    try:
+        return (app.env_dir(env) / name).read_bytes() == (BUILTIN / ENVIRONMENTS / name).read_bytes()
+    except OSError:
+        return False
+
+
+def _as_written(app: AppDir, env: str, overrides: Overrides) -> dict[str, dict[str, Any]] | None:
+    """Every component's params straight from the module params file, when nothing merges.
+
+    With the environment's params.libsonnet and globals.libsonnet as kfkit writes them (no
+    overrides, no globals) and no app ``global``, the layers above the module file copy each
+    component's entry unchanged (a non-object entry becomes ``{}``, as ``std.mergePatch`` makes
+    it): evaluating the file alone gives the same params for half the engine's work. None when
+    that does not hold, or the file fails (the whole resolution then says why, as it always did).
+    """
+    if not (is_template(app, env, "params.libsonnet") and is_template(app, env, "globals.libsonnet")):
+        return None
+    try:
+        value = module_params(app, env, overrides)
+    except KfkitError:
+        return None
+    if "components" not in value or value.get("global", {}) != {}:
+        return None
+    return {c: v if isinstance(v, dict) else {} for c, v in value["components"].items()}
 
 
 def _components(app: AppDir, path: Path, value: Any) -> dict[str, dict[str, Any]]:

@@ -35,9 +35,10 @@ from kfkit.jsonnet import Document, is_data, key_name, parse
 from kfkit.jsonnet._ast import Field, Object
 from kfkit.jsonnet._edit import changed_span
 from kfkit.params import resolve_params
+from kfkit.params._resolve import is_template
 from kfkit.render._cache import Store
 from kfkit.render._deps import ENVIRONMENTS_VAR, dependencies
-from kfkit.render._incremental import TEMPLATES, digest, file_contents, params_key
+from kfkit.render._incremental import digest, file_contents, params_key
 
 __all__ = ["cached_params"]
 
@@ -68,13 +69,9 @@ def cached_params(
 
 def _slot(app: AppDir, env: str, environments: str) -> str | None:
     """The name of this app's and environment's snapshot; None when one must not be used."""
-    env_dir = app.env_dir(env)
-    try:
-        if (env_dir / "params.libsonnet").read_bytes() != (TEMPLATES / "params.libsonnet").read_bytes():
-            return None
-    except OSError:
+    if not is_template(app, env, "params.libsonnet"):
         return None
-    deps = dependencies(env_dir / "globals.libsonnet", "", app.jpath(env))
+    deps = dependencies(app.env_dir(env) / "globals.libsonnet", "", app.jpath(env))
     contents = file_contents(deps.files)
     if not deps.exact or not deps.ext_vars <= {ENVIRONMENTS_VAR} or contents is None:
         return None

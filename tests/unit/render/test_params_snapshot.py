@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kfkit import App, RenderOptions
+from kfkit.errors import KfkitError
 from kfkit.manifests import to_yaml
 from kfkit.params import resolve_params, set_param
 from kfkit.render import _params
@@ -136,3 +137,43 @@ def test_no_snapshot_unless_the_environment_resolves_each_component_alone(
     show(app)
     for value in (4, 5):
         assert rendered_after(app, resolved, lambda app, v=value: set_param(app.dir, "a", "x", v)) == [None]
+
+
+def _whole_resolution(app: App) -> object:
+    """The params through every layer, the template's shortcut defeated by one override line."""
+    path = app.root / "environments" / "default" / "params.libsonnet"
+    template = path.read_text()
+    path.write_text(template.replace("components+: {", "components+: { unused_override+: {},"))
+    try:
+        value: dict[str, object] = resolve_params(app.dir, "default")
+        value.pop("unused_override")
+        return value
+    finally:
+        path.write_text(template)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PARAMS,
+        PARAMS.replace("b: { x: 2 }", 'b: null, d: "s", e: [1], f:: { h: 1 }'),  # non-objects, hidden
+        PARAMS.replace("global: {}", "global:: { x: 9 }"),
+        PARAMS.replace("global: {}", "global: { x: 9 }"),  # merged: the whole resolution
+        PARAMS.replace("x: 1,", "x: std.extVar('__ksonnet/environments').namespace,"),
+    ],
+)
+def test_params_as_written_equal_the_whole_resolution(app: App, text: str) -> None:
+    app.dir.params_file.write_text(text)
+    assert resolve_params(app.dir, "default") == _whole_resolution(app)
+
+
+@pytest.mark.parametrize(
+    "text", ["{ global: {} }", "{ components:: {} }", "{ components: 1 }", "[]", "{ components: {}, } x"]
+)
+def test_params_files_of_the_wrong_shape_fail_as_they_always_did(app: App, text: str) -> None:
+    app.dir.params_file.write_text(text)
+    with pytest.raises(KfkitError) as shortcut:
+        resolve_params(app.dir, "default")
+    with pytest.raises(KfkitError) as whole:
+        _whole_resolution(app)
+    assert str(shortcut.value) == str(whole.value)
