@@ -92,10 +92,11 @@ def resolve_params(
     merged = _MERGE_GLOBALS % json.dumps(str(app.params_file))
     env_file = app.env_dir(env) / "params.libsonnet"
     evaluation = _evaluation(app, env, {"__ksonnet/params": merged}, overrides)
+    # Not while an edit is checked: its files are served from memory, not what is on disk.
+    plain = _as_written(app, env) if components is None and not overrides else None
+    if plain is not None:
+        return plain
     if components is None:
-        plain = _as_written(app, env, overrides)
-        if plain is not None:
-            return plain
         value = evaluate_file(env_file, evaluation)
     else:
         code = _SELECT % (json.dumps(str(env_file)), json.dumps(list(components)))
@@ -111,7 +112,7 @@ def is_template(app: AppDir, env: str, name: str) -> bool:
         return False
 
 
-def _as_written(app: AppDir, env: str, overrides: Overrides) -> dict[str, dict[str, Any]] | None:
+def _as_written(app: AppDir, env: str) -> dict[str, dict[str, Any]] | None:
     """Every component's params straight from the module params file, when nothing merges.
 
     With the environment's params.libsonnet and globals.libsonnet as kfkit writes them (no
@@ -123,7 +124,7 @@ def _as_written(app: AppDir, env: str, overrides: Overrides) -> dict[str, dict[s
     if not (is_template(app, env, "params.libsonnet") and is_template(app, env, "globals.libsonnet")):
         return None
     try:
-        value = module_params(app, env, overrides)
+        value = module_params(app, env)
     except KfkitError:
         return None
     if "components" not in value or value.get("global", {}) != {}:

@@ -87,7 +87,7 @@ def _exact_in_place(doc: Document, obj: ObjectRef, new_text: str, check: Check) 
     When everything else in the file is plain data and reaches ``obj`` through plain fields
     (:meth:`~kfkit.jsonnet.Document.data_path`), nothing but ``obj``'s own value can differ,
     and ``obj`` evaluates alone as it does in the file (no ``$``; imports relative to the
-    file). So the layer before and after is the old one with ``obj``'s value before and after
+    file, no imports). So the layer before and after is the old one with ``obj``'s value before and after
     in place, and comparing those with ``check.expect`` is the whole-layer check, minus
     evaluating 800 unchanged components. False (never an error) sends the edit to the whole
     check, which has the last word and the error message.
@@ -96,8 +96,12 @@ def _exact_in_place(doc: Document, obj: ObjectRef, new_text: str, check: Check) 
         return False
     old_text = doc.source[obj.span[0] : obj.span[1]]
     path = doc.data_path(obj)
-    if path is None or path[:1] != ["components"] or "$" in old_text or "$" in new_text:
-        return False
+    if (
+        path is None
+        or path[:1] != ["components"]
+        or any(word in text for word in ("$", "import") for text in (old_text, new_text))
+    ):
+        return False  # reads the root, or a file (maybe this one: as on disk, not as edited)
     try:
         before, after = check.read_object(old_text), check.read_object(new_text)
     except KfkitError:

@@ -220,3 +220,13 @@ def test_a_block_check_that_disagrees_hands_over_to_the_whole_layer_check(
     calls = _count_whole_layer_checks(monkeypatch)
     set_param(AppDir.load(app), "a", "x", 2)
     assert calls and _params(app)["components"]["a"] == {"x": 2}  # type: ignore[index]
+
+
+def test_a_block_that_imports_its_own_file_is_checked_whole(app: Path, kf: Kf) -> None:
+    """Evaluated alone, the block would import the file as on disk, not as edited: x follows y."""
+    (app / "components/a.jsonnet").write_text("{}\n")
+    own = '{ y: 1, x: (import "params.libsonnet").components.a.y }'
+    (app / "components/params.libsonnet").write_text(_DATA.replace("{ x: 1 }", own).replace("b: {", "c: {"))
+    before = tree_hash(app)
+    assert_refused(kf("param", "set", "a", "y", "2", cwd=app), "components.a.x would read 2, not 1")
+    assert tree_hash(app) == before

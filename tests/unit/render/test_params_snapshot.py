@@ -177,3 +177,10 @@ def test_params_files_of_the_wrong_shape_fail_as_they_always_did(app: App, text:
     with pytest.raises(KfkitError) as whole:
         _whole_resolution(app)
     assert str(shortcut.value) == str(whole.value)
+
+
+def test_an_environment_override_set_on_a_template_environment_is_seen(app: App) -> None:
+    """The environment's file stops being the template, so its override is merged in."""
+    set_param(app.dir, "a", "x", 5, env="default")
+    assert resolve_params(app.dir, "default")["a"]["x"] == 5
+    assert resolve_params(app.dir, "default") == _whole_resolution(app)
