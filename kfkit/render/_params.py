@@ -57,13 +57,18 @@ def cached_params(
         cached: Params = json.loads(data)
         return cached
     slot = _slot(app, env, environments) if names is None else None
-    params = _from_snapshot(app, env, store, slot) if slot is not None else None
-    if params is None:
+    update = _from_snapshot(app, env, store, slot) if slot is not None else None
+    if update is None:
         text = _read(app.params_file)
         params = resolve_params(app, env, names)
-        if slot is not None and text is not None:
-            _save(store, slot, {"text": text, "blocks": None, "global": None, "params": params})
-    store.put(key, json.dumps(params).encode())
+        snapshot = None if text is None else {"text": text, "blocks": None, "global": None, "params": params}
+    else:
+        params, snapshot = update
+    # A file edited while this ran: what was read may not match the key, so store nothing.
+    if params_key(app, env, names, environments) == key:
+        store.put(key, json.dumps(params).encode())
+        if slot is not None and snapshot is not None:
+            store.put(slot, json.dumps(snapshot).encode())
     return params
 
 
@@ -78,8 +83,9 @@ def _slot(app: AppDir, env: str, environments: str) -> str | None:
     return digest(["params-snapshot", str(app.params_file.resolve()), env, environments, contents])
 
 
-def _from_snapshot(app: AppDir, env: str, store: Store, slot: str) -> Params | None:
-    """The resolved params when the file changed inside one block since the snapshot, else None."""
+def _from_snapshot(app: AppDir, env: str, store: Store, slot: str) -> tuple[Params, dict[str, Any]] | None:
+    """The resolved params and the updated snapshot when the file changed inside one block
+    since the snapshot, else None."""
     data, new = store.get(slot), _read(app.params_file)
     if data is None or new is None:
         return None
@@ -114,8 +120,7 @@ def _from_snapshot(app: AppDir, env: str, store: Store, slot: str) -> Params | N
     snapshot["blocks"][name] = [start, stop + delta]
     if snapshot["global"] is not None and snapshot["global"][0] > start:
         snapshot["global"] = [snapshot["global"][0] + delta, snapshot["global"][1] + delta]
-    _save(store, slot, snapshot)
-    return params
+    return params, snapshot
 
 
 def _find_blocks(snapshot: dict[str, Any], filename: str) -> bool:
@@ -149,7 +154,3 @@ def _read(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-
-
-def _save(store: Store, slot: str, snapshot: dict[str, Any]) -> None:
-    store.put(slot, json.dumps(snapshot).encode())

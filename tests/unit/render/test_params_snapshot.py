@@ -184,3 +184,21 @@ def test_an_environment_override_set_on_a_template_environment_is_seen(app: App)
     set_param(app.dir, "a", "x", 5, env="default")
     assert resolve_params(app.dir, "default")["a"]["x"] == 5
     assert resolve_params(app.dir, "default") == _whole_resolution(app)
+
+
+def test_params_read_while_the_file_changes_are_not_stored(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit landing between hashing the files and reading them must not leave the new params
+    under the old files' name: going back to the old text would then render the new params."""
+    show(app)
+    set_param(app.dir, "a", "x", 4)
+    real = _params._read
+
+    def edit_then_read(path: Path) -> str | None:
+        monkeypatch.setattr(_params, "_read", real)
+        set_param(app.dir, "b", "x", 9)
+        return real(path)
+
+    monkeypatch.setattr(_params, "_read", edit_then_read)
+    show(app)
+    set_param(app.dir, "b", "x", 2)  # back to the text whose name was taken before the edit
+    assert show(app) == show(app, cache=False)
