@@ -44,6 +44,7 @@ from kfkit.app import (
     add_registry,
     app_registries,
     apply_upgrade,
+    cache_dir,
     component_source,
     describe_package,
     detect_registry,
@@ -110,7 +111,7 @@ def connect_cluster(env: EnvironmentSpec, options: ConnectionOptions) -> Cluster
         context=options.context,
         force_context=options.force_context,
     )
-    return ClusterClient.connect(target)
+    return ClusterClient.connect(target, discovery_cache=cache_dir() / "discovery")
 
 
 class Prototypes:

@@ -14,7 +14,10 @@ if TYPE_CHECKING:
     from kfkit.app import EnvironmentSpec
     from kfkit.deploy import Cluster
 
-__all__ = ["ClusterFactory", "ConnectionOptions", "Target"]
+__all__ = ["FIELD_MANAGER", "ClusterFactory", "ConnectionOptions", "Target"]
+
+FIELD_MANAGER = "kfkit"
+"""The server-side apply field manager kfkit applies as (and finds its applied fields by)."""
 
 
 @dataclass(frozen=True)

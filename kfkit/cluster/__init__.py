@@ -3,7 +3,8 @@
 Import it lazily (inside functions): ``kfkit show`` and ``kfkit --help`` never pay for it.
 """
 
-from kfkit.cluster._client import FIELD_MANAGER, ApiResource, ClusterClient
+from kfkit.cluster._client import FIELD_MANAGER, ClusterClient
+from kfkit.cluster._discovery import ApiResource
 from kfkit.cluster._kubeconfig import ContextInfo, kube_contexts, kubeconfig_path
 from kfkit.cluster._select import Target, normalize_server, select_target
 

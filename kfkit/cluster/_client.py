@@ -11,50 +11,36 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any
-from urllib.parse import quote
 
 import urllib3
 from kubernetes.client.exceptions import OpenApiException
 from kubernetes.config.config_exception import ConfigException
 
-from kfkit._connection import Target
+from kfkit._connection import FIELD_MANAGER, Target
 from kfkit._types import Obj
+from kfkit.cluster._discovery import (
+    DISCOVERY_PARALLELISM,
+    ApiResource,
+    Discovery,
+    cache_file,
+)
 from kfkit.cluster._kubeconfig import api_client, first_line
 from kfkit.errors import FORCE_CONFLICTS_HINT, ApiError, ClusterError, Conflict, Forbidden, Invalid
 
-__all__ = ["FIELD_MANAGER", "ApiResource", "ClusterClient"]
+__all__ = ["FIELD_MANAGER", "ClusterClient"]
 
-FIELD_MANAGER = "kfkit"
 DEFAULT_REQUEST_TIMEOUT = (10.0, 60.0)
 """Seconds to connect, seconds to read: an unreachable server fails fast, a slow one gets time."""
-DISCOVERY_PARALLELISM = 5
 _PAGE_SIZE = 500
 _APPLY_PATCH = "application/apply-patch+yaml"
 _TYPED_PATCH_ERROR = "failed to create typed patch object"
 """How SSA reports an unknown field (with HTTP 500): the object is invalid, the server is fine."""
-
-
-@dataclass(frozen=True)
-class ApiResource:
-    """One resource type from discovery: its REST name and whether objects live in namespaces."""
-
-    group_version: str
-    kind: str
-    name: str
-    namespaced: bool
-    verbs: frozenset[str]
-
-    def path(self, namespace: str = "", name: str = "") -> str:
-        base = _group_version_path(self.group_version)
-        if self.namespaced and namespace:
-            base += f"/namespaces/{quote(namespace, safe='')}"
-        base += f"/{self.name}"
-        return base + (f"/{quote(name, safe='')}" if name else "")
 
 
 class ClusterClient:
@@ -63,15 +49,21 @@ class ClusterClient:
     ``ClusterClient.connect(select_target(...))`` opens it; use it as a context manager.
     """
 
-    def __init__(self, api: Any, target: Target) -> None:
+    def __init__(self, api: Any, target: Target, *, discovery_cache: Path | None = None) -> None:
         self._api = api
         self.target = target
-        self._discovery: dict[str, dict[str, ApiResource]] = {}
+        self._discovery = Discovery(
+            self._discover, None if discovery_cache is None else cache_file(discovery_cache, target.server)
+        )
         self._lock = threading.Lock()
+        self.requests: Counter[str] = Counter()
+        """Requests sent (retries not included), by what they were for: ``discovery``, ``get``,
+        ``list``, ``apply``, ``apply-dry-run``, ``create``, ``delete`` (as on the fake cluster)."""
 
     @classmethod
-    def connect(cls, target: Target) -> ClusterClient:
-        return cls(api_client(target.kubeconfig, target.context), target)
+    def connect(cls, target: Target, *, discovery_cache: Path | None = None) -> ClusterClient:
+        """A client for ``target``; ``discovery_cache``: a directory to keep discovery in (kubectl's TTL)."""
+        return cls(api_client(target.kubeconfig, target.context), target, discovery_cache=discovery_cache)
 
     def close(self) -> None:
         self._api.close()
@@ -91,7 +83,7 @@ class ClusterClient:
 
     def resource(self, api_version: str, kind: str) -> ApiResource | None:
         """The resource serving ``kind`` in ``api_version``, or None when the server has none."""
-        return self._group_version(api_version).get(kind)
+        return self._discovery.resource(api_version, kind)
 
     def is_namespaced(self, api_version: str, kind: str) -> bool | None:
         """Whether ``kind`` objects live in namespaces; None for a kind the server lacks."""
@@ -100,38 +92,14 @@ class ClusterClient:
 
     def forget_discovery(self) -> None:
         """Drop cached discovery, e.g. once new CRDs are established."""
-        with self._lock:
-            self._discovery.clear()
+        self._discovery.forget()
 
     def listable_resources(self) -> list[ApiResource]:
         """Every listable resource type, at each API group's preferred version."""
-        versions = list(self._request("GET", "/api").get("versions", []))
-        groups = self._request("GET", "/apis").get("groups", [])
-        versions += [g["preferredVersion"]["groupVersion"] for g in groups if g.get("preferredVersion")]
-        with ThreadPoolExecutor(DISCOVERY_PARALLELISM) as pool:
-            tables = list(pool.map(self._group_version, versions))
-        return [r for table in tables for r in table.values() if "list" in r.verbs]
+        return [r for r in self._discovery.preferred() if "list" in r.verbs]
 
-    def _group_version(self, api_version: str) -> dict[str, ApiResource]:
-        with self._lock:
-            cached = self._discovery.get(api_version)
-        if cached is not None:
-            return cached
-        body = self._request("GET", _group_version_path(api_version), missing_ok=True) or {}
-        table = {
-            r["kind"]: ApiResource(
-                api_version,
-                r["kind"],
-                r["name"],
-                bool(r.get("namespaced")),
-                frozenset(r.get("verbs", [])),
-            )
-            for r in body.get("resources", [])
-            if "/" not in r["name"]  # subresources such as deployments/status
-        }
-        with self._lock:
-            self._discovery[api_version] = table
-        return table
+    def _discover(self, path: str, accept: str) -> Any:
+        return self._request("discovery", "GET", path, accept=accept, missing_ok=True)
 
     def openapi_v2(self) -> tuple[str, Obj]:
         """The server's Kubernetes version (``/version``) and OpenAPI (swagger 2.0) spec (``/openapi/v2``).
@@ -147,7 +115,7 @@ class ClusterClient:
 
     def get(self, obj: Obj) -> Obj | None:
         """The live object with ``obj``'s identity, or None."""
-        found: Obj | None = self._request("GET", self._object_path(obj), missing_ok=True)
+        found: Obj | None = self._request("get", "GET", self._object_path(obj), missing_ok=True)
         return found
 
     def apply(self, obj: Obj, *, dry_run: bool = False, force: bool = False) -> Obj:
@@ -159,7 +127,12 @@ class ClusterClient:
             query.append(("dryRun", "All"))
         try:
             applied: Obj = self._request(
-                "PATCH", self._object_path(obj), query=query, body=obj, content_type=_APPLY_PATCH
+                "apply-dry-run" if dry_run else "apply",
+                "PATCH",
+                self._object_path(obj),
+                query=query,
+                body=obj,
+                content_type=_APPLY_PATCH,
             )
         except Conflict as exc:
             raise Conflict(
@@ -173,7 +146,7 @@ class ClusterClient:
         """Create ``obj`` (POST); Conflict when an object of that name exists already."""
         path = self._object_path({**obj, "metadata": {**obj.get("metadata", {}), "name": ""}})
         query = [("fieldManager", FIELD_MANAGER), ("fieldValidation", "Strict")]
-        created: Obj = self._request("POST", path, query=query, body=obj)
+        created: Obj = self._request("create", "POST", path, query=query, body=obj)
         return created
 
     def delete(self, obj: Obj, *, dry_run: bool = False, uid: str = "") -> bool:
@@ -190,14 +163,17 @@ class ClusterClient:
             options["preconditions"] = {"uid": uid}
         if dry_run:
             options["dryRun"] = ["All"]
-        return self._request("DELETE", self._object_path(obj), body=options, missing_ok=True) is not None
+        return (
+            self._request("delete", "DELETE", self._object_path(obj), body=options, missing_ok=True)
+            is not None
+        )
 
     def list_objects(self, resource: ApiResource, *, selector: str, namespace: str = "") -> list[Obj]:
         """Objects of one type matching a label selector, in ``namespace`` or all namespaces."""
         items: list[Obj] = []
         query = [("labelSelector", selector), ("limit", str(_PAGE_SIZE))]
         while True:
-            page = self._request("GET", resource.path(namespace), query=query)
+            page = self._request("list", "GET", resource.path(namespace), query=query)
             for item in page.get("items", []):
                 item.setdefault("apiVersion", resource.group_version)
                 item.setdefault("kind", resource.kind)
@@ -249,16 +225,23 @@ class ClusterClient:
 
     def _request(
         self,
+        purpose: str,
         method: str,
         path: str,
         *,
         query: Sequence[tuple[str, str]] = (),
         body: Any = None,
         content_type: str = "application/json",
+        accept: str = "application/json",
         missing_ok: bool = False,
     ) -> Any:
-        """The decoded JSON answer; None for 404 when ``missing_ok``; ClusterError otherwise."""
-        headers = {"Accept": "application/json", "Content-Type": content_type}
+        """The decoded JSON answer; None for 404 when ``missing_ok``; ClusterError otherwise.
+
+        ``purpose`` counts the request in :attr:`requests`.
+        """
+        headers = {"Accept": accept, "Content-Type": content_type}
+        with self._lock:
+            self.requests[purpose] += 1
         try:
             request = self._api.param_serialize(
                 method,
@@ -305,11 +288,6 @@ class ClusterClient:
 
     def _where(self) -> str:
         return f'context "{self.target.context}"'
-
-
-def _group_version_path(group_version: str) -> str:
-    """Where a group version is served: ``/api/v1`` for the core group, else ``/apis/<gv>``."""
-    return "/api/v1" if group_version == "v1" else f"/apis/{group_version}"
 
 
 def _status_message(data: bytes) -> str:

@@ -8,13 +8,39 @@ from typing import Any
 
 import yaml
 from kubernetes import config as k8s_config
+from kubernetes.client import Configuration
 from kubernetes.config.config_exception import ConfigException
+from urllib3.util.retry import Retry
 
 from kfkit.errors import ClusterError
 
-__all__ = ["ContextInfo", "api_client", "first_line", "kube_contexts", "kubeconfig_path"]
+__all__ = ["RETRIES", "ContextInfo", "api_client", "first_line", "kube_contexts", "kubeconfig_path"]
 
 DEFAULT_KUBECONFIG = "~/.kube/config"
+
+
+class _Retry(Retry):
+    """urllib3's retries, plus any method on 429: API Priority and Fairness refused it unprocessed."""
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if status_code == 429 and self.total:
+            return True
+        return super().is_retry(method, status_code, has_retry_after)
+
+
+RETRIES = _Retry(
+    total=5,
+    connect=0,
+    read=2,
+    status=5,
+    backoff_factor=0.25,
+    backoff_max=8.0,
+    status_forcelist=(500, 502, 503, 504),
+    raise_on_status=False,
+)
+"""Idempotent requests (GET, PUT, DELETE) retry 5xx and dropped connections with exponential
+backoff (0, 0.5, 1, 2, 4 s; a ``Retry-After`` is obeyed); any request retries 429. A refused
+connection fails at once, and an apply PATCH that failed with 5xx is never repeated."""
 
 
 @dataclass(frozen=True)
@@ -69,10 +95,12 @@ def kube_contexts(kubeconfig: str | None = None) -> list[ContextInfo]:
 
 
 def api_client(kubeconfig: str | None, context: str) -> Any:
-    """A ``kubernetes.client.ApiClient`` for one context: its TLS, tokens and exec plugins."""
+    """A ``kubernetes.client.ApiClient`` for one context (its TLS, tokens, exec plugins), with RETRIES."""
+    configuration = Configuration()
+    configuration.retries = RETRIES
     try:
         return k8s_config.new_client_from_config(  # type: ignore[no-untyped-call]
-            config_file=kubeconfig_path(kubeconfig), context=context
+            config_file=kubeconfig_path(kubeconfig), context=context, client_configuration=configuration
         )
     except (ConfigException, OSError, TypeError, ValueError) as exc:
         raise ClusterError(f"cannot use kubeconfig context {context!r}: {first_line(exc)}") from exc
