@@ -453,9 +453,9 @@ def _spec(obj: Obj) -> Obj:
 
 
 def _selector(text: str) -> Callable[[dict[str, str]], bool]:
-    """A label selector of ``k=v``, ``k!=v`` and ``k in (a,b)`` terms, as a predicate."""
+    """A label selector of ``k=v``, ``k!=v`` and ``k in (a,b)`` terms, as a predicate; empty: all."""
     terms = []
-    for term in re.split(r",(?![^(]*\))", text):
+    for term in re.split(r",(?![^(]*\))", text) if text else []:
         match = _SELECTOR_TERM.match(term)
         if match is None:
             raise ValueError(f"unsupported label selector term {term!r}")

@@ -98,7 +98,7 @@ def apply_plan(
     if crds:
         wait_ready(client, crds, timeout=options.timeout)
     waiting = [c for c in plan.changes if c.waits_for]
-    failures = preflight(waiting, client, force=options.force_conflicts)
+    failures = preflight(waiting, client, plan.scope, force=options.force_conflicts)
     if failures:
         summary = (
             f"pre-flight failed for {len(failures)} objects once their Namespaces and CRDs "
@@ -125,6 +125,8 @@ def _write(
     report: Callable[[ObjectResult], None],
 ) -> None:
     def one(change: Change) -> ObjectResult:
+        if not change.needs_write:
+            return ObjectResult(change.object_id, Action.UNCHANGED)
         applied = client.apply(change.obj, force=options.force_conflicts)
         if change.live is None:
             return ObjectResult(change.object_id, Action.CREATE)

@@ -8,7 +8,7 @@ from kfkit._model import Action, ObjectId
 from kfkit._types import Obj
 from kfkit.deploy._objects import ObjectErrors, ObjectResult, Recorder, for_each
 from kfkit.deploy._order import by_tier
-from kfkit.deploy._plan import Scope, ensure_owned, place, tier_of_live
+from kfkit.deploy._plan import Scope, ensure_owned, place, read_live, tier_of_live
 from kfkit.deploy._protocol import Cluster
 
 __all__ = ["delete", "delete_all"]
@@ -24,8 +24,8 @@ def delete(
 ) -> list[ObjectResult]:
     """Delete the rendered objects that exist; absent ones are reported, not errors.
 
-    Every object is looked up first: if one belongs to another kfkit app or environment,
-    nothing is deleted.
+    Every object is looked up first (by LIST, see :func:`read_live`): if one belongs to
+    another kfkit app or environment, nothing is deleted.
     """
     report = Recorder(on_result)
 
@@ -38,8 +38,11 @@ def delete(
         else:
             targets.append(place(obj, namespaced, scope.namespace))
 
+    listed = read_live(targets, client, scope)
+
     def look(obj: Obj) -> tuple[Obj, Obj | None]:
-        live = client.get(obj)
+        oid = ObjectId.of(obj)
+        live = listed[oid] if oid in listed else client.get(obj)
         ensure_owned(live, (scope.app, scope.env), "delete it from there")
         return obj, live
 

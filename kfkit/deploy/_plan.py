@@ -8,15 +8,18 @@ the confirmation summary all read this one :class:`Change` list.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from kfkit._connection import FIELD_MANAGER
 from kfkit._model import Action, ObjectId
 from kfkit._types import Obj
+from kfkit.deploy._applied import is_applied
 from kfkit.deploy._labels import owner_of, owner_selector, with_owner
-from kfkit.deploy._objects import ObjectErrors, ObjectFailure, for_each
+from kfkit.deploy._objects import DEFAULT_PARALLELISM, ObjectErrors, ObjectFailure, for_each
 from kfkit.deploy._order import Tier, tier_of
 from kfkit.deploy._protocol import Cluster
-from kfkit.errors import Conflict, Invalid
+from kfkit.errors import Conflict, Forbidden, Invalid
 from kfkit.manifests import api_change
 
 __all__ = [
@@ -30,6 +33,7 @@ __all__ = [
     "place",
     "preflight",
     "prune_candidates",
+    "read_live",
     "tier_of_live",
 ]
 
@@ -88,6 +92,17 @@ class Change:
             return Action.CREATE
         return Action.UNCHANGED if comparable(self.preview) == comparable(self.live) else Action.CONFIGURE
 
+    @property
+    def needs_write(self) -> bool:
+        """False only when the server said applying changes nothing, ``managedFields`` included.
+
+        Without managedFields to compare (a fake cluster), every object is written.
+        """
+        if self.live is None or self.preview is None or self.action is not Action.UNCHANGED:
+            return True
+        ownership = _ownership(self.preview)
+        return ownership is None or ownership != _ownership(self.live)
+
 
 def comparable(obj: Obj | None) -> Obj | None:
     """``obj`` without server-owned fields: managedFields, resourceVersion, uid, status…"""
@@ -100,6 +115,12 @@ def comparable(obj: Obj | None) -> Obj | None:
     else:
         meta.pop("annotations", None)
     return {**{k: v for k, v in obj.items() if k != "status"}, "metadata": meta}
+
+
+def _ownership(obj: Obj) -> list[Obj] | None:
+    """Who owns which fields, without the times of their last change; None when not shown."""
+    entries = (obj.get("metadata") or {}).get("managedFields")
+    return None if entries is None else [{k: v for k, v in e.items() if k != "time"} for e in entries]
 
 
 def place(obj: Obj, namespaced: bool, default_namespace: str) -> Obj:
@@ -117,9 +138,10 @@ def check(objects: Sequence[Obj], client: Cluster, scope: Scope, *, force: bool 
 
     Objects that depend on a Namespace or CRD of the same render which the server does
     not have yet cannot be dry-run; they come back with ``waits_for`` set, to be checked
-    once those exist (see :func:`preflight`).
+    once those exist (see :func:`preflight`). Objects whose render is what kfkit last
+    applied are not dry-run: they need no write, so they cannot fail one.
     """
-    changes, failures = dry_run_all(objects, client, scope, force=force)
+    changes, failures = dry_run_all(objects, client, scope, force=force, skip_applied=True)
     if failures:
         summary = f"{len(failures)} of {len(objects)} objects failed the server-side dry run"
         raise ObjectErrors(summary, failures)
@@ -127,12 +149,12 @@ def check(objects: Sequence[Obj], client: Cluster, scope: Scope, *, force: bool 
 
 
 def dry_run_all(
-    objects: Sequence[Obj], client: Cluster, scope: Scope, *, force: bool
+    objects: Sequence[Obj], client: Cluster, scope: Scope, *, force: bool, skip_applied: bool = False
 ) -> tuple[list[Change], list[ObjectFailure]]:
-    """:func:`check` without raising: the changes and every failure (``kfkit validate --server``)."""
+    """:func:`check` without raising (``kfkit validate --server``: every object dry-run by default)."""
     changes, failures = _prepare(objects, client, scope)
     namespaces = [c for c in changes if c.tier is Tier.NAMESPACES]
-    failures += preflight(namespaces, client, force=force)
+    failures += preflight(namespaces, client, scope, force=force, skip_applied=skip_applied)
     new_namespaces = {c.object_id.name for c in namespaces if c.live is None}
     for change in changes:
         if change.object_id.namespace in new_namespaces and not change.waits_for:
@@ -140,22 +162,73 @@ def dry_run_all(
     failures += preflight(
         [c for c in changes if c.tier is not Tier.NAMESPACES and not c.waits_for],
         client,
+        scope,
         force=force,
+        skip_applied=skip_applied,
     )
     return changes, failures
 
 
-def preflight(changes: Sequence[Change], client: Cluster, *, force: bool) -> list[ObjectFailure]:
-    """Fill in ``live`` and ``preview`` with a GET and a strict dry-run apply; the failures."""
+def preflight(
+    changes: Sequence[Change], client: Cluster, scope: Scope, *, force: bool, skip_applied: bool = True
+) -> list[ObjectFailure]:
+    """Fill in ``live`` (see :func:`read_live`) and ``preview`` (a strict dry-run apply); the failures.
+
+    With ``skip_applied``, an object whose render is what kfkit last applied to it keeps
+    the live object as its preview, without a request.
+    """
+    live = read_live([c.obj for c in changes], client, scope)
 
     def one(change: Change) -> Change:
-        change.live = client.get(change.obj)
+        change.live = live[change.object_id] if change.object_id in live else client.get(change.obj)
         if not force:
             ensure_owned(change.live, owner_of(change.obj), "pass --force-conflicts to take it over")
-        change.preview = client.apply(change.obj, dry_run=True, force=force)
+        if skip_applied and is_applied(change.obj, change.live, FIELD_MANAGER):
+            change.preview = change.live
+        else:
+            change.preview = client.apply(change.obj, dry_run=True, force=force)
         return change
 
     return for_each(one, changes, lambda c: c.object_id)[1]
+
+
+def read_live(objects: Sequence[Obj], client: Cluster, scope: Scope) -> dict[ObjectId, Obj | None]:
+    """The live objects (None: absent) with the identities of ``objects``, placed ones.
+
+    One LIST per kind and namespace, selecting this app and environment's labels; only if
+    that misses some, one LIST of the kind and namespace without a selector (objects not
+    applied by kfkit, or by another environment). A kind and namespace the user may not
+    list is left out, for the caller to GET object by object.
+    """
+    groups: dict[tuple[str, str, str], set[str]] = {}
+    for obj in objects:
+        oid = ObjectId.of(obj)
+        groups.setdefault((oid.api_version, oid.kind, oid.namespace), set()).add(oid.name)
+    selector = owner_selector(scope.app, scope.env)
+
+    def one_group(key: tuple[str, str, str]) -> dict[str, Obj] | None:
+        api_version, kind, namespace = key
+        try:
+            found = _by_name(client.list_kind(api_version, kind, namespace=namespace, selector=selector))
+            if not groups[key] <= found.keys():
+                found = _by_name(client.list_kind(api_version, kind, namespace=namespace, selector=""))
+        except Forbidden:
+            return None
+        return found
+
+    with ThreadPoolExecutor(DEFAULT_PARALLELISM) as pool:
+        listed = dict(zip(groups, pool.map(one_group, groups), strict=True))
+    live: dict[ObjectId, Obj | None] = {}
+    for obj in objects:
+        oid = ObjectId.of(obj)
+        found = listed[oid.api_version, oid.kind, oid.namespace]
+        if found is not None:
+            live[oid] = found.get(oid.name)
+    return live
+
+
+def _by_name(objects: Sequence[Obj]) -> dict[str, Obj]:
+    return {(obj.get("metadata") or {}).get("name", ""): obj for obj in objects}
 
 
 def ensure_owned(live: Obj | None, owner: tuple[str, str] | None, remedy: str) -> None:
@@ -173,7 +246,7 @@ def live_objects(client: Cluster, scope: Scope, namespaces: Sequence[str] = ()) 
     owns (they inherit labels from their owner) are left out.
     """
     found = []
-    for obj in client.list_labelled(scope.selector(), [scope.namespace, *namespaces]):
+    for obj in client.list_labelled(scope.selector(), list(dict.fromkeys([scope.namespace, *namespaces]))):
         oid = ObjectId.of(obj)
         meta = obj.get("metadata") or {}
         controlled = any(o.get("controller") for o in meta.get("ownerReferences") or [])
