@@ -89,6 +89,38 @@ def deployment(name: str) -> dict[str, Any]:
     }
 
 
+def widget_crd(group: str) -> dict[str, Any]:
+    """A namespaced CRD of kind Widget (``spec.size``: integer) in ``group``; one group per test."""
+    return {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": f"widgets.{group}"},
+        "spec": {
+            "group": group,
+            "names": {"kind": "Widget", "plural": "widgets", "singular": "widget"},
+            "scope": "Namespaced",
+            "versions": [
+                {
+                    "name": "v1",
+                    "served": True,
+                    "storage": True,
+                    "schema": {
+                        "openAPIV3Schema": {
+                            "type": "object",
+                            "properties": {
+                                "spec": {
+                                    "type": "object",
+                                    "properties": {"size": {"type": "integer"}},
+                                }
+                            },
+                        }
+                    },
+                }
+            ],
+        },
+    }
+
+
 @pytest.fixture(name="cluster_app")
 def cluster_app_fixture(
     control_plane: Any,

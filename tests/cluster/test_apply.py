@@ -9,6 +9,7 @@ from tests.cluster.deploy_support import (  # noqa: F401 - cluster_app_fixture r
     cluster_app_fixture,
     config_map,
     deployment,
+    widget_crd,
 )
 
 pytestmark = pytest.mark.cluster
@@ -283,34 +284,7 @@ def test_tier_order_with_a_new_namespace_in_the_same_apply(cluster_app: ClusterA
 def test_crd_and_its_custom_resource_in_one_apply(cluster_app: ClusterApp) -> None:
     app, ns = cluster_app, cluster_app.namespace
     group = f"{ns}.example.com"  # CRDs are cluster-wide: one group per test
-    crd = {
-        "apiVersion": "apiextensions.k8s.io/v1",
-        "kind": "CustomResourceDefinition",
-        "metadata": {"name": f"widgets.{group}"},
-        "spec": {
-            "group": group,
-            "names": {"kind": "Widget", "plural": "widgets", "singular": "widget"},
-            "scope": "Namespaced",
-            "versions": [
-                {
-                    "name": "v1",
-                    "served": True,
-                    "storage": True,
-                    "schema": {
-                        "openAPIV3Schema": {
-                            "type": "object",
-                            "properties": {
-                                "spec": {
-                                    "type": "object",
-                                    "properties": {"size": {"type": "integer"}},
-                                }
-                            },
-                        }
-                    },
-                }
-            ],
-        },
-    }
+    crd = widget_crd(group)
     widget = {
         "apiVersion": f"{group}/v1",
         "kind": "Widget",

@@ -26,7 +26,7 @@ from kfkit._connection import Target
 from kfkit.cluster import ClusterClient
 from kfkit.cluster._discovery import TTL, Discovery
 from kfkit.cluster._kubeconfig import api_client
-from tests.cluster.deploy_support import config_map
+from tests.cluster.deploy_support import config_map, widget_crd
 
 pytestmark = pytest.mark.cluster
 
@@ -58,26 +58,7 @@ def test_discovery_is_cached_for_six_hours_and_refetched_for_an_unknown_kind(
     assert _discovery_requests(control_plane, root) == 2
 
     group = f"{namespace}.example.com"
-    crd = {
-        "apiVersion": "apiextensions.k8s.io/v1",
-        "kind": "CustomResourceDefinition",
-        "metadata": {"name": f"widgets.{group}"},
-        "spec": {
-            "group": group,
-            "names": {"kind": "Widget", "plural": "widgets"},
-            "scope": "Namespaced",
-            "versions": [
-                {
-                    "name": "v1",
-                    "served": True,
-                    "storage": True,
-                    "schema": {
-                        "openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
-                    },
-                }
-            ],
-        },
-    }
+    crd = widget_crd(group)
     admin.resources.get(api_version="apiextensions.k8s.io/v1", kind="CustomResourceDefinition").create(
         body=crd
     )

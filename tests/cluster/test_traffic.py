@@ -55,6 +55,15 @@ def _service(name: str) -> dict[str, Any]:
 OBJECTS = (config_map("a", k="1"), config_map("b", k="2"), _service("web"), deployment("web"))
 
 
+@pytest.fixture
+def applied(kf: App, admin: Any, namespace: str) -> dict[str, str]:
+    """OBJECTS applied, requests counted from here on: the live resourceVersions."""
+    _components(kf, *OBJECTS)
+    kf.apply(kf.plan_apply("default"))
+    _requests(kf)
+    return _versions(admin, namespace)
+
+
 def test_first_apply_lists_each_kind_twice_and_dry_runs_everything_before_writing(kf: App) -> None:
     _components(kf, *OBJECTS)
     plan = kf.plan_apply("default")
@@ -66,20 +75,15 @@ def test_first_apply_lists_each_kind_twice_and_dry_runs_everything_before_writin
 
 
 def test_unchanged_reapply_is_one_list_per_kind_and_writes_nothing(
-    kf: App, admin: Any, namespace: str
+    kf: App, applied: dict[str, str], admin: Any, namespace: str
 ) -> None:
-    _components(kf, *OBJECTS)
-    kf.apply(kf.plan_apply("default"))
-    versions = _versions(admin, namespace)
-    _requests(kf)
-
     plan = kf.plan_apply("default")
     results = kf.apply(plan)
 
     assert [c.action for c in plan.changes] == [Action.UNCHANGED] * 4
     assert [r.action for r in results] == [Action.UNCHANGED] * 4
     assert _requests(kf) == {"list": 3}
-    assert _versions(admin, namespace) == versions
+    assert _versions(admin, namespace) == applied
     diff = kf.diff("default")
     assert not diff.has_changes
     requests = _requests(kf)
@@ -207,3 +211,18 @@ def _versions(admin: Any, namespace: str) -> dict[str, str]:
         for item in admin.resources.get(api_version=api_version, kind=kind).get(namespace=namespace).items:
             found[f"{kind}/{item.metadata.name}"] = item.metadata.resourceVersion
     return found
+
+
+def test_a_failing_pre_flight_among_skipped_objects_still_writes_nothing(
+    kf: App, applied: dict[str, str], admin: Any, namespace: str
+) -> None:
+    broken = config_map("b", k="2")
+    broken["dataa"] = {"typo": "x"}
+    _components(kf, config_map("a", k="changed"), broken, *OBJECTS[2:])
+
+    with pytest.raises(ObjectErrors) as caught:
+        kf.plan_apply("default")
+
+    assert [f.object_id.name for f in caught.value.failures] == ["b"]
+    assert _requests(kf) == {"list": 3, "apply-dry-run": 2}  # a and b; the Service and Deployment skipped
+    assert _versions(admin, namespace) == applied
