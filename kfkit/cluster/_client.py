@@ -58,7 +58,8 @@ class ClusterClient:
         self._lock = threading.Lock()
         self.requests: Counter[str] = Counter()
         """Requests sent (retries not included), by what they were for: ``discovery``, ``get``,
-        ``list``, ``apply``, ``apply-dry-run``, ``create``, ``delete`` (as on the fake cluster)."""
+        ``list``, ``apply``, ``apply-dry-run``, ``create``, ``delete`` (as on the fake cluster),
+        ``openapi``."""
 
     @classmethod
     def connect(cls, target: Target, *, discovery_cache: Path | None = None) -> ClusterClient:
@@ -99,7 +100,7 @@ class ClusterClient:
         return [r for r in self._discovery.preferred() if "list" in r.verbs]
 
     def _discover(self, path: str, accept: str) -> Any:
-        return self._request("discovery", "GET", path, accept=accept, missing_ok=True)
+        return self._request("GET", path, purpose="discovery", accept=accept, missing_ok=True)
 
     def openapi_v2(self) -> tuple[str, Obj]:
         """The server's Kubernetes version (``/version``) and OpenAPI (swagger 2.0) spec (``/openapi/v2``).
@@ -107,15 +108,15 @@ class ClusterClient:
         For generating ksonnet-lib from what the cluster serves, its CRDs included; the spec
         itself says only ``unversioned`` since Kubernetes 1.18.
         """
-        version = str(self._request("GET", "/version").get("gitVersion", ""))
-        spec: Obj = self._request("GET", "/openapi/v2")
+        version = str(self._request("GET", "/version", purpose="openapi").get("gitVersion", ""))
+        spec: Obj = self._request("GET", "/openapi/v2", purpose="openapi")
         return version, spec
 
     # --- objects ---------------------------------------------------------------------------
 
     def get(self, obj: Obj) -> Obj | None:
         """The live object with ``obj``'s identity, or None."""
-        found: Obj | None = self._request("get", "GET", self._object_path(obj), missing_ok=True)
+        found: Obj | None = self._request("GET", self._object_path(obj), purpose="get", missing_ok=True)
         return found
 
     def apply(self, obj: Obj, *, dry_run: bool = False, force: bool = False) -> Obj:
@@ -127,9 +128,9 @@ class ClusterClient:
             query.append(("dryRun", "All"))
         try:
             applied: Obj = self._request(
-                "apply-dry-run" if dry_run else "apply",
                 "PATCH",
                 self._object_path(obj),
+                purpose="apply-dry-run" if dry_run else "apply",
                 query=query,
                 body=obj,
                 content_type=_APPLY_PATCH,
@@ -146,7 +147,7 @@ class ClusterClient:
         """Create ``obj`` (POST); Conflict when an object of that name exists already."""
         path = self._object_path({**obj, "metadata": {**obj.get("metadata", {}), "name": ""}})
         query = [("fieldManager", FIELD_MANAGER), ("fieldValidation", "Strict")]
-        created: Obj = self._request("create", "POST", path, query=query, body=obj)
+        created: Obj = self._request("POST", path, purpose="create", query=query, body=obj)
         return created
 
     def delete(self, obj: Obj, *, dry_run: bool = False, uid: str = "") -> bool:
@@ -164,7 +165,7 @@ class ClusterClient:
         if dry_run:
             options["dryRun"] = ["All"]
         return (
-            self._request("delete", "DELETE", self._object_path(obj), body=options, missing_ok=True)
+            self._request("DELETE", self._object_path(obj), purpose="delete", body=options, missing_ok=True)
             is not None
         )
 
@@ -173,7 +174,7 @@ class ClusterClient:
         items: list[Obj] = []
         query = [("labelSelector", selector), ("limit", str(_PAGE_SIZE))]
         while True:
-            page = self._request("list", "GET", resource.path(namespace), query=query)
+            page = self._request("GET", resource.path(namespace), purpose="list", query=query)
             for item in page.get("items", []):
                 item.setdefault("apiVersion", resource.group_version)
                 item.setdefault("kind", resource.kind)
@@ -225,10 +226,10 @@ class ClusterClient:
 
     def _request(
         self,
-        purpose: str,
         method: str,
         path: str,
         *,
+        purpose: str,
         query: Sequence[tuple[str, str]] = (),
         body: Any = None,
         content_type: str = "application/json",
