@@ -271,6 +271,7 @@ class FakeCluster:
 
     def list_kind(self, api_version: str, kind: str, *, namespace: str, selector: str) -> list[Obj]:
         matches = _selector(selector)
+        self._check("list", ObjectId(api_version.rpartition("/")[0], kind, namespace, ""), dry_run=False)
         with self._lock:
             self.requests["list"] += 1
             return [
