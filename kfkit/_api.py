@@ -263,15 +263,22 @@ class App:
 
     def environments(self) -> list[EnvironmentSpec]:
         """Every environment, by name."""
-        return [e for _, e in sorted(self.dir.spec.environments.items())]
+        return list(self.dir.spec.all_environments().values())
 
     def environment(self, name: str | None = None) -> EnvironmentSpec:
         """The named environment, or the current one (``.ks_environment``)."""
         return self.dir.env(self.dir.resolve_env(name))
 
-    def add_env(self, name: str, *, server: str | None = None, namespace: str = "default") -> EnvironmentSpec:
-        """Add an environment; without ``server``, that of the kubeconfig context (as :meth:`init`)."""
-        return self.dir.add_env(name, server=_server(server, self.connection), namespace=namespace)
+    def add_env(
+        self, name: str, *, server: str | None = None, namespace: str = "default", override: bool = False
+    ) -> EnvironmentSpec:
+        """Add an environment; without ``server``, that of the kubeconfig context (as :meth:`init`).
+
+        ``override`` records it in app.override.yaml (this checkout only), redefining an
+        app.yaml environment of that name.
+        """
+        server = _server(server, self.connection)
+        return self.dir.add_env(name, server=server, namespace=namespace, override=override)
 
     def update_env(
         self,
@@ -281,15 +288,24 @@ class App:
         server: str | None = None,
         namespace: str | None = None,
         upgrade_apis: bool | None = None,
+        override: bool = False,
     ) -> EnvironmentSpec:
-        """Change an environment's server, namespace or API upgrades, or rename it."""
+        """Change an environment's server, namespace or API upgrades, or rename it.
+
+        ``override`` writes the change into app.override.yaml and leaves app.yaml as it is.
+        """
         if new_name is None and server is None and namespace is None and upgrade_apis is None:
             raise UsageError("nothing to set: give --name, --namespace, --server or --[no-]upgrade-apis")
         return self.dir.update_env(
-            name, new_name=new_name, server=server, namespace=namespace, upgrade_apis=upgrade_apis
+            name,
+            new_name=new_name,
+            server=server,
+            namespace=namespace,
+            upgrade_apis=upgrade_apis,
+            override=override,
         )
 
-    def use_api_spec(self, env: str, source: str) -> str:
+    def use_api_spec(self, env: str, source: str, *, override: bool = False) -> str:
         """Generate ``env``'s ksonnet-lib from an OpenAPI spec and record its version as ``k8sVersion``.
 
         ``source`` is ksonnet's ``--api-spec``: ``version:vX.Y.Z``, ``file:PATH`` or ``url:URL``,
@@ -306,7 +322,7 @@ class App:
         else:
             version, spec = load_api_spec(source)
         write_ksonnet_lib(self.root / LIB / KSONNET_LIB / version, spec, version, source=source)
-        self.dir.update_env(env, k8s_version=version)
+        self.dir.update_env(env, k8s_version=version, override=override)
         return version
 
     def update_ksonnet_lib(self, env: str) -> str:
@@ -321,12 +337,13 @@ class App:
         write_ksonnet_lib(self.root / LIB / KSONNET_LIB / version, shipped_spec(version), version)
         return version
 
-    def remove_env(self, name: str, *, force: bool = False) -> bool:
+    def remove_env(self, name: str, *, force: bool = False, override: bool = False) -> bool:
         """Forget an environment and delete its files; the current one only with ``force``.
 
-        Returns whether ``.ks_environment`` was cleared.
+        ``override`` removes app.override.yaml's entry (files stay while app.yaml defines the
+        environment too). Returns whether ``.ks_environment`` was cleared.
         """
-        return self.dir.remove_env(name, force=force)
+        return self.dir.remove_env(name, force=force, override=override)
 
     def is_current_env(self, name: str) -> bool:
         """Whether .ks_environment names ``name``; a UsageError naming the known ones if it is unknown."""
@@ -402,19 +419,29 @@ class App:
         return app_registries(self.dir)
 
     def add_registry(
-        self, name: str, uri: str, *, protocol: str | None = None, ref: str = "", path: str = ""
+        self,
+        name: str,
+        uri: str,
+        *,
+        protocol: str | None = None,
+        ref: str = "",
+        path: str = "",
+        override: bool = False,
     ) -> RegistryIndex:
-        """Record a registry (fs directory, git URL, or ksonnet's github.com form) once its index reads."""
+        """Record a registry (fs directory, git URL, or ksonnet's github.com form) once its index reads.
+
+        ``override`` records it in app.override.yaml, replacing app.yaml's of that name there.
+        """
         spec = detect_registry(name, uri, protocol=protocol, ref=ref, path=path, base=self.root)
-        return add_registry(self.dir, spec)
+        return add_registry(self.dir, spec, override=override)
 
     def set_registry(
         self, name: str, *, uri: str | None = None, ref: str | None = None, path: str | None = None
     ) -> RegistryIndex:
-        """Change a registry's URI, ref or subpath; the new location must read."""
-        if name not in self.dir.spec.registries:
+        """Change a registry's URI, ref or subpath where it is defined; the new location must read."""
+        old = self.dir.spec.all_registries().get(name)
+        if old is None:
             raise UsageError(f"registry {name!r} not found in app {self.dir.name!r}")
-        old = self.dir.spec.registries[name]
         spec = detect_registry(
             name,
             old.uri if uri is None else uri,
@@ -423,10 +450,11 @@ class App:
             path=old.path if path is None else path,
             base=self.root,
         )
-        return add_registry(self.dir, spec, replace=True)
+        return add_registry(self.dir, spec, replace=True, override=old.overridden)
 
-    def remove_registry(self, name: str) -> None:
-        remove_registry(self.dir, name)
+    def remove_registry(self, name: str, *, override: bool = False) -> None:
+        """Forget a registry of app.yaml, or with ``override`` of app.override.yaml."""
+        remove_registry(self.dir, name, override=override)
 
     def registry_index(self, name: str, *, update: bool = False) -> RegistryIndex:
         """A registry's packages at its ref; ``update`` fetches git registries first."""

@@ -6,7 +6,7 @@ import re
 import shutil
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kfkit.app._appyaml import (
@@ -19,6 +19,7 @@ from kfkit.app._appyaml import (
 )
 from kfkit.app._files import write_atomic
 from kfkit.app._layout import (
+    APP_OVERRIDE_YAML,
     APP_YAML,
     BUILTIN,
     COMPONENT_SUFFIXES,
@@ -80,8 +81,8 @@ class AppDir:
         """Find the app containing ``start`` (walking up) and read its app.yaml."""
         root = find_root(Path(start))
         spec = load_app_yaml(root)
-        for env in spec.environments.values():
-            where = f'{APP_YAML}: environment "{env.name}"'
+        for env in spec.all_environments().values():
+            where = f'{APP_OVERRIDE_YAML if env.overridden else APP_YAML}: environment "{env.name}"'
             confined(root, ENVIRONMENTS, env.path, what=f"{where}: path")
             if env.k8s_version:
                 confined(root, LIB, f"ksonnet-lib/{env.k8s_version}", what=f"{where}: k8sVersion")
@@ -200,12 +201,12 @@ class AppDir:
     # --- environments --------------------------------------------------------------------
 
     def env(self, name: str) -> EnvironmentSpec:
-        """The named environment, or a usage error that lists the known ones."""
-        try:
-            return self.spec.environments[name]
-        except KeyError:
-            known = ", ".join(sorted(self.spec.environments)) or "none"
-            raise UsageError(f'environment "{name}" not found in app "{self.name}"; known: {known}') from None
+        """The named environment as used (app.override.yaml over app.yaml), or a usage error listing them."""
+        env = self.spec.environment(name)
+        if env is None:
+            known = ", ".join(self.spec.all_environments()) or "none"
+            raise UsageError(f'environment "{name}" not found in app "{self.name}"; known: {known}')
+        return env
 
     def resolve_env(self, name: str | None) -> str:
         """The given environment, else the current one from .ks_environment."""
@@ -223,7 +224,7 @@ class AppDir:
     def current_env(self) -> str | None:
         """The environment named in .ks_environment, checked to exist."""
         name = self._current_raw()
-        if name and name not in self.spec.environments:
+        if name and self.spec.environment(name) is None:
             raise AppError(f'{CURRENT_ENV_FILE} names environment "{name}", which does not exist')
         return name or None
 
@@ -235,9 +236,33 @@ class AppDir:
         self.env(name)
         write_atomic(path, name + "\n")
 
-    def add_env(self, name: str, *, server: str = "", namespace: str = "default") -> EnvironmentSpec:
-        """Create an environment's directory from the templates and record it in app.yaml."""
-        return self._add_env(name, server=server, namespace=namespace, on_existing=None)
+    def add_env(
+        self, name: str, *, server: str = "", namespace: str = "default", override: bool = False
+    ) -> EnvironmentSpec:
+        """Create an environment's directory from the templates and record it in app.yaml.
+
+        With ``override`` it goes into app.override.yaml (this checkout only): an app.yaml
+        environment of that name is redefined and its files are kept; missing files are added.
+        """
+        if not override:
+            return self._add_env(name, server=server, namespace=namespace, on_existing=None)
+        _check_env_name(name)
+        if name in self.spec.override.environments:
+            raise UsageError(f'environment "{name}" is already in {APP_OVERRIDE_YAML}')
+        primary = self.spec.environments.get(name)
+        spec = EnvironmentSpec(
+            name=name,
+            path=primary.path if primary else name,
+            destination=Destination(server, namespace),
+            k8s_version=primary.k8s_version if primary else "",
+            overridden=True,
+        )
+        env_dir = confined(self.root, ENVIRONMENTS, spec.path, what=f'environment "{name}"')
+        for file in _ENV_FILES:
+            self._write_new(env_dir / file, _template(file), lambda _path: None)
+        self.spec.override.environments[name] = spec
+        save_app_yaml(self.root, self.spec)
+        return self.env(name)
 
     def _add_env(
         self, name: str, *, server: str, namespace: str, on_existing: Callable[[Path], None] | None
@@ -262,29 +287,40 @@ class AppDir:
         """Whether .ks_environment names ``name``."""
         return self._current_raw() == name
 
-    def remove_env(self, name: str, *, force: bool = False) -> bool:
+    def remove_env(self, name: str, *, force: bool = False, override: bool = False) -> bool:
         """Forget an environment and delete its files, never another environment's.
 
-        The current environment is removed only with ``force`` (.ks_environment is then
-        cleared); returns whether it was the current one. Sub-directories holding another
-        environment (``a/b/c`` inside ``a/b``) are kept.
+        ``override`` removes app.override.yaml's entry instead of app.yaml's. While the other
+        file still defines the environment, it stays, and so do its files. The current
+        environment is removed only with ``force`` (.ks_environment is then cleared); returns
+        whether it was the current one. Sub-directories holding another environment
+        (``a/b/c`` inside ``a/b``) are kept.
         """
-        env_dir = self.env_dir(name)
-        current = self.is_current(name)
+        entries = self.spec.override.environments if override else self.spec.environments
+        if name not in entries:
+            self.env(name)
+            where = (
+                (APP_OVERRIDE_YAML, "") if override else (APP_YAML, f" ({APP_OVERRIDE_YAML}: use --override)")
+            )
+            raise UsageError(f'environment "{name}" is not in {where[0]}{where[1]}')
+        remains = name in (self.spec.environments if override else self.spec.override.environments)
+        env_dir = self.root / ENVIRONMENTS / entries[name].path
+        current = self.is_current(name) and not remains
         if current and not force:
             raise UsageError(
                 f'environment "{name}" is the current environment; removing it also clears '
                 f"{CURRENT_ENV_FILE} (use --force)"
             )
-        others = [self.env_dir(n) for n in self.spec.environments if n != name]
-        del self.spec.environments[name]
+        others = [self.env_dir(n) for n in self.spec.all_environments() if n != name]
+        del entries[name]
         save_app_yaml(self.root, self.spec)
-        _delete_env_files(env_dir, keep=others)
-        top = self.root / ENVIRONMENTS
-        for parent in env_dir.parents:
-            if parent == top or not parent.is_relative_to(top) or any(parent.iterdir()):
-                break
-            parent.rmdir()
+        if not remains:
+            _delete_env_files(env_dir, keep=others)
+            top = self.root / ENVIRONMENTS
+            for parent in env_dir.parents:
+                if parent == top or not parent.is_relative_to(top) or any(parent.iterdir()):
+                    break
+                parent.rmdir()
         if current:
             self.set_current_env(None)
         return current
@@ -307,9 +343,24 @@ class AppDir:
         namespace: str | None = None,
         upgrade_apis: bool | None = None,
         k8s_version: str | None = None,
+        override: bool = False,
     ) -> EnvironmentSpec:
-        """Change an environment's server, namespace, API upgrades or Kubernetes version, or rename it."""
-        spec = self.env(name)
+        """Change an environment's server, namespace, API upgrades or Kubernetes version, or rename it.
+
+        The change goes where the environment is defined: app.yaml, or app.override.yaml for
+        an environment only there. ``override`` puts it into app.override.yaml (creating the
+        entry from the environment as used), leaving app.yaml as it is.
+        """
+        self.env(name)
+        entries = self.spec.override.environments
+        if override and name not in entries:
+            used = self.env(name)
+            extra = {k: v for k, v in used.extra.items() if k == "targets"}
+            entries[name] = replace(used, libraries={}, extra=extra, destination=replace(used.destination))
+            entries[name].overridden = True
+        elif not override and name in self.spec.environments:
+            entries = self.spec.environments
+        spec = entries[name]
         if k8s_version is not None:
             spec.k8s_version = k8s_version
         if server is not None:
@@ -321,21 +372,29 @@ class AppDir:
             if upgrade_apis:
                 spec.extra[UPGRADE_APIS] = True
         if new_name and new_name != name:
-            _check_env_name(new_name)
-            if new_name in self.spec.environments:
-                raise UsageError(f'environment "{new_name}" already exists in app "{self.name}"')
-            old_dir, new_dir = self.env_dir(name), self.root / ENVIRONMENTS / new_name
+            self._rename_env(entries, name, new_name)
+        save_app_yaml(self.root, self.spec)
+        return self.env(new_name or name)
+
+    def _rename_env(self, entries: dict[str, EnvironmentSpec], name: str, new_name: str) -> None:
+        """Rename one entry; its directory moves along unless another entry still uses it."""
+        _check_env_name(new_name)
+        if self.spec.environment(new_name) is not None:
+            raise UsageError(f'environment "{new_name}" already exists in app "{self.name}"')
+        spec = entries.pop(name)
+        shared = any(e.path == spec.path for e in self.spec.all_environments().values())
+        if not shared:
+            old_dir, new_dir = self.root / ENVIRONMENTS / spec.path, self.root / ENVIRONMENTS / new_name
             if new_dir.exists():
+                entries[name] = spec
                 raise UsageError(f"{new_dir.relative_to(self.root)} already exists")
             new_dir.parent.mkdir(parents=True, exist_ok=True)
             old_dir.rename(new_dir)
-            del self.spec.environments[name]
-            spec.name, spec.path = new_name, new_name
-            self.spec.environments[new_name] = spec
-            if self._current_raw() == name:
-                self.set_current_env(new_name)
-        save_app_yaml(self.root, self.spec)
-        return spec
+            spec.path = new_name
+        spec.name = new_name
+        entries[new_name] = spec
+        if self._current_raw() == name and self.spec.environment(name) is None:
+            self.set_current_env(new_name)
 
     # --- components ----------------------------------------------------------------------
 

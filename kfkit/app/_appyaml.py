@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import yaml
 
 from kfkit._yamllimit import BoundedLoader
 from kfkit.app._files import locked, write_atomic
-from kfkit.app._layout import APP_YAML
+from kfkit.app._layout import APP_OVERRIDE_YAML, APP_YAML
 from kfkit.errors import AppError
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "Destination",
     "EnvironmentSpec",
     "LibrarySpec",
+    "OverrideSpec",
     "RegistrySpec",
     "load_app_yaml",
     "patched_text",
@@ -38,6 +39,8 @@ API_VERSION = "0.3.0"
 UPGRADE_APIS = "upgradeApis"
 _READABLE = ("0.1.0", "0.2.0", "0.3.0")
 _KIND = "ksonnet.io/app"
+_OVERRIDE_KIND = "ksonnet.io/app-override"
+_OVERRIDE_READABLE = ("0.2.0", "0.3.0")
 
 
 @dataclass
@@ -61,6 +64,8 @@ class RegistrySpec:
     uri: str
     ref: str = ""
     path: str = ""
+    overridden: bool = field(default=False, compare=False)
+    """From app.override.yaml (ksonnet's ``*`` in ``registry list``)."""
 
     def to_yaml(self) -> dict[str, Any]:
         data = {"protocol": self.protocol, "uri": self.uri}
@@ -105,6 +110,8 @@ class EnvironmentSpec:
     """Packages pinned for this environment only (override the app's of the same key)."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Fields kfkit does not model (targets), written back unchanged."""
+    overridden: bool = field(default=False, compare=False)
+    """Defined or redefined by app.override.yaml (ksonnet's ``*`` in ``env list``)."""
 
     @property
     def upgrade_apis(self) -> bool:
@@ -126,8 +133,34 @@ class EnvironmentSpec:
 
 
 @dataclass
+class OverrideSpec:
+    """app.override.yaml: environments and registries of one checkout (ksonnet's ``--override``).
+
+    ``kfkit init`` lists it in .gitignore: it holds what differs on one machine (a local
+    cluster, a registry clone) without changing the app.yaml everyone shares. Its
+    environments redefine path, destination, k8sVersion and targets of app.yaml's of the same
+    name, or add environments of their own; packages stay app.yaml's (ksonnet refused
+    ``libraries`` here too). Its registries replace app.yaml's of the same name.
+    """
+
+    environments: dict[str, EnvironmentSpec] = field(default_factory=dict)
+    registries: dict[str, RegistrySpec] = field(default_factory=dict)
+    api_version: str = API_VERSION
+    saved: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """``to_yaml()`` as last read or written, as for :class:`AppSpec`."""
+
+    def to_yaml(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"apiVersion": self.api_version, "kind": _OVERRIDE_KIND}
+        if self.environments:
+            data["environments"] = {n: e.to_yaml() for n, e in sorted(self.environments.items())}
+        if self.registries:
+            data["registries"] = {n: r.to_yaml() for n, r in sorted(self.registries.items())}
+        return data
+
+
+@dataclass
 class AppSpec:
-    """The parsed app.yaml."""
+    """The parsed app.yaml, with app.override.yaml's entries in ``override``."""
 
     name: str
     environments: dict[str, EnvironmentSpec] = field(default_factory=dict)
@@ -139,6 +172,33 @@ class AppSpec:
     """Kept as read: kfkit never bumps a ksonnet app's version."""
     saved: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """``to_yaml()`` as last read or written: a save patches only what differs from it."""
+    override: OverrideSpec = field(default_factory=OverrideSpec)
+
+    def environment(self, name: str) -> EnvironmentSpec | None:
+        """The environment as used: app.yaml's, with app.override.yaml's fields over it.
+
+        Without an override it is app.yaml's entry itself; an environment only in the
+        override is the override's entry; both give a merged copy whose packages are
+        app.yaml's (the same dict, so pinning a package still edits app.yaml).
+        """
+        primary, override = self.environments.get(name), self.override.environments.get(name)
+        if primary is None or override is None:
+            return primary or override
+        return replace(
+            override,
+            libraries=primary.libraries,
+            extra={**primary.extra, **override.extra},
+            destination=replace(override.destination),
+        )
+
+    def all_environments(self) -> dict[str, EnvironmentSpec]:
+        """Every environment, app.yaml's and app.override.yaml's, as used, by name."""
+        names = sorted({*self.environments, *self.override.environments})
+        return {n: e for n in names if (e := self.environment(n)) is not None}
+
+    def all_registries(self) -> dict[str, RegistrySpec]:
+        """app.yaml's registries, those of app.override.yaml replacing the same names."""
+        return {**self.registries, **self.override.registries}
 
     def to_yaml(self) -> dict[str, Any]:
         data: dict[str, Any] = dict(self.extra)
@@ -160,12 +220,7 @@ def _libraries_yaml(libraries: Mapping[str, LibrarySpec], api_version: str) -> d
 def load_app_yaml(root: Path) -> AppSpec:
     """Read app.yaml; any shape problem is one AppError naming the file."""
     path = root / APP_YAML
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=BoundedLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise AppError(f"cannot read {path}: {_first_line(exc)}") from exc
-    if not isinstance(data, dict):
-        raise AppError(f"{path}: expected a mapping at the top level")
+    data = _read_yaml(path)
     version = str(data.get("apiVersion", ""))
     if version == "0.0.1":
         raise AppError(
@@ -192,7 +247,41 @@ def load_app_yaml(root: Path) -> AppSpec:
         api_version=version,
     )
     spec.saved = spec.to_yaml()
+    if (root / APP_OVERRIDE_YAML).exists():
+        spec.override = _load_override(root / APP_OVERRIDE_YAML)
     return spec
+
+
+def _load_override(path: Path) -> OverrideSpec:
+    """app.override.yaml; environments in it carry no packages (as ksonnet required)."""
+    data = _read_yaml(path)
+    version = str(data.get("apiVersion", ""))
+    if data.get("kind") != _OVERRIDE_KIND or version not in _OVERRIDE_READABLE:
+        raise AppError(
+            f"{path}: expected kind {_OVERRIDE_KIND} with apiVersion {' or '.join(_OVERRIDE_READABLE)}, "
+            f"got kind {data.get('kind')!r}, apiVersion {version!r}"
+        )
+    override = OverrideSpec(api_version=version)
+    for name, entry in _mapping(path, "environments", data.get("environments")).items():
+        env = _env(path, str(name), entry)
+        if env.libraries:
+            raise AppError(f"{path}: environment {name!r}: packages (libraries) belong in {APP_YAML}")
+        env.overridden = True
+        override.environments[env.name] = env
+    for name, entry in _mapping(path, "registries", data.get("registries")).items():
+        override.registries[str(name)] = replace(_registry(path, str(name), entry), overridden=True)
+    override.saved = override.to_yaml()
+    return override
+
+
+def _read_yaml(path: Path) -> dict[Any, Any]:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=BoundedLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise AppError(f"cannot read {path}: {_first_line(exc)}") from exc
+    if not isinstance(data, dict):
+        raise AppError(f"{path}: expected a mapping at the top level")
+    return data
 
 
 def _mapping(path: Path, what: str, data: Any) -> dict[Any, Any]:
@@ -251,16 +340,27 @@ def read_libraries(path: Path, what: str, data: Any) -> dict[str, LibrarySpec]:
 
 
 def save_app_yaml(root: Path, spec: AppSpec) -> None:
-    """Write the fields of ``spec`` that changed since it was read into app.yaml as it is now."""
-    path = root / APP_YAML
-    new = spec.to_yaml()
+    """Write the fields of ``spec`` that changed since it was read into app.yaml as it is now.
+
+    app.override.yaml likewise, and only if it changed; an empty override is deleted.
+    """
+    new, override = spec.to_yaml(), spec.override.to_yaml()
     with locked(root):
-        if not path.exists():
-            text = yaml.dump(new, Dumper=yaml.CSafeDumper, sort_keys=True, default_flow_style=False)
-        else:
-            text = _patched(path, spec.saved, new)
-        write_atomic(path, text)
-    spec.saved = new
+        _save(root / APP_YAML, spec.saved, new)
+        if override != spec.override.saved:
+            if spec.override.environments or spec.override.registries:
+                _save(root / APP_OVERRIDE_YAML, spec.override.saved, override)
+            else:
+                (root / APP_OVERRIDE_YAML).unlink(missing_ok=True)
+    spec.saved, spec.override.saved = new, override
+
+
+def _save(path: Path, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+    if not path.exists():
+        text = yaml.dump(dict(new), Dumper=yaml.CSafeDumper, sort_keys=True, default_flow_style=False)
+    else:
+        text = _patched(path, old, new)
+    write_atomic(path, text)
 
 
 def _patched(path: Path, old: Mapping[str, Any], new: Mapping[str, Any]) -> str:

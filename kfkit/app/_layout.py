@@ -7,6 +7,7 @@ from pathlib import Path
 from kfkit.errors import AppError
 
 __all__ = [
+    "APP_OVERRIDE_YAML",
     "APP_YAML",
     "BUILTIN",
     "COMPONENTS",
@@ -23,6 +24,7 @@ __all__ = [
 ]
 
 APP_YAML = "app.yaml"
+APP_OVERRIDE_YAML = "app.override.yaml"
 COMPONENTS = "components"
 ENVIRONMENTS = "environments"
 VENDOR = "vendor"

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kfkit.app._appyaml import LibrarySpec, RegistrySpec, save_app_yaml
-from kfkit.app._layout import VENDOR
+from kfkit.app._layout import APP_OVERRIDE_YAML, APP_YAML, VENDOR
 from kfkit.app._registry import (
     BUILTIN_REGISTRY,
     Registry,
@@ -125,7 +125,7 @@ def _package_files(directory: Path) -> list[Path]:
 def app_registries(app: AppDir) -> dict[str, Registry]:
     """The app's registries by name, the built-in one included."""
     found = {BUILTIN_REGISTRY: builtin_registry()}
-    found.update({name: Registry(spec, app.root) for name, spec in app.spec.registries.items()})
+    found.update({name: Registry(spec, app.root) for name, spec in app.spec.all_registries().items()})
     return found
 
 
@@ -138,28 +138,39 @@ def _registry(app: AppDir, name: str) -> Registry:
     return registries[name]
 
 
-def add_registry(app: AppDir, spec: RegistrySpec, *, replace: bool = False) -> RegistryIndex:
-    """Record a registry after reading its index (so a bad URI or index is refused, not saved)."""
-    if spec.name in app.spec.registries and not replace:
+def add_registry(
+    app: AppDir, spec: RegistrySpec, *, replace: bool = False, override: bool = False
+) -> RegistryIndex:
+    """Record a registry after reading its index (so a bad URI or index is refused, not saved).
+
+    ``override`` records it in app.override.yaml, where it replaces app.yaml's of that name.
+    """
+    entries = app.spec.override.registries if override else app.spec.registries
+    if spec.name in entries and not replace:
         raise UsageError(f"registry {spec.name!r} already exists in app {app.name!r}; use `registry set`")
-    if not replace and spec.name not in app.spec.registries and spec.name == BUILTIN_REGISTRY:
+    if not replace and spec.name not in entries and spec.name == BUILTIN_REGISTRY:
         raise UsageError(f"registry name {BUILTIN_REGISTRY!r} is kfkit's own")
     index = Registry(spec, app.root).index()
-    app.spec.registries[spec.name] = spec
+    spec.overridden = override
+    entries[spec.name] = spec
     save_app_yaml(app.root, app.spec)
     return index
 
 
-def remove_registry(app: AppDir, name: str) -> None:
-    """Forget a registry; refused while installed packages come from it."""
-    if name not in app.spec.registries:
-        raise UsageError(f"registry {name!r} not found in app {app.name!r}")
+def remove_registry(app: AppDir, name: str, *, override: bool = False) -> None:
+    """Forget a registry; refused while installed packages come from it (and no other file has it)."""
+    entries, other = app.spec.registries, app.spec.override.registries
+    if override:
+        entries, other = other, entries
+    if name not in entries:
+        where = APP_OVERRIDE_YAML if override else APP_YAML
+        raise UsageError(f"registry {name!r} not found in {where} of app {app.name!r}")
     users = sorted(lib.key for lib in _all_libraries(app) if lib.registry == name)
-    if users:
+    if users and name not in other:
         raise UsageError(
             f"registry {name!r} is used by installed packages: {', '.join(users)}; remove them first"
         )
-    del app.spec.registries[name]
+    del entries[name]
     save_app_yaml(app.root, app.spec)
 
 

@@ -19,15 +19,33 @@ Namespace = Annotated[str | None, typer.Option("--namespace", "-n", help="Defaul
 Context = Annotated[
     str | None, typer.Option("--context", help="Take the server from this kubeconfig context.")
 ]
+Override = Annotated[
+    bool,
+    typer.Option(
+        "--override",
+        "-o",
+        help="In app.override.yaml (this checkout only, not committed) instead of app.yaml.",
+    ),
+]
 
 
 @app.command("add")
-def add(name: str, server: Server = None, namespace: Namespace = None, context: Context = None) -> None:
-    """Add an environment (its files under environments/<name>/)."""
+def add(
+    name: str,
+    server: Server = None,
+    namespace: Namespace = None,
+    context: Context = None,
+    override: Override = False,
+) -> None:
+    """Add an environment (its files under environments/<name>/).
+
+    With --override it goes into app.override.yaml: an environment of app.yaml by that name is
+    redefined on this checkout only (its files are kept), as ksonnet's `env add -o` did.
+    """
     kf = current_app(ConnectionOptions(context=context))
-    spec = kf.add_env(name, server=server, namespace=namespace or "default")
+    spec = kf.add_env(name, server=server, namespace=namespace or "default", override=override)
     note(
-        f'added environment "{name}" '
+        f'added environment "{name}"{" to app.override.yaml" if override else ""} '
         f"(server {spec.destination.server or 'not set'}, namespace {spec.destination.namespace})"
     )
 
@@ -36,7 +54,7 @@ def add(name: str, server: Server = None, namespace: Namespace = None, context: 
 def list_(output: Output = "table") -> None:
     """List environments."""
     rows = [
-        [e.name, "", e.k8s_version, e.destination.namespace, e.destination.server]
+        [e.name, "*" if e.overridden else "", e.k8s_version, e.destination.namespace, e.destination.server]
         for e in current_app().environments()
     ]
     emit(
@@ -53,8 +71,13 @@ def rm(
     force: Annotated[
         bool, typer.Option("--force", help="Remove it even if it is the current environment.")
     ] = False,
+    override: Override = False,
 ) -> None:
-    """Remove an environment and its files (other environments' files inside it are kept)."""
+    """Remove an environment and its files (other environments' files inside it are kept).
+
+    With --override, app.override.yaml's entry: an environment app.yaml also defines stays,
+    with its files.
+    """
     kf = current_app()
     if kf.is_current_env(name) and not force and sys.stdin.isatty():
         question = f'"{name}" is the current environment; remove it and clear .ks_environment?'
@@ -62,7 +85,7 @@ def rm(
             note("aborted; nothing was changed")
             raise typer.Exit(1)
         force = True
-    cleared = kf.remove_env(name, force=force)
+    cleared = kf.remove_env(name, force=force, override=override)
     note(f'removed environment "{name}"' + (" and cleared the current environment" if cleared else ""))
 
 
@@ -89,18 +112,30 @@ def set_(
             "(the environment's server's /openapi/v2, CRDs included).",
         ),
     ] = None,
+    override: Override = False,
 ) -> None:
-    """Change an environment's name, namespace, server, API upgrades or Kubernetes version."""
+    """Change an environment's name, namespace, server, API upgrades or Kubernetes version.
+
+    With --override the change goes into app.override.yaml (this checkout only), app.yaml stays
+    as it is; a renamed override entry keeps using the environment's directory.
+    """
     if new_name is None and namespace is None and server is None and upgrade_apis is None and not api_spec:
         raise UsageError(
             "nothing to set: give --name, --namespace, --server, --[no-]upgrade-apis or --api-spec"
         )
     kf = current_app()
     if api_spec:
-        version = kf.use_api_spec(name, api_spec)
+        version = kf.use_api_spec(name, api_spec, override=override)
         note(f"generated lib/ksonnet-lib/{version}/ from {api_spec}")
     if new_name is not None or namespace is not None or server is not None or upgrade_apis is not None:
-        kf.update_env(name, new_name=new_name, server=server, namespace=namespace, upgrade_apis=upgrade_apis)
+        kf.update_env(
+            name,
+            new_name=new_name,
+            server=server,
+            namespace=namespace,
+            upgrade_apis=upgrade_apis,
+            override=override,
+        )
     note(f'updated environment "{new_name or name}"')
 
 

@@ -25,6 +25,10 @@ Protocol = Annotated[
     typer.Option("--protocol", help=f"One of {', '.join(REGISTRY_PROTOCOLS)} (default: guessed from URI)."),
 ]
 Ref = Annotated[str | None, typer.Option("--ref", help="Git branch, tag or commit (default: HEAD).")]
+Override = Annotated[
+    bool,
+    typer.Option("--override", "-o", help="In app.override.yaml (this checkout only) instead of app.yaml."),
+]
 SubPath = Annotated[
     str | None, typer.Option("--path", help="Directory of registry.yaml inside the repository.")
 ]
@@ -36,9 +40,22 @@ def _uri(registry: Registry) -> str:
 
 
 @app.command("add")
-def add(name: str, uri: str, protocol: Protocol = None, ref: Ref = None, path: SubPath = None) -> None:
-    """Add registry NAME at URI: a directory, git URL or path, or github.com/<org>/<repo>/tree/<ref>/<dir>."""
-    index = current_app().add_registry(name, uri, protocol=protocol, ref=ref or "", path=path or "")
+def add(
+    name: str,
+    uri: str,
+    protocol: Protocol = None,
+    ref: Ref = None,
+    path: SubPath = None,
+    override: Override = False,
+) -> None:
+    """Add registry NAME at URI: a directory, git URL or path, or github.com/<org>/<repo>/tree/<ref>/<dir>.
+
+    With --override it goes into app.override.yaml and replaces app.yaml's registry of that name
+    on this checkout only (a local clone of a team registry, say).
+    """
+    index = current_app().add_registry(
+        name, uri, protocol=protocol, ref=ref or "", path=path or "", override=override
+    )
     note(f"added registry {name!r} ({len(index.libraries)} packages{_at(index)})")
 
 
@@ -55,9 +72,9 @@ def set_(
 
 
 @app.command("rm")
-def rm(name: str) -> None:
-    """Remove a registry (refused while installed packages come from it)."""
-    current_app().remove_registry(name)
+def rm(name: str, override: Override = False) -> None:
+    """Remove a registry (refused while installed packages come from it); --override: app.override.yaml's."""
+    current_app().remove_registry(name, override=override)
     note(f"removed registry {name!r}")
 
 
@@ -75,8 +92,11 @@ def update(
 @app.command("list")
 def list_(output: Output = "table") -> None:
     """List the app's registries (and kfkit's built-in one)."""
-    rows = [[name, r.spec.protocol, _uri(r)] for name, r in sorted(current_app().registries().items())]
-    emit("registryList", ["name", "protocol", "uri"], rows, output)
+    rows = [
+        [name, "*" if r.spec.overridden else "", r.spec.protocol, _uri(r)]
+        for name, r in sorted(current_app().registries().items())
+    ]
+    emit("registryList", ["name", "override", "protocol", "uri"], rows, output)
 
 
 @app.command("describe")

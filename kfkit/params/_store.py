@@ -171,7 +171,7 @@ def remove_component_params(app: AppDir, component: str) -> None:
         return edit
 
     edit_file(app, app.params_file, drop(lambda d: d.root_object()))
-    for env in app.spec.environments:
+    for env in app.spec.all_environments():
         path = app.env_dir(env) / "params.libsonnet"
         if path.is_file():
             try:
