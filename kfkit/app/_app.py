@@ -14,6 +14,7 @@ from kfkit.app._appyaml import (
     AppSpec,
     Destination,
     EnvironmentSpec,
+    LibrarySpec,
     load_app_yaml,
     save_app_yaml,
 )
@@ -207,6 +208,16 @@ class AppDir:
             known = ", ".join(self.spec.all_environments()) or "none"
             raise UsageError(f'environment "{name}" not found in app "{self.name}"; known: {known}')
         return env
+
+    def env_libraries(self, name: str) -> dict[str, LibrarySpec]:
+        """The packages pinned for one environment in app.yaml, to edit (app.override.yaml holds none)."""
+        self.env(name)
+        if name not in self.spec.environments:
+            raise UsageError(
+                f'environment "{name}" is defined in {APP_OVERRIDE_YAML} only; packages pinned per '
+                f"environment belong in {APP_YAML}: add the environment there"
+            )
+        return self.spec.environments[name].libraries
 
     def resolve_env(self, name: str | None) -> str:
         """The given environment, else the current one from .ks_environment."""

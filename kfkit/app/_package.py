@@ -356,7 +356,7 @@ def install_package(
     reg_name, pkg, version = parse_descriptor(descriptor)
     registry = _registry(app, reg_name)
     if env is not None:
-        app.env(env)
+        app.env_libraries(env)
     name = alias or pkg
     if not _PACKAGE_NAME.match(name):
         raise UsageError(f"invalid package name {name!r}: use letters, digits, '.', '_' and '-'")
@@ -378,7 +378,7 @@ def install_package(
         hash="" if reg_name == BUILTIN_REGISTRY else fresh,
     )
     _check_clash(app, lib)
-    libraries = app.env(env).libraries if env is not None else app.spec.libraries
+    libraries = app.env_libraries(env) if env is not None else app.spec.libraries
     previous = libraries.get(lib.key)
     target = app.root / VENDOR / lib.registry / versioned_dir_name(lib)
     with _vendored(target, source, fresh, _recorded_hash(app, target), force):
@@ -469,7 +469,7 @@ def _vendored(target: Path, source: Path, fresh: str, recorded: str | None, forc
 
 def remove_package(app: AppDir, key: str, *, env: str | None = None) -> LibrarySpec:
     """Forget an installed package (app-wide, or for one environment) and delete its orphaned files."""
-    libraries = app.env(env).libraries if env is not None else app.spec.libraries
+    libraries = app.env_libraries(env) if env is not None else app.spec.libraries
     lib = libraries.get(key)
     if lib is None:
         where = f"environment {env!r}" if env is not None else f"app {app.name!r}"

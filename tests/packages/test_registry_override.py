@@ -47,3 +47,14 @@ def test_override_only_registry_and_rm_in_the_wrong_file(app: Path, kf: Kf, fs_r
     assert result.err == "error: registry 'local' not found in app.yaml of app 'kubeflow-app'\n"
     assert kf("pkg", "install", "local/greeter", cwd=app).code == 0
     assert kf("show", "default", cwd=app).code == 0
+
+
+def test_packages_cannot_be_pinned_for_an_override_only_env(app: Path, kf: Kf, fs_registry: Path) -> None:
+    assert kf("registry", "add", "acme", str(fs_registry), cwd=app).code == 0
+    assert kf("env", "add", "mine", "-o", cwd=app).code == 0
+    before = {p: p.read_bytes() for p in (app / "app.yaml", app / "app.override.yaml")}
+    result = kf("pkg", "install", "acme/greeter", "--env", "mine", cwd=app)
+    assert result.code != 0 and result.err.count("\n") == 1
+    assert 'environment "mine" is defined in app.override.yaml only' in result.err
+    assert {p: p.read_bytes() for p in before} == before
+    assert not (app / "vendor" / "acme").exists()
