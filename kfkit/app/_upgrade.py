@@ -22,7 +22,7 @@ import yaml
 from kfkit._yamllimit import BoundedLoader
 from kfkit.app._appyaml import API_VERSION, patched_text, read_libraries
 from kfkit.app._files import locked, write_atomic
-from kfkit.app._layout import APP_YAML, ENVIRONMENTS, KSONNET_LIB, LIB, VENDOR
+from kfkit.app._layout import APP_OVERRIDE_YAML, APP_YAML, ENVIRONMENTS, KSONNET_LIB, LIB, VENDOR
 from kfkit.app._package import versioned_dir_name
 from kfkit.errors import AppError, UsageError
 
@@ -60,16 +60,21 @@ class AppUpgrade:
     """0.0.1 ``spec.json`` files, deleted once app.yaml holds what they said."""
     notes: list[str] = field(default_factory=list)
     """What stays as it is, and why (nothing to do for those)."""
+    override: tuple[str, str] = ("", "")
+    """app.override.yaml's text as read and upgraded (both empty without one)."""
 
     @property
     def changes(self) -> bool:
-        return self.before != self.after or bool(self.moves or self.removals)
+        edited = self.before != self.after or self.override[0] != self.override[1]
+        return edited or bool(self.moves or self.removals)
 
     def steps(self) -> list[str]:
         """One line per change, in the order :func:`apply_upgrade` makes them."""
         lines = []
         if self.before != self.after:
             lines.append(f"{APP_YAML}: apiVersion {self.from_version} -> {self.to_version}")
+        if self.override[0] != self.override[1]:
+            lines.append(f"{APP_OVERRIDE_YAML}: its environments and registries in {self.to_version}'s shape")
         lines += [f"move {self._rel(m.source)}/ to {self._rel(m.target)}/ ({m.why})" for m in self.moves]
         lines += [f"delete {self._rel(p)} (now in {APP_YAML})" for p in self.removals]
         return lines
@@ -83,13 +88,7 @@ def plan_upgrade(root: Path, *, to: str = API_VERSION) -> AppUpgrade:
     if to not in UPGRADE_VERSIONS:
         raise UsageError(f"cannot upgrade to apiVersion {to!r}: use one of {', '.join(UPGRADE_VERSIONS)}")
     path = root / APP_YAML
-    try:
-        before = path.read_text(encoding="utf-8")
-        data = yaml.load(before, Loader=BoundedLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise AppError(f"cannot read {path}: {str(exc).strip().splitlines()[0]}") from exc
-    if not isinstance(data, dict):
-        raise AppError(f"{path}: expected a mapping at the top level")
+    before, data = _read(path)
     version = str(data.get("apiVersion", ""))
     if version not in _ORDER:
         known = ", ".join(_ORDER[:-1])
@@ -103,6 +102,8 @@ def plan_upgrade(root: Path, *, to: str = API_VERSION) -> AppUpgrade:
     _upgrade_fields(path, new, to)
     if new != data:
         plan.after = patched_text(path, before, data, new)
+    if (root / APP_OVERRIDE_YAML).exists():
+        plan.override = _upgrade_override(root / APP_OVERRIDE_YAML, to)
     plan.moves += _lib_moves(root, plan)
     plan.moves += _vendor_moves(root, new, path)
     if (root / ".ksonnet" / "registries").is_dir():
@@ -119,12 +120,15 @@ def apply_upgrade(plan: AppUpgrade) -> None:
     app.yaml must still read as it did when planned. Each step is atomic, and every state in
     between is one kfkit reads, so an interrupted upgrade is finished by running it again.
     """
-    path = plan.root / APP_YAML
+    edits = [(plan.root / APP_YAML, plan.before, plan.after)]
+    edits.append((plan.root / APP_OVERRIDE_YAML, *plan.override))
     with locked(plan.root):
-        if path.read_text(encoding="utf-8") != plan.before:
-            raise AppError(f"{path} changed since the upgrade was planned; run `kfkit upgrade` again")
-        if plan.after != plan.before:
-            write_atomic(path, plan.after)
+        for path, before, _ in edits:
+            if before and path.read_text(encoding="utf-8") != before:
+                raise AppError(f"{path} changed since the upgrade was planned; run `kfkit upgrade` again")
+        for path, before, after in edits:
+            if after != before:
+                write_atomic(path, after)
         for move in plan.moves:
             if move.target.exists():
                 raise AppError(f"{move.target} appeared meanwhile; not moving {move.source} over it")
@@ -132,6 +136,25 @@ def apply_upgrade(plan: AppUpgrade) -> None:
             move.source.rename(move.target)
         for removal in plan.removals:
             removal.unlink(missing_ok=True)
+
+
+def _read(path: Path) -> tuple[str, dict[str, Any]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=BoundedLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise AppError(f"cannot read {path}: {str(exc).strip().splitlines()[0]}") from exc
+    if not isinstance(data, dict):
+        raise AppError(f"{path}: expected a mapping at the top level")
+    return text, data
+
+
+def _upgrade_override(path: Path, to: str) -> tuple[str, str]:
+    """app.override.yaml (0.2.0 or 0.3.0, with no packages) in ``to``'s shape: its version and targets."""
+    before, data = _read(path)
+    new = copy.deepcopy(data)
+    _upgrade_fields(path, new, to)
+    return before, before if new == data else patched_text(path, before, data, new)
 
 
 def _fold_env_specs(plan: AppUpgrade, data: dict[str, Any]) -> None:

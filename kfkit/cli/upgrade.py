@@ -81,9 +81,13 @@ def upgrade(
     prefix = "would " if dry_run else ""
     for step in plan.steps():
         sys.stdout.write(prefix + step + "\n")
-    if dry_run and plan.before != plan.after:
-        before, after = plan.before.splitlines(keepends=True), plan.after.splitlines(keepends=True)
-        sys.stdout.writelines(difflib.unified_diff(before, after, "app.yaml", "app.yaml"))
+    for name, (before, after) in (
+        ("app.yaml", (plan.before, plan.after)),
+        ("app.override.yaml", plan.override),
+    ):
+        if dry_run and before != after:
+            lines = before.splitlines(keepends=True), after.splitlines(keepends=True)
+            sys.stdout.writelines(difflib.unified_diff(*lines, name, name))
     for text in plan.notes:
         note(f"note: {text}")
     if not plan.changes:

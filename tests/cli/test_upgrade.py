@@ -229,3 +229,20 @@ def test_ksonnet_registry_cache_is_tolerated_and_named(ks010: Path, kf: Kf) -> N
     result = kf("upgrade", "--dry-run", cwd=ks010)
     assert "note: .ksonnet/registries/ is ksonnet's registry cache" in result.err
     assert cache.is_dir()
+
+
+def test_override_file_is_upgraded_alongside(ks010: Path, kf: Kf) -> None:
+    override = (
+        "apiVersion: 0.2.0\nkind: ksonnet.io/app-override\n# mine\nenvironments:\n  staging:\n"
+        "    destination:\n      namespace: mine\n      server: https://10.0.0.1\n    path: staging\n"
+        "    targets:\n    - web/frontend\n"
+    )
+    (ks010 / "app.override.yaml").write_text(override)
+    dry = kf("upgrade", "--dry-run", cwd=ks010)
+    assert "would app.override.yaml: its environments and registries in 0.3.0's shape" in dry.out
+    assert "+++ app.override.yaml\n" in dry.out
+    assert (ks010 / "app.override.yaml").read_text() == override
+    assert kf("upgrade", cwd=ks010).code == 0
+    assert (ks010 / "app.override.yaml").read_text() == override.replace("0.2.0", "0.3.0").replace(
+        "web/frontend", "web.frontend"
+    )
