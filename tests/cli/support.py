@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -17,6 +19,15 @@ class Result:
 
 
 Kf = Callable[..., Result]
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every file under ``root`` with a digest of its bytes: equal trees, equal dicts."""
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def crd(group: str, kind: str, spec: dict[str, Any]) -> dict[str, Any]:

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.cli.support import Kf
-
-
-def _tree(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
+from tests.cli.support import Kf, tree
 
 
 def _envs(kf: Kf, app: Path) -> list[dict[str, str]]:
@@ -61,7 +52,7 @@ def test_env_add_override_lists_with_a_star_and_leaves_app_yaml_alone(example: P
 
 
 def test_override_of_an_app_yaml_env_redefines_it_and_rm_restores_it(example: Path, kf: Kf) -> None:
-    before = _tree(example)
+    before = tree(example)
     listed = _envs(kf, example)
     result = kf(
         "env", "add", "default", "-o", "--server", "http://example.com", "--namespace", "prod", cwd=example
@@ -69,10 +60,10 @@ def test_override_of_an_app_yaml_env_redefines_it_and_rm_restores_it(example: Pa
     assert result.code == 0, result.err
     described = yaml.safe_load(kf("env", "describe", "default", cwd=example).out)
     assert described["destination"] == {"server": "http://example.com", "namespace": "prod"}
-    assert {k: v for k, v in _tree(example).items() if k != "app.override.yaml"} == before
+    assert {k: v for k, v in tree(example).items() if k != "app.override.yaml"} == before
     assert kf("env", "rm", "-o", "default", cwd=example).code == 0
     assert _envs(kf, example) == listed
-    assert _tree(example) == before  # the override file is gone, the environment's files stayed
+    assert tree(example) == before  # the override file is gone, the environment's files stayed
 
 
 def test_env_set_override_namespace_and_name(example: Path, kf: Kf) -> None:
@@ -120,13 +111,13 @@ def test_set_without_override_edits_app_yaml_under_the_override(example: Path, k
 
 def test_rm_says_where_the_env_is(example: Path, kf: Kf) -> None:
     assert kf("env", "add", "prod", "-o", cwd=example).code == 0
-    before = _tree(example)
+    before = tree(example)
     result = kf("env", "rm", "prod", cwd=example)
     assert result.code != 0
     assert result.err == 'error: environment "prod" is not in app.yaml (app.override.yaml: use --override)\n'
     result = kf("env", "rm", "default", "--override", cwd=example)
     assert result.err == 'error: environment "default" is not in app.override.yaml\n'
-    assert _tree(example) == before
+    assert tree(example) == before
     assert kf("env", "rm", "prod", "-o", cwd=example).code == 0
     assert not (example / "environments" / "prod").exists()
     assert not (example / "app.override.yaml").exists()
@@ -153,11 +144,11 @@ def test_rm_says_where_the_env_is(example: Path, kf: Kf) -> None:
 )
 def test_bad_override_file_is_one_line_naming_it(example: Path, kf: Kf, text: str, message: str) -> None:
     (example / "app.override.yaml").write_text(text)
-    before = _tree(example)
+    before = tree(example)
     result = kf("env", "list", cwd=example)
     assert result.code != 0 and result.err.count("\n") == 1
     assert "app.override.yaml" in result.err and message in result.err
-    assert _tree(example) == before
+    assert tree(example) == before
 
 
 def test_override_edits_are_lossless(example: Path, kf: Kf) -> None:

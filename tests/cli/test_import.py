@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import http.server
 import json
 import re
@@ -14,7 +13,7 @@ import pytest
 import yaml
 
 from kfkit import App
-from tests.cli.support import Kf
+from tests.cli.support import Kf, tree
 
 DEPLOYMENT = """\
 apiVersion: apps/v1beta1
@@ -46,14 +45,6 @@ spec:
   - port: 80
 """
 NAME = re.compile(r"^deployment-nginx-deployment-[a-z]{5}$")
-
-
-def _tree(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def _components(kf: Kf, app: Path) -> list[dict[str, str]]:
@@ -130,14 +121,14 @@ def test_import_refuses_names_taken_and_changes_nothing(app: Path, kf: Kf, tmp_p
     (tmp_path / "in" / "a.yaml").write_text(DEPLOYMENT)
     (tmp_path / "in" / "web.jsonnet").write_text("{}\n")
     (app / "components" / "web.jsonnet").write_text("[]\n")
-    before = _tree(app)
+    before = tree(app)
     result = kf("import", "-f", str(tmp_path / "in"), cwd=app)
     assert result.code != 0
     assert (
         result.err
         == f'error: {tmp_path}/in/web.jsonnet: component "web" already exists in app "kubeflow-app"\n'
     )
-    assert _tree(app) == before
+    assert tree(app) == before
 
 
 @pytest.mark.parametrize(
@@ -170,12 +161,12 @@ def test_bad_input_is_one_line_naming_the_file_and_nothing_changes(
 ) -> None:
     if text is not None:
         (tmp_path / name).write_text(text)
-    before = _tree(app)
+    before = tree(app)
     result = kf("import", "-f", str(tmp_path / name), cwd=app)
     assert result.code != 0
     assert result.err.startswith("error: ") and result.err.count("\n") == 1
     assert message in result.err
-    assert _tree(app) == before
+    assert tree(app) == before
 
 
 def test_dir_skips_other_files_with_a_warning(app: Path, kf: Kf, tmp_path: Path) -> None:

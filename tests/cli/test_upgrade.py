@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import yaml
 from kfkit import App
 from kfkit.app import apply_upgrade, plan_upgrade
 from kfkit.errors import AppError
-from tests.cli.support import Kf
+from tests.cli.support import Kf, tree
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 KS_010 = f"""\
@@ -69,28 +68,19 @@ def ks010(app: Path, kf: Kf) -> Path:
     return app
 
 
-def _tree(root: Path) -> dict[str, str]:
-    """Every file under ``root`` with a digest of its bytes: equal trees, equal dicts."""
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
 def test_older_app_yaml_is_read_as_is_and_never_rewritten(ks010: Path, kf: Kf) -> None:
-    before = _tree(ks010)
+    before = tree(ks010)
     for args in (("show", "default"), ("env", "list"), ("param", "list"), ("component", "list")):
         result = kf(*args, cwd=ks010)
         assert result.code == 0, result.err
-    assert _tree(ks010) == before
+    assert tree(ks010) == before
     warned = kf("show", "default", cwd=ks010).err
     assert "vendor/kubeflow/tf-serving/ holds kubeflow/tf-serving pinned to" in warned
     assert "`kfkit upgrade` moves it to vendor/kubeflow/tf-serving@" in warned
 
 
 def test_dry_run_says_what_changes_and_changes_nothing(ks010: Path, kf: Kf) -> None:
-    before = _tree(ks010)
+    before = tree(ks010)
     result = kf("upgrade", "--dry-run", cwd=ks010)
     assert result.code == 0, result.err
     assert result.out.splitlines()[:3] == [
@@ -100,7 +90,7 @@ def test_dry_run_says_what_changes_and_changes_nothing(ks010: Path, kf: Kf) -> N
         f"(kubeflow/tf-serving is pinned to {SHA})",
     ]
     assert "-apiVersion: 0.1.0\n+apiVersion: 0.3.0\n" in result.out
-    assert _tree(ks010) == before
+    assert tree(ks010) == before
 
 
 def test_upgrade_changes_only_the_upgraded_fields_and_moves_old_layouts(ks010: Path, kf: Kf) -> None:
@@ -147,7 +137,7 @@ def test_upgrade_to_0_2_0_keeps_bare_library_keys(ks010: Path, kf: Kf) -> None:
 
 
 def test_no_downgrade_and_unknown_targets_are_one_line_errors(app: Path, kf: Kf) -> None:
-    before = _tree(app)
+    before = tree(app)
     for args, message in (
         (("upgrade", "--to", "0.2.0"), "is already at apiVersion 0.3.0; kfkit does not downgrade to 0.2.0"),
         (("upgrade", "--to", "0.4.0"), "cannot upgrade to apiVersion '0.4.0': use one of 0.2.0, 0.3.0"),
@@ -155,7 +145,7 @@ def test_no_downgrade_and_unknown_targets_are_one_line_errors(app: Path, kf: Kf)
         result = kf(*args, cwd=app)
         assert result.code != 0 and message in result.err
         assert result.err.count("\n") == 1 and result.err.startswith("error: ")
-    assert _tree(app) == before
+    assert tree(app) == before
 
 
 def _ks001(app: Path) -> Path:
@@ -197,12 +187,12 @@ def test_pre_0_1_app_says_run_kfkit_upgrade_and_upgrade_folds_its_env_specs(app:
 def test_unreadable_env_spec_is_one_line_error_and_nothing_changes(app: Path, kf: Kf) -> None:
     _ks001(app)
     (app / "environments" / "default" / "spec.json").write_text("{not json")
-    before = _tree(app)
+    before = tree(app)
     result = kf("upgrade", cwd=app)
     assert result.code == 1
     assert result.err.startswith(f"error: cannot read {app}/environments/default/spec.json: ")
     assert result.err.count("\n") == 1
-    assert _tree(app) == before
+    assert tree(app) == before
 
 
 def test_upgrade_refuses_a_plan_whose_app_yaml_changed_meanwhile(ks010: Path) -> None:
