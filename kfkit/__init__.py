@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from kfkit._history_api import RecordOptions, RollbackResult
     from kfkit._model import Action, ObjectId
     from kfkit._package_check import CaseResult, run_package_tests
+    from kfkit._progress import OnProgress, Progress, Stage
     from kfkit.app import (
         Component,
         Destination,
@@ -127,11 +128,13 @@ __all__ = [
     "ObjectFailure",
     "ObjectId",
     "ObjectResult",
+    "OnProgress",
     "PackageInfo",
     "Param",
     "ParamDiff",
     "ParamRow",
     "ParamsError",
+    "Progress",
     "Prototype",
     "PrototypeError",
     "Prototypes",
@@ -144,6 +147,7 @@ __all__ = [
     "Revision",
     "RollbackResult",
     "Scope",
+    "Stage",
     "Target",
     "UsageError",
     "ValidateOptions",
@@ -202,11 +206,13 @@ _HOME = {
     "ObjectFailure": "kfkit.errors",
     "ObjectId": "kfkit._model",
     "ObjectResult": "kfkit.deploy",
+    "OnProgress": "kfkit._progress",
     "PackageInfo": "kfkit.app",
     "Param": "kfkit.app",
     "ParamDiff": "kfkit.params",
     "ParamRow": "kfkit.params",
     "ParamsError": "kfkit.errors",
+    "Progress": "kfkit._progress",
     "Prototype": "kfkit.app",
     "PrototypeError": "kfkit.errors",
     "Prototypes": "kfkit._api",
@@ -219,6 +225,7 @@ _HOME = {
     "Revision": "kfkit.history",
     "RollbackResult": "kfkit._history_api",
     "Scope": "kfkit.deploy",
+    "Stage": "kfkit._progress",
     "Target": "kfkit._connection",
     "UsageError": "kfkit.errors",
     "ValidateOptions": "kfkit.validate",

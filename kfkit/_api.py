@@ -76,6 +76,7 @@ from kfkit.params import (
 
 if TYPE_CHECKING:  # imported where used, so that loading an app and editing params stay cheap
     from kfkit._history_api import RecordOptions, RollbackPlan, RollbackResult
+    from kfkit._progress import OnProgress
     from kfkit._review_api import Connect
     from kfkit.deploy import ApplyOptions, ApplyPlan, Cluster, DiffResult, ObjectResult, Scope, Side
     from kfkit.history import Revision
@@ -618,6 +619,7 @@ class App:
         *,
         components: Sequence[str] = (),
         options: RenderOptions | None = None,
+        on_progress: OnProgress | None = None,
     ) -> DiffResult:
         """What ``apply`` would change, or how two environments differ.
 
@@ -626,6 +628,7 @@ class App:
         None the current environment. With one location (or ``local:ENV remote:ENV``) the
         render is compared with a server-side dry run against the cluster; with two, the
         diff shows how ``right`` would change to become ``left`` (as ksonnet did).
+        ``on_progress`` hears of the server checks (the render's progress goes to ``options``').
         """
         from kfkit.deploy import diff_live, diff_sides
 
@@ -636,7 +639,8 @@ class App:
         if where == "local" and other == ("remote", env):
             objects = self.render(env, components=components, options=options)
             cluster = self.cluster(env, purpose="comparing with")
-            return diff_live(objects, cluster, self.scope(env, components=components))
+            scope = self.scope(env, components=components)
+            return diff_live(objects, cluster, scope, on_progress=on_progress)
         return diff_sides(
             self._side(where, env, components, options), self._side(*other, components, options)
         )
@@ -683,13 +687,20 @@ class App:
         return DeletePlan(objects, self.scope(name, components=components))
 
     def delete(
-        self, plan: DeletePlan, *, dry_run: bool = False, on_result: OnResult | None = None
+        self,
+        plan: DeletePlan,
+        *,
+        dry_run: bool = False,
+        on_result: OnResult | None = None,
+        on_progress: OnProgress | None = None,
     ) -> list[ObjectResult]:
         """Delete a plan's objects in reverse apply order; absent ones are reported, not errors."""
         from kfkit.deploy import delete as delete_objects
 
         cluster = self.cluster(plan.scope.env)
-        return delete_objects(plan.objects, cluster, plan.scope, dry_run=dry_run, on_result=on_result)
+        return delete_objects(
+            plan.objects, cluster, plan.scope, dry_run=dry_run, on_result=on_result, on_progress=on_progress
+        )
 
     # --- review, history, rollback (kfkit/_review_api.py, kfkit/_history_api.py) ------------
 
@@ -739,13 +750,21 @@ class App:
         *,
         dry_run: bool = False,
         on_result: OnResult | None = None,
+        on_progress: OnProgress | None = None,
     ) -> tuple[list[ObjectResult], Revision | None]:
         """:meth:`delete`, and record it in the environment's history."""
         from kfkit import _history_api
 
         client = self.cluster(plan.scope.env)
         return _history_api.recorded_delete(
-            self, plan.scope, client, plan.objects, record, dry_run=dry_run, on_result=on_result
+            self,
+            plan.scope,
+            client,
+            plan.objects,
+            record,
+            dry_run=dry_run,
+            on_result=on_result,
+            on_progress=on_progress,
         )
 
     def history(self, env: str | None = None, *, client: Cluster | None = None) -> list[Revision]:

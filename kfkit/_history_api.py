@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from kfkit._model import ObjectId
+from kfkit._progress import OnProgress
 from kfkit._types import Obj
 from kfkit.deploy import (
     ApplyOptions,
@@ -169,13 +170,16 @@ def recorded_delete(
     *,
     dry_run: bool = False,
     on_result: Callable[[ObjectResult], None] | None = None,
+    on_progress: OnProgress | None = None,
 ) -> tuple[list[ObjectResult], Revision | None]:
     """:func:`kfkit.deploy.delete`, then a revision of it (also when objects failed)."""
     if dry_run or not record_options.record:
-        return delete(objects, client, scope, dry_run=dry_run, on_result=on_result), None
+        return delete(
+            objects, client, scope, dry_run=dry_run, on_result=on_result, on_progress=on_progress
+        ), None
     seen = Recorder(on_result)
     try:
-        results = delete(objects, client, scope, on_result=seen)
+        results = delete(objects, client, scope, on_result=seen, on_progress=on_progress)
     except ObjectErrors as exc:
         with contextlib.suppress(ClusterError):  # the objects' failures matter more than the record's
             record_revision(app, scope, client, "delete", objects, seen.results, record_options, failure=exc)

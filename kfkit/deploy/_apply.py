@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kfkit._model import Action, ObjectId
+from kfkit._progress import OnProgress, Stage, Ticker
 from kfkit._types import Obj
 from kfkit.deploy._delete import delete_all
 from kfkit.deploy._objects import ObjectErrors, ObjectResult, Recorder, for_each
@@ -35,6 +36,8 @@ class ApplyOptions:
     timeout: float = DEFAULT_TIMEOUT
     force_conflicts: bool = False
     """Take over fields other field managers own, and objects another kfkit environment applied."""
+    on_progress: OnProgress | None = field(default=None, compare=False, repr=False)
+    """Told of the pre-flight, writes, prunes and waits as they happen (:mod:`kfkit._progress`)."""
 
 
 @dataclass
@@ -68,7 +71,8 @@ def plan_apply(
             "it would delete everything it applied"
         )
     try:
-        changes = check(objects, client, scope, force=options.force_conflicts)
+        force, on_progress = options.force_conflicts, options.on_progress
+        changes = check(objects, client, scope, force=force, on_progress=on_progress)
     except ObjectErrors as exc:
         raise ObjectErrors(f"pre-flight: {exc}; nothing was written", exc.failures) from None
     prune = prune_candidates(client, scope, changes) if options.prune else []
@@ -93,7 +97,13 @@ def apply_plan(
             report(ObjectResult(ObjectId.of(obj), Action.PRUNE, dry_run=True))
         return report.results
 
-    _write([c for c in plan.changes if c.tier <= Tier.CRDS], client, options, report)
+    applying = Ticker(options.on_progress, Stage.APPLY, len(plan.changes))
+
+    def written(result: ObjectResult) -> None:
+        report(result)
+        applying.one(result.object_id)
+
+    _write([c for c in plan.changes if c.tier <= Tier.CRDS], client, options, written)
     crds = [c.obj for c in plan.changes if c.tier is Tier.CRDS]
     if crds:
         wait_ready(client, crds, timeout=options.timeout)
@@ -105,8 +115,9 @@ def apply_plan(
             "existed; only those were written"
         )
         raise ObjectErrors(summary, failures)
-    _write([c for c in plan.changes if c.tier > Tier.CRDS], client, options, report)
-    delete_all(plan.prune, client, action=Action.PRUNE, on_done=report)
+    _write([c for c in plan.changes if c.tier > Tier.CRDS], client, options, written)
+    if plan.prune:
+        delete_all(plan.prune, client, action=Action.PRUNE, on_done=report, on_progress=options.on_progress)
     if options.wait:
         ready = [c.obj for c in plan.changes if c.tier is not Tier.CRDS]
         wait_ready(
@@ -114,6 +125,7 @@ def apply_plan(
             ready,
             timeout=options.timeout,
             on_ready=lambda oid: report(ObjectResult(oid, Action.READY)),
+            on_progress=options.on_progress,
         )
     return report.results
 

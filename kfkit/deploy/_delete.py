@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from kfkit._model import Action, ObjectId
+from kfkit._progress import OnProgress, Stage, Ticker
 from kfkit._types import Obj
 from kfkit.deploy._objects import ObjectErrors, ObjectResult, Recorder, for_each
 from kfkit.deploy._order import by_tier
@@ -21,6 +22,7 @@ def delete(
     *,
     dry_run: bool = False,
     on_result: Callable[[ObjectResult], None] | None = None,
+    on_progress: OnProgress | None = None,
 ) -> list[ObjectResult]:
     """Delete the rendered objects that exist; absent ones are reported, not errors.
 
@@ -46,7 +48,10 @@ def delete(
         ensure_owned(live, (scope.app, scope.env), "delete it from there")
         return obj, live
 
-    looked, failures = for_each(look, targets, ObjectId.of)
+    checking = Ticker(on_progress, Stage.CHECK, len(targets))
+    looked, failures = for_each(
+        look, targets, ObjectId.of, on_done=lambda seen: checking.one(ObjectId.of(seen[0]))
+    )
     if failures:
         raise ObjectErrors(
             f"{len(failures)} of {len(objects)} objects cannot be deleted; nothing was deleted",
@@ -58,7 +63,7 @@ def delete(
             report(ObjectResult(ObjectId.of(obj), Action.ABSENT, dry_run=dry_run))
         else:
             found.append(live)
-    delete_all(found, client, dry_run=dry_run, on_done=report)
+    delete_all(found, client, dry_run=dry_run, on_done=report, on_progress=on_progress)
     return report.results
 
 
@@ -69,11 +74,17 @@ def delete_all(
     action: Action = Action.DELETE,
     dry_run: bool = False,
     on_done: Callable[[ObjectResult], None],
+    on_progress: OnProgress | None = None,
 ) -> None:
     """Delete live objects in reverse tier order, each tier in parallel.
 
     The uid precondition makes the server refuse if an object was replaced since it was read.
     """
+    ticker = Ticker(on_progress, Stage.PRUNE if action is Action.PRUNE else Stage.DELETE, len(objects))
+
+    def done(result: ObjectResult) -> None:
+        on_done(result)
+        ticker.one(result.object_id)
 
     def one(obj: Obj) -> ObjectResult:
         uid = (obj.get("metadata") or {}).get("uid", "")
@@ -81,6 +92,6 @@ def delete_all(
         return ObjectResult(ObjectId.of(obj), action if gone else Action.ABSENT, dry_run=dry_run)
 
     for _, group in by_tier(objects, tier_of_live, reverse=True):
-        failures = for_each(one, group, ObjectId.of, on_done=on_done)[1]
+        failures = for_each(one, group, ObjectId.of, on_done=done)[1]
         if failures:
             raise ObjectErrors(f"could not delete {len(failures)} of {len(group)} objects", failures)

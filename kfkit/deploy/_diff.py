@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kfkit._model import Action, ObjectId
+from kfkit._progress import OnProgress
 from kfkit._types import Obj
 from kfkit.deploy._labels import ENV_KEY
 from kfkit.deploy._plan import Change, Scope, check, comparable, prune_candidates
@@ -106,13 +107,18 @@ class Side:
 
 
 def diff_live(
-    objects: Sequence[Obj], client: Cluster, scope: Scope, *, mask: SecretMask | None = None
+    objects: Sequence[Obj],
+    client: Cluster,
+    scope: Scope,
+    *,
+    mask: SecretMask | None = None,
+    on_progress: OnProgress | None = None,
 ) -> DiffResult:
     """The render against the cluster: changed, new, and (``removed``) what prune would delete.
 
     ``mask`` hides Secret values (default: a new one); pass one to hash other objects alike.
     """
-    changes = check(objects, client, scope)
+    changes = check(objects, client, scope, on_progress=on_progress)
     return diff_changes(changes, prune_candidates(client, scope, changes), mask=mask)
 
 

@@ -62,28 +62,31 @@ def for_each(
     """Run ``work`` on every item, DEFAULT_PARALLELISM at a time.
 
     Returns the results in item order (None where it failed) and the per-object failures;
-    ``on_done`` sees each result as it arrives, on the calling thread. An error that is not
+    ``on_done`` sees the results on the calling thread in item order too (each as soon as
+    those before it are done), so output is the same on every run. An error that is not
     about one object stops everything: no further item is started, and it is raised once
     the items in flight have finished.
     """
-    results: list[R | None] = [None] * len(items)
+    results: dict[int, R] = {}
     failures: dict[int, ObjectFailure] = {}
+    reported = 0
     with ThreadPoolExecutor(DEFAULT_PARALLELISM) as pool:
         futures: dict[Future[R], int] = {pool.submit(work, item): i for i, item in enumerate(items)}
         try:
             for future in as_completed(futures):
                 index = futures[future]
                 try:
-                    results[index] = result = future.result()
+                    results[index] = future.result()
                 except _PER_OBJECT as exc:
                     failed = object_id(items[index])
                     if exc.object_id is None:
                         exc.object_id, exc.component = failed, exc.component or failed.component
                     failures[index] = ObjectFailure(failed, exc)
-                    continue
-                if on_done is not None:
-                    on_done(result)
+                while reported in results or reported in failures:
+                    if on_done is not None and reported in results:
+                        on_done(results[reported])
+                    reported += 1
         except BaseException:
             pool.shutdown(cancel_futures=True)  # (Ctrl-C too) start nothing more
             raise
-    return results, [failures[i] for i in sorted(failures)]
+    return [results.get(i) for i in range(len(items))], [failures[i] for i in sorted(failures)]

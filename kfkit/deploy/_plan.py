@@ -7,12 +7,13 @@ the confirmation summary all read this one :class:`Change` list.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from kfkit._connection import FIELD_MANAGER
 from kfkit._model import Action, ObjectId
+from kfkit._progress import OnProgress, Stage, Ticker
 from kfkit._types import Obj
 from kfkit.deploy._applied import is_applied
 from kfkit.deploy._labels import owner_of, owner_selector, with_owner
@@ -133,7 +134,14 @@ def place(obj: Obj, namespaced: bool, default_namespace: str) -> Obj:
     return {**obj, "metadata": meta}
 
 
-def check(objects: Sequence[Obj], client: Cluster, scope: Scope, *, force: bool = False) -> list[Change]:
+def check(
+    objects: Sequence[Obj],
+    client: Cluster,
+    scope: Scope,
+    *,
+    force: bool = False,
+    on_progress: OnProgress | None = None,
+) -> list[Change]:
     """Prepare and pre-flight every object; ObjectErrors listing every failure if any fails.
 
     Objects that depend on a Namespace or CRD of the same render which the server does
@@ -141,7 +149,9 @@ def check(objects: Sequence[Obj], client: Cluster, scope: Scope, *, force: bool 
     once those exist (see :func:`preflight`). Objects whose render is what kfkit last
     applied are not dry-run: they need no write, so they cannot fail one.
     """
-    changes, failures = dry_run_all(objects, client, scope, force=force, skip_applied=True)
+    changes, failures = dry_run_all(
+        objects, client, scope, force=force, skip_applied=True, on_progress=on_progress
+    )
     if failures:
         summary = f"{len(failures)} of {len(objects)} objects failed the server-side dry run"
         raise ObjectErrors(summary, failures)
@@ -149,12 +159,21 @@ def check(objects: Sequence[Obj], client: Cluster, scope: Scope, *, force: bool 
 
 
 def dry_run_all(
-    objects: Sequence[Obj], client: Cluster, scope: Scope, *, force: bool, skip_applied: bool = False
+    objects: Sequence[Obj],
+    client: Cluster,
+    scope: Scope,
+    *,
+    force: bool,
+    skip_applied: bool = False,
+    on_progress: OnProgress | None = None,
 ) -> tuple[list[Change], list[ObjectFailure]]:
     """:func:`check` without raising (``kfkit validate --server``: every object dry-run by default)."""
+    ticker = Ticker(on_progress, Stage.CHECK, len(objects))
     changes, failures = _prepare(objects, client, scope)
     namespaces = [c for c in changes if c.tier is Tier.NAMESPACES]
-    failures += preflight(namespaces, client, scope, force=force, skip_applied=skip_applied)
+    failures += preflight(
+        namespaces, client, scope, force=force, skip_applied=skip_applied, on_done=ticker.one
+    )
     new_namespaces = {c.object_id.name for c in namespaces if c.live is None}
     for change in changes:
         if change.object_id.namespace in new_namespaces and not change.waits_for:
@@ -165,17 +184,26 @@ def dry_run_all(
         scope,
         force=force,
         skip_applied=skip_applied,
+        on_done=ticker.one,
     )
+    ticker.tick(ticker.total)  # failed objects and those waiting for a Namespace or CRD are done too
     return changes, failures
 
 
 def preflight(
-    changes: Sequence[Change], client: Cluster, scope: Scope, *, force: bool, skip_applied: bool = True
+    changes: Sequence[Change],
+    client: Cluster,
+    scope: Scope,
+    *,
+    force: bool,
+    skip_applied: bool = True,
+    on_done: Callable[[ObjectId], None] | None = None,
 ) -> list[ObjectFailure]:
     """Fill in ``live`` (see :func:`read_live`) and ``preview`` (a strict dry-run apply); the failures.
 
     With ``skip_applied``, an object whose render is what kfkit last applied to it keeps
-    the live object as its preview, without a request.
+    the live object as its preview, without a request. ``on_done`` hears of each object
+    checked (failures excepted), in order.
     """
     live = read_live([c.obj for c in changes], client, scope)
 
@@ -189,7 +217,8 @@ def preflight(
             change.preview = client.apply(change.obj, dry_run=True, force=force)
         return change
 
-    return for_each(one, changes, lambda c: c.object_id)[1]
+    tell = (lambda change: on_done(change.object_id)) if on_done is not None else None
+    return for_each(one, changes, lambda c: c.object_id, on_done=tell)[1]
 
 
 def read_live(objects: Sequence[Obj], client: Cluster, scope: Scope) -> dict[ObjectId, Obj | None]:

@@ -14,6 +14,7 @@ from typing import Any
 from kfkit._constants import DEFAULT_WAIT_TIMEOUT
 from kfkit._durations import format_duration, parse_duration
 from kfkit._model import ObjectId
+from kfkit._progress import OnProgress, Stage, Ticker
 from kfkit._types import Obj
 from kfkit.deploy._protocol import Cluster
 from kfkit.errors import ClusterError
@@ -129,22 +130,34 @@ def wait_ready(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     on_ready: Callable[[ObjectId], None] | None = None,
+    on_progress: OnProgress | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
-    """Poll the waitable ``objects`` until all are ready; on timeout, ClusterError naming them."""
+    """Poll the waitable ``objects`` until all are ready; on timeout, ClusterError naming them.
+
+    ``on_progress`` hears each object's reason for not being ready whenever it changes (as
+    ``kubectl rollout status`` prints), and each object that becomes ready.
+    """
     pending = [obj for obj in objects if is_waitable(obj)]
+    ticker = Ticker(on_progress, Stage.WAIT, len(pending))
+    said: dict[ObjectId, str] = {}
     deadline = clock() + timeout
     while True:
         reasons: list[tuple[Obj, str]] = []
         for obj in pending:
+            oid = ObjectId.of(obj)
             live = client.get(obj)
             reason = "not found" if live is None else not_ready(live) or _undiscovered(client, live)
             if reason is None:
                 if on_ready is not None:
-                    on_ready(ObjectId.of(obj))
+                    on_ready(oid)
+                ticker.one(oid)
             else:
                 reasons.append((obj, reason))
+                if said.get(oid) != reason:
+                    said[oid] = reason
+                    ticker.tell(oid, reason)
         if not reasons:
             return
         pending = [obj for obj, _ in reasons]

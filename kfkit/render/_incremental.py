@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -114,8 +114,14 @@ def render_components(
     keys: Mapping[str, str | None],
     evaluation: Evaluation,
     store: Store | None,
+    *,
+    on_done: Callable[[int], None] | None = None,
 ) -> dict[str, JsonValue]:
-    """Each component's value (``codes``: its Jsonnet), from ``store`` where its key is there."""
+    """Each component's value (``codes``: its Jsonnet), from ``store`` where its key is there.
+
+    ``on_done(n)`` hears how many are done: the cached ones at once, then each evaluated group.
+    """
+    on_done = on_done or (lambda _: None)
     values: dict[str, JsonValue] = {}
     missing: dict[str, str] = {}
     for name, code in codes.items():
@@ -125,7 +131,8 @@ def render_components(
             missing[name] = code
         else:
             values[name] = json.loads(data)
-    for name, value in _evaluate(missing, evaluation).items():
+    on_done(len(values))
+    for name, value in _evaluate(missing, evaluation, on_done).items():
         values[name] = value
         key = keys.get(name)
         if store is not None and key is not None:
@@ -135,7 +142,9 @@ def render_components(
     return {name: values[name] for name in sorted(values)}
 
 
-def _evaluate(codes: Mapping[str, str], evaluation: Evaluation) -> dict[str, JsonValue]:
+def _evaluate(
+    codes: Mapping[str, str], evaluation: Evaluation, on_done: Callable[[int], None]
+) -> dict[str, JsonValue]:
     """One evaluation per group of components, the groups on parallel threads.
 
     When a group fails, all of them are evaluated together once more, so the error is the
@@ -147,13 +156,16 @@ def _evaluate(codes: Mapping[str, str], evaluation: Evaluation) -> dict[str, Jso
     names = sorted(codes)
     workers = min(os.cpu_count() or 1, max(1, len(names) // _MIN_GROUP))
     if workers == 1:
-        return _evaluate_group(codes, evaluation)
+        alone = _evaluate_group(codes, evaluation)
+        on_done(len(alone))
+        return alone
     groups = [{n: codes[n] for n in names[i::workers]} for i in range(workers)]
     values: dict[str, JsonValue] = {}
     try:
         with ThreadPoolExecutor(workers) as pool:
             for result in pool.map(lambda group: _evaluate_group(group, evaluation), groups):
                 values.update(result)
+                on_done(len(result))
     except RenderError:
         return _evaluate_group(codes, evaluation)
     return values

@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from kfkit._constants import DEFAULT_MAX_OUTPUT
+from kfkit._progress import OnProgress, Stage, Ticker
 from kfkit._types import JsonValue, Obj
 from kfkit._yamllimit import BoundedLoader
 from kfkit.app import AppDir, Component
@@ -53,6 +54,8 @@ class RenderOptions:
     """Let Jsonnet import files outside the app, its -J paths and kfkit's built-in files."""
     max_output_bytes: int = DEFAULT_MAX_OUTPUT
     """A render larger than this (as JSON) fails instead of exhausting memory downstream."""
+    on_progress: OnProgress | None = field(default=None, compare=False, repr=False)
+    """Told how many of the selected components are rendered, as they are (:mod:`kfkit._progress`)."""
 
 
 def render(
@@ -69,6 +72,7 @@ def render(
         if not directory.is_dir():
             raise UsageError(f"-J {directory}: no such directory")
     selected = [app.component(name) for name in dict.fromkeys(components)] if components else app.components()
+    ticker = Ticker(options.on_progress, Stage.RENDER, len(selected))
     jpath = [*options.jpath, *app.jpath(env)]
     deps = {c.name: dependencies(c.path, c.name, jpath) for c in selected if c.kind == "jsonnet"}
     own_only = all(d.exact and d.own_params_only for d in deps.values())
@@ -95,11 +99,14 @@ def render(
     if is_template_env(main_file, jpath):
         ext_strs = options.ext_strs
         keys = {name: component_key(name, d, params, environments, ext_strs) for name, d in deps.items()}
-        rendered = _ksonnet_lib_on_demand(app, env, lambda: render_components(codes, keys, evaluation, store))
+        rendered = _ksonnet_lib_on_demand(
+            app, env, lambda: render_components(codes, keys, evaluation, store, on_done=ticker.tick)
+        )
     else:
         document = "{\n" + "".join(f"  {json.dumps(n)}: {code},\n" for n, code in codes.items()) + "}\n"
         main = replace(evaluation, ext_codes={**evaluation.ext_codes, "__ksonnet/components": document})
         rendered = _ksonnet_lib_on_demand(app, env, lambda: evaluate_file(main_file, main))
+        ticker.tick(len(selected))
     if not isinstance(rendered, dict):
         raise ManifestError(
             f"{main_file.relative_to(app.root)} must evaluate to an object keyed by component, "

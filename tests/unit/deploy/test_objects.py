@@ -28,8 +28,21 @@ def test_items_run_in_parallel_and_results_keep_item_order() -> None:
     results, failures = for_each(work, range(DEFAULT_PARALLELISM), _ref, on_done=done.append)
 
     assert results == [i * 10 for i in range(DEFAULT_PARALLELISM)]
-    assert sorted(done) == results
+    assert done == results
     assert failures == []
+
+
+def test_results_are_reported_in_item_order_whatever_finishes_first() -> None:
+    def work(i: int) -> int:
+        time.sleep(0.05 * (DEFAULT_PARALLELISM - i))  # the last item finishes first
+        if i == 1:
+            raise Invalid("bad 1")
+        return i
+
+    done: list[int] = []
+    for_each(work, range(DEFAULT_PARALLELISM), _ref, on_done=done.append)
+
+    assert done == [i for i in range(DEFAULT_PARALLELISM) if i != 1]
 
 
 def test_object_failures_are_collected_in_item_order_and_the_rest_still_runs() -> None:
