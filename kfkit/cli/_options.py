@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from kfkit.cli._progress import progress
 from kfkit.cli._state import state
 from kfkit.errors import UsageError
 
@@ -85,4 +86,5 @@ def render_options(
         upgrade_apis=upgrade_apis,
         allow_import_outside=state().allow_import_outside,
         max_output_bytes=state().max_output_bytes,
+        on_progress=progress(),
     )

@@ -1,7 +1,8 @@
 """How the cluster commands show their results: diff text, result lines, summaries, progress.
 
 Diffs and per-object result lines are the commands' output (stdout); the target, plans,
-summaries, prompts and the progress bar are for the person watching (stderr).
+summaries and prompts are for the person watching (stderr), like the progress display
+(:mod:`kfkit.cli._progress`).
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ import typer
 
 from kfkit import Action, ObjectErrors, ValidationError
 from kfkit.cli._output import note
+from kfkit.cli._progress import progress
 from kfkit.cli._state import use_color
-from kfkit.errors import Interrupted, UsageError
+from kfkit.errors import Interrupted, KfkitError, UsageError
 
 if TYPE_CHECKING:
     from kfkit import App, DiffResult, ObjectResult, ValidationResult
 
 __all__ = [
-    "PROGRESS_THRESHOLD",
     "check_before_apply",
     "confirm",
     "count",
@@ -36,9 +37,6 @@ __all__ = [
     "result_line",
     "summary",
 ]
-
-PROGRESS_THRESHOLD = 20
-"""More objects than this get a progress bar (when stderr is a terminal)."""
 
 _DIFF_WORDS = ((Action.CONFIGURE, "changed"), (Action.CREATE, "new"), (Action.UNCHANGED, "unchanged"))
 """How diff summaries count objects (ksonnet's words)."""
@@ -82,38 +80,28 @@ def result_line(result: ObjectResult) -> str:
 
 @contextmanager
 def reporter(total: int, what: str) -> Iterator[Callable[[ObjectResult], None]]:
-    """A callback printing each result line, with a progress bar above them for long runs.
+    """A callback printing each result line (in the library's order, which is the same every run).
 
-    Ctrl-C inside becomes :class:`Interrupted` saying how many objects were done: the commands
-    are idempotent, so running the same one again converges.
+    If the work then fails (an object refused, ``--wait`` timed out), what was done is
+    summed up before the error. Ctrl-C inside becomes :class:`Interrupted` saying how many
+    objects were done: the commands are idempotent, so running the same one again converges.
     """
-    done = 0
+    results: list[ObjectResult] = []
 
     def line(result: ObjectResult) -> None:
-        nonlocal done
-        done += 1
+        results.append(result)
         sys.stdout.write(result_line(result) + "\n")
 
     try:
-        if total <= PROGRESS_THRESHOLD or not sys.stderr.isatty():
-            yield line
-            return
-        from rich.console import Console  # lazy: most runs never draw one
-        from rich.progress import Progress
-
-        # On a terminal rich prints the lines above the bar; piped, they must stay on stdout.
-        redirect = sys.stdout.isatty()
-        with Progress(console=Console(stderr=True), transient=True, redirect_stdout=redirect) as progress:
-            task = progress.add_task(what, total=total)
-
-            def advance(result: ObjectResult) -> None:
-                line(result)
-                progress.advance(task)
-
-            yield advance
+        yield line
+    except KfkitError:
+        if results:
+            progress().stop()
+            note(f"{summary(results, dry_run=results[0].dry_run)}; then:")
+        raise
     except KeyboardInterrupt:
         raise Interrupted(
-            f"interrupted while {what}: {done} of {total} objects done (any in flight may have "
+            f"interrupted while {what}: {len(results)} of {total} objects done (any in flight may have "
             "finished too); running the same command again converges"
         ) from None
 
@@ -138,6 +126,7 @@ def confirm(question: str, *, skip: bool) -> None:
     """Ask on a terminal, unless told not to; without a terminal (CI) never ask, never hang."""
     if skip or not sys.stdin.isatty():
         return
+    progress().stop()
     if not typer.confirm(question, default=False, err=True):
         note("aborted; nothing was changed")
         raise typer.Exit(1)

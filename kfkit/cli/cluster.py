@@ -26,6 +26,7 @@ from kfkit import (
 )
 from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, UpgradeApis, render_options
 from kfkit.cli._output import note
+from kfkit.cli._progress import progress
 from kfkit.cli._report import (
     check_before_apply,
     confirm,
@@ -146,7 +147,9 @@ def diff(
     """
     sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context, upgrade_apis)
     with sel.kf, object_errors():
-        result = sel.kf.diff(first, second, components=sel.components, options=sel.options)
+        result = sel.kf.diff(
+            first, second, components=sel.components, options=sel.options, on_progress=progress()
+        )
     print_diff(result)
     if result.has_changes:
         raise typer.Exit(DIFF_EXIT_CODE)
@@ -190,6 +193,7 @@ def apply(
         wait=wait,
         timeout=parse_duration(timeout),
         force_conflicts=force_conflicts,
+        on_progress=progress(),
     )
     sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context, upgrade_apis)
     with sel.kf as kf, object_errors():
@@ -232,7 +236,7 @@ def delete(
         confirm(f"delete them from {target.describe()}?", skip=yes or dry_run or not plan.objects)
         with reporter(len(plan.objects), "deleting") as on_result:
             results, revision = kf.record_delete(
-                plan, _record(max_history), dry_run=dry_run, on_result=on_result
+                plan, _record(max_history), dry_run=dry_run, on_result=on_result, on_progress=progress()
             )
     note(summary(results, dry_run=dry_run) + _recorded(revision))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import nullcontext
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,6 +14,7 @@ import kfkit
 from kfkit import DEFAULT_MAX_HISTORY
 from kfkit.cli._options import Output
 from kfkit.cli._output import note, table
+from kfkit.cli._progress import progress
 from kfkit.cli._report import confirm, need_consent, object_errors, print_diff, reporter, summary
 from kfkit.cli._state import command_line
 from kfkit.cli.cluster import (
@@ -108,6 +110,7 @@ def rollback(
         planned = sel.kf.plan_rollback(
             env, number, prune=prune, force_conflicts=force_conflicts, client=client
         )
+        planned = replace(planned, options=replace(planned.options, on_progress=progress()))
         rev = planned.revision
         note(f"rolling back to revision {rev.number} ({rev.time}, {rev.user}: {rev.command})")
         for oid, why in planned.kept.items():

@@ -40,6 +40,7 @@ from kfkit.cli._globals import hoist
 from kfkit.cli._help import invoke
 from kfkit.cli._options import Components, Env, ExtStr, JPath, NoCache, TlaStr, UpgradeApis, render_options
 from kfkit.cli._output import note, warnings_as_notes
+from kfkit.cli._progress import stop_progress
 from kfkit.cli._state import State, current_app, set_argv, set_state, state
 from kfkit.errors import KfkitError, UsageError
 
@@ -197,7 +198,10 @@ def run(argv: list[str] | None = None) -> int:
     debug = "--debug" in args
     try:
         with warnings_as_notes():
-            code = invoke(typer.main.get_command(app), args)
+            try:
+                code = invoke(typer.main.get_command(app), args)
+            finally:
+                stop_progress()  # a bar left by a failed stage goes before the error line
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
     except KfkitError as exc:

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 import typer
 
-from kfkit import Action, ObjectId
-from kfkit.cli._report import PROGRESS_THRESHOLD, confirm, print_diff, reporter
+from kfkit import Action, ClusterError, ObjectId, Progress, Stage
+from kfkit.cli._progress import PROGRESS_THRESHOLD, Display
+from kfkit.cli._report import confirm, print_diff, reporter
 from kfkit.deploy import ObjectResult, Side, diff_sides
 from tests.cli.support import Kf
 
@@ -148,25 +149,50 @@ def test_diff_is_coloured_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) ->
         (PROGRESS_THRESHOLD + 1, io.StringIO, False),  # piped or in CI: no bar
     ],
 )
-def test_a_progress_bar_only_for_long_runs_on_a_terminal(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    objects: int,
-    stderr: type[io.StringIO],
-    bar: bool,
+def test_a_progress_bar_only_for_long_stages_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, objects: int, stderr: type[io.StringIO], bar: bool
 ) -> None:
     err = stderr()
     monkeypatch.setattr(sys, "stderr", err)
     monkeypatch.setenv("TERM", "xterm")  # rich draws nothing on a dumb terminal
     monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
-    results = [
-        ObjectResult(ObjectId("", "ConfigMap", "ns", f"c{i}", "v1"), Action.CREATE) for i in range(objects)
-    ]
+    display = Display(live=err.isatty())
 
-    with reporter(len(results), "applying") as on_result:
-        for result in results:
-            on_result(result)
+    for done in range(objects + 1):
+        display(Progress(Stage.CHECK, done, objects, ObjectId("", "ConfigMap", "ns", f"c{done}", "v1")))
 
-    # The result lines are data: on stdout even while the bar draws on stderr.
-    assert capsys.readouterr().out.splitlines() == [f"ConfigMap ns/c{i} created" for i in range(objects)]
-    assert ("applying" in err.getvalue()) is bar
+    assert ("checking ConfigMap ns/c" in err.getvalue()) is bar
+    assert display._bars is None  # the stage is done: the bar is gone before anything else prints
+
+
+@pytest.mark.parametrize("stderr", [_Terminal, io.StringIO])
+def test_waits_print_each_change_of_state_on_terminals_and_in_logs(
+    monkeypatch: pytest.MonkeyPatch, stderr: type[io.StringIO]
+) -> None:
+    err = stderr()
+    monkeypatch.setattr(sys, "stderr", err)
+    web = ObjectId("apps", "Deployment", "ns", "web", "v1")
+    display = Display(live=err.isatty())
+
+    display(Progress(Stage.WAIT, 0, 1))
+    display(Progress(Stage.WAIT, 0, 1, web, "0 of 1 updated replicas available"))
+    display(Progress(Stage.WAIT, 1, 1, web))
+
+    lines = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", err.getvalue()).splitlines()
+    assert "waiting for Deployment ns/web: 0 of 1 updated replicas available" in lines
+    assert display._bars is None
+
+
+def test_a_failure_after_some_results_still_sums_them_up(capsys: pytest.CaptureFixture[str]) -> None:
+    def apply_two_then_time_out() -> None:
+        with reporter(2, "applying") as on_result:
+            on_result(ObjectResult(ObjectId("", "ConfigMap", "ns", "a"), Action.CREATE))
+            on_result(ObjectResult(ObjectId("apps", "Deployment", "ns", "web"), Action.CONFIGURE))
+            raise ClusterError("timed out after 5s waiting for 1 object to be ready: …")
+
+    with pytest.raises(ClusterError):
+        apply_two_then_time_out()
+
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["ConfigMap ns/a created", "Deployment ns/web configured"]
+    assert err == "1 created, 1 configured; then:\n"
