@@ -226,15 +226,9 @@ class RollbackResult:
             "dryRun": self.dry_run,
             "prune": planned.options.prune,
             "plan": {str(action): n for action, n in planned.plan.counts().items()},
-            "objects": [
-                {**d.object_id.to_json(), "action": str(d.action), "diff": d.unified()}
-                for d in planned.diff.objects
-            ],
+            "objects": [d.to_json() for d in planned.diff.objects],
             "keptSecrets": [{**oid.to_json(), "reason": why} for oid, why in planned.kept.items()],
-            "results": [
-                {**r.object_id.to_json(), "action": str(r.action), "done": r.action.done, "note": r.note}
-                for r in self.results
-            ],
+            "results": [r.to_json() for r in self.results],
             "recordedRevision": self.revision.number if self.revision else None,
         }
 

@@ -61,7 +61,9 @@ EXAMPLES: dict[str, str] = {
         # a new app whose environment "default" points at the current kubeconfig context
         kfkit init kubeflow-app
         # pin the environment to another cluster and namespace
-        kfkit init kubeflow-app --context staging --namespace ml""",
+        kfkit init kubeflow-app --context staging --namespace ml
+        # the context from another kubeconfig file
+        kfkit init kubeflow-app --kubeconfig ~/.kube/lab.yaml --context lab""",
     "show": """
         # every object of the current environment, as YAML
         kfkit show
@@ -73,19 +75,27 @@ EXAMPLES: dict[str, str] = {
         # what apply would change in the cluster (exit 10 when something would)
         kfkit diff default
         # compare two environments' rendered objects
-        kfkit diff local:staging local:prod""",
+        kfkit diff local:staging local:prod
+        # for CI: one JSON report on stdout (docs/output.md)
+        kfkit diff prod -o json > diff.json""",
     "apply": """
         # dry-run every object on the server, then apply; asks first on a terminal
         kfkit apply default
         # only one component, without asking, waiting until it is ready
         kfkit apply prod -c model-server --yes --wait --timeout 5m
         # also delete what this environment applied before but no longer renders
-        kfkit apply prod --prune""",
+        kfkit apply prod --prune
+        # first create the environment's namespace if the cluster lacks it
+        kfkit apply dev --create-namespace
+        # for CI: one JSON report on stdout, also when --wait times out (docs/output.md)
+        kfkit apply prod --yes --wait -o json > apply.json""",
     "delete": """
         # what would be deleted
         kfkit delete default --dry-run
         # delete one component's objects without asking
-        kfkit delete default -c model-server --yes""",
+        kfkit delete default -c model-server --yes
+        # for CI: one JSON report on stdout (docs/output.md)
+        kfkit delete default --yes -o json""",
     "generate": """
         # a component from the tf-serving prototype (see its params with: kfkit prototype describe tf-serving)
         kfkit generate tf-serving model-server --name=inception --modelPath=/serving/inception-export
@@ -104,7 +114,9 @@ EXAMPLES: dict[str, str] = {
         # for a named context, in namespace ml
         kfkit env add prod --context prod-cluster --namespace ml
         # for a server URL
-        kfkit env add dev --server https://127.0.0.1:6443""",
+        kfkit env add dev --server https://127.0.0.1:6443
+        # for a context of another kubeconfig file
+        kfkit env add lab --kubeconfig ~/.kube/lab.yaml --context lab""",
     "env list": """
         kfkit env list
         kfkit env list -o json""",

@@ -21,10 +21,12 @@ __all__ = [
     "JPath",
     "NoCache",
     "Output",
+    "ReportOutput",
     "TlaStr",
     "UpgradeApis",
     "key_values",
     "render_options",
+    "wants_json",
 ]
 
 Env = Annotated[str | None, typer.Argument(metavar="[ENV]", help="Environment (default: current).")]
@@ -49,7 +51,10 @@ NoCache = Annotated[
         "--no-cache", help="Render every component afresh: neither read nor write the render cache."
     ),
 ]
-Output = Annotated[str, typer.Option("--output", "-o", help="table or json.")]
+Output = Annotated[str, typer.Option("--output", "-o", help="table, json or yaml.")]
+ReportOutput = Annotated[
+    str, typer.Option("--output", "-o", help="text, or json: one report on stdout (docs/output.md).")
+]
 UpgradeApis = Annotated[
     bool | None,
     typer.Option(
@@ -58,6 +63,13 @@ UpgradeApis = Annotated[
         "(default: the environment's setting, see `kfkit env set --upgrade-apis`).",
     ),
 ]
+
+
+def wants_json(output: str) -> bool:
+    """``-o text|json`` of the commands that report what they did."""
+    if output not in ("text", "json"):
+        raise UsageError(f"unknown output format {output!r}; use text or json")
+    return output == "json"
 
 
 def key_values(pairs: list[str] | None, flag: str) -> dict[str, str]:

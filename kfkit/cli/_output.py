@@ -1,4 +1,4 @@
-"""Formatting of command results: ksonnet-style tables, JSON lists, messages on stderr.
+"""Formatting of command results: ksonnet-style tables, JSON or YAML lists, messages on stderr.
 
 Only the CLI prints; stdout carries data (YAML, JSON, tables) so it can be piped.
 """
@@ -12,11 +12,21 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from kfkit.errors import KfkitWarning
+from kfkit.errors import KfkitWarning, UsageError
 
-__all__ = ["OUTPUT_FORMATS", "emit", "note", "table", "warnings_as_notes"]
+__all__ = [
+    "OUTPUT_FORMATS",
+    "check_output",
+    "dump",
+    "emit",
+    "emit_data",
+    "note",
+    "table",
+    "warnings_as_notes",
+]
 
-OUTPUT_FORMATS = ("table", "json")
+OUTPUT_FORMATS = ("table", "json", "yaml")
+"""``-o`` of every list command; json and yaml hold the same document."""
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -28,13 +38,34 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     )
 
 
+def check_output(output: str) -> None:
+    """A usage error unless ``output`` is one of OUTPUT_FORMATS (checked before any work)."""
+    if output not in OUTPUT_FORMATS:
+        raise UsageError(f"unknown output format {output!r}; use {', '.join(OUTPUT_FORMATS)}")
+
+
 def emit(kind: str, header: Sequence[str], rows: Sequence[Sequence[str]], output: str) -> None:
-    """Print rows as a table, or as ksonnet's ``{"kind": …, "data": […]}`` JSON."""
-    if output == "json":
-        data = [dict(zip([h.lower() for h in header], row, strict=True)) for row in rows]
-        sys.stdout.write(json.dumps({"kind": kind, "data": data}, indent="\t", sort_keys=True) + "\n")
-    else:
+    """Print rows as a table, or as ksonnet's ``{"kind": …, "data": […]}`` in JSON or YAML."""
+    check_output(output)
+    if output == "table":
         sys.stdout.write(table(header, rows))
+    else:
+        emit_data(kind, [dict(zip([h.lower() for h in header], row, strict=True)) for row in rows], output)
+
+
+def emit_data(kind: str, data: object, output: str) -> None:
+    """``{"kind": kind, "data": data}`` as JSON (ksonnet's tab-indented shape) or YAML."""
+    dump({"kind": kind, "data": data}, output, indent="\t")
+
+
+def dump(document: object, output: str, *, indent: str | int = 2) -> None:
+    """A document on stdout as JSON (sorted keys) or YAML (ksonnet's look, sorted keys)."""
+    if output == "yaml":
+        from kfkit.manifests import yaml_document  # lazy: most list runs print tables
+
+        sys.stdout.write(yaml_document(document))
+    else:
+        sys.stdout.write(json.dumps(document, indent=indent, sort_keys=True) + "\n")
 
 
 def note(message: str) -> None:

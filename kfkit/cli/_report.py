@@ -7,24 +7,27 @@ summaries and prompts are for the person watching (stderr), like the progress di
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
 from kfkit import Action, ObjectErrors, ValidationError
-from kfkit.cli._output import note
+from kfkit.cli._output import dump, note
 from kfkit.cli._progress import progress
 from kfkit.cli._state import use_color
 from kfkit.errors import Interrupted, KfkitError, UsageError
 
 if TYPE_CHECKING:
-    from kfkit import App, DiffResult, ObjectResult, ValidationResult
+    from kfkit import App, DiffResult, ObjectResult, Revision, ValidationResult
 
 __all__ = [
+    "REPORT_VERSION",
+    "Outcome",
     "check_before_apply",
     "confirm",
     "count",
@@ -42,6 +45,8 @@ _DIFF_WORDS = ((Action.CONFIGURE, "changed"), (Action.CREATE, "new"), (Action.UN
 """How diff summaries count objects (ksonnet's words)."""
 _GONE_WORDS = ((Action.PRUNE, "would be pruned"), (Action.DELETE, "removed"))
 """Objects only the live side has: apply --prune deletes them; in another environment, absent."""
+_NO_NAMESPACE = re.compile(r'namespaces "([^"]+)" not found')
+"""How the API server refuses an object whose namespace does not exist (404 NotFound)."""
 _COLOURS = (
     ("+++", "bright_white"),
     ("---", "bright_white"),
@@ -51,14 +56,24 @@ _COLOURS = (
 )
 
 
-def print_diff(result: DiffResult) -> None:
-    """Each differing object's unified diff on stdout (coloured as --color says), a summary on stderr."""
-    colour = use_color(sys.stdout)
-    for item in result.objects:
-        text = item.unified()
-        if colour:
-            text = "".join(_colour(line) + "\n" for line in text.splitlines())
-        sys.stdout.write(text)
+def print_diff(result: DiffResult, *, as_json: bool = False) -> None:
+    """Each differing object's unified diff on stdout (coloured as --color says), or the
+    ``-o json`` report; a summary on stderr."""
+    if as_json:
+        report = {
+            "reportVersion": REPORT_VERSION,
+            "changes": result.has_changes,
+            "counts": {str(action): n for action, n in result.counts().items()},
+            "objects": [item.to_json() for item in result.objects],
+        }
+        dump(report, "json")
+    else:
+        colour = use_color(sys.stdout)
+        for item in result.objects:
+            text = item.unified()
+            if colour:
+                text = "".join(_colour(line) + "\n" for line in text.splitlines())
+            sys.stdout.write(text)
     counts = result.counts()
     parts = [f"{counts[action]} {word}" for action, word in _DIFF_WORDS]
     parts += [f"{counts[action]} {word}" for action, word in _GONE_WORDS if counts[action]]
@@ -78,32 +93,62 @@ def result_line(result: ObjectResult) -> str:
     return f"{result.object_id} {result.action.done}" + (f" ({'; '.join(extras)})" if extras else "")
 
 
-@contextmanager
-def reporter(total: int, what: str) -> Iterator[Callable[[ObjectResult], None]]:
-    """A callback printing each result line (in the library's order, which is the same every run).
+REPORT_VERSION = 1
+"""Of the ``-o json`` reports of diff, apply and delete (docs/output.md): bumped when a field
+changes meaning or disappears; fields are only ever added."""
 
-    If the work then fails (an object refused, ``--wait`` timed out), what was done is
+
+class Outcome:
+    """What a run did, object by object: the callback the library reports each result to."""
+
+    def __init__(self, *, lines: bool) -> None:
+        self.results: list[ObjectResult] = []
+        self.revision: Revision | None = None
+        self._lines = lines
+
+    def __call__(self, result: ObjectResult) -> None:
+        self.results.append(result)
+        if self._lines:
+            sys.stdout.write(result_line(result) + "\n")
+
+
+@contextmanager
+def reporter(total: int, what: str, *, report: dict[str, Any] | None = None) -> Iterator[Outcome]:
+    """Each result as a line on stdout (in the library's order, the same every run), or with
+    ``report`` (``-o json``) that report on stdout at the end, results and any error in it.
+
+    If the work fails midway (an object refused, ``--wait`` timed out), what was done is
     summed up before the error. Ctrl-C inside becomes :class:`Interrupted` saying how many
     objects were done: the commands are idempotent, so running the same one again converges.
     """
-    results: list[ObjectResult] = []
-
-    def line(result: ObjectResult) -> None:
-        results.append(result)
-        sys.stdout.write(result_line(result) + "\n")
-
+    outcome = Outcome(lines=report is None)
+    error: KfkitError | None = None
     try:
-        yield line
-    except KfkitError:
-        if results:
+        yield outcome
+    except KfkitError as exc:
+        error = exc
+        if outcome.results:
             progress().stop()
-            note(f"{summary(results, dry_run=results[0].dry_run)}; then:")
+            note(f"{summary(outcome.results, dry_run=outcome.results[0].dry_run)}; then:")
         raise
     except KeyboardInterrupt:
-        raise Interrupted(
-            f"interrupted while {what}: {len(results)} of {total} objects done (any in flight may have "
-            "finished too); running the same command again converges"
-        ) from None
+        error = Interrupted(
+            f"interrupted while {what}: {len(outcome.results)} of {total} objects done (any in flight "
+            "may have finished too); running the same command again converges"
+        )
+        raise error from None
+    finally:
+        if report is not None:
+            failures = error.failures if isinstance(error, ObjectErrors) else []
+            document = {
+                "reportVersion": REPORT_VERSION,
+                **report,
+                "results": [r.to_json() for r in outcome.results],
+                "recordedRevision": outcome.revision.number if outcome.revision else None,
+                "error": str(error) if error else None,
+                "failures": [{**f.object_id.to_json(), "error": str(f.error)} for f in failures],
+            }
+            dump(document, "json")
 
 
 def summary(results: Sequence[ObjectResult], *, dry_run: bool = False) -> str:
@@ -140,6 +185,12 @@ def object_errors() -> Iterator[None]:
     except ObjectErrors as exc:
         for failure in exc.failures:
             note(f"error: {failure}")
+        for namespace in sorted({m[1] for f in exc.failures if (m := _NO_NAMESPACE.search(str(f.error)))}):
+            note(
+                f'hint: namespace "{namespace}" does not exist on the cluster: `kfkit apply '
+                f"--create-namespace` creates it, or add it to the app: "
+                f"`kfkit generate namespace {namespace} --name={namespace}`"
+            )
         raise
 
 

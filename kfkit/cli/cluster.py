@@ -24,7 +24,17 @@ from kfkit import (
     format_duration,
     parse_duration,
 )
-from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, UpgradeApis, render_options
+from kfkit.cli._options import (
+    Components,
+    Env,
+    ExtStr,
+    JPath,
+    ReportOutput,
+    TlaStr,
+    UpgradeApis,
+    render_options,
+    wants_json,
+)
 from kfkit.cli._output import note
 from kfkit.cli._progress import progress
 from kfkit.cli._report import (
@@ -39,7 +49,7 @@ from kfkit.cli._report import (
 from kfkit.cli._state import command_line, current_app
 
 if TYPE_CHECKING:
-    from kfkit import App, ApplyPlan, Cluster, RecordOptions, RenderOptions, Revision, Target
+    from kfkit import App, ApplyPlan, Cluster, RecordOptions, RenderOptions, Revision, Scope, Target
 
 __all__ = [
     "Context",
@@ -135,6 +145,7 @@ def diff(
     ext_str: ExtStr = None,
     tla_str: TlaStr = None,
     upgrade_apis: UpgradeApis = None,
+    output: ReportOutput = "text",
     context: Context = None,
     kubeconfig: Kubeconfig = None,
     force_context: ForceContext = False,
@@ -145,12 +156,13 @@ def diff(
     second would change to become the first (as ksonnet did); ``local:ENV remote:ENV``
     is the same as ``ENV``.
     """
+    as_json = wants_json(output)
     sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context, upgrade_apis)
     with sel.kf, object_errors():
         result = sel.kf.diff(
             first, second, components=sel.components, options=sel.options, on_progress=progress()
         )
-    print_diff(result)
+    print_diff(result, as_json=as_json)
     if result.has_changes:
         raise typer.Exit(DIFF_EXIT_CODE)
 
@@ -171,6 +183,13 @@ def apply(
         bool,
         typer.Option("--force-conflicts", help="Take over fields other managers (or environments) own."),
     ] = False,
+    create_namespace: Annotated[
+        bool,
+        typer.Option(
+            "--create-namespace",
+            help="Create the environment's namespace if missing (as Helm does; never pruned or deleted).",
+        ),
+    ] = False,
     yes: Yes = False,
     max_history: MaxHistory = DEFAULT_MAX_HISTORY,
     no_validate: Annotated[
@@ -180,11 +199,13 @@ def apply(
     ext_str: ExtStr = None,
     tla_str: TlaStr = None,
     upgrade_apis: UpgradeApis = None,
+    output: ReportOutput = "text",
     context: Context = None,
     kubeconfig: Kubeconfig = None,
     force_context: ForceContext = False,
 ) -> None:
     """Apply an environment's objects to its cluster: validated offline, dry-run on the server, applied."""
+    as_json = wants_json(output)
     if prune:
         need_consent("apply --prune", yes=yes, dry_run=dry_run)
     options = kfkit.ApplyOptions(
@@ -193,6 +214,7 @@ def apply(
         wait=wait,
         timeout=parse_duration(timeout),
         force_conflicts=force_conflicts,
+        create_namespace=create_namespace,
         on_progress=progress(),
     )
     sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context, upgrade_apis)
@@ -205,9 +227,16 @@ def apply(
         show_plan(plan)
         target = kf.cluster(plan.scope.env).target
         confirm(f"apply to {target.describe()}?", skip=yes or dry_run or not plan.has_changes)
-        with reporter(len(plan.changes) + len(plan.prune), "applying") as on_result:
-            results, revision = kf.record_apply(plan, _record(max_history), on_result=on_result)
-    note(summary(results, dry_run=dry_run) + _recorded(revision))
+        report = {
+            **_report(plan.scope, target, dry_run),
+            "prune": prune,
+            "wait": wait,
+            "plan": {str(action): n for action, n in plan.counts().items()},
+        }
+        total = len(plan.changes) + len(plan.prune)
+        with reporter(total, "applying", report=report if as_json else None) as outcome:
+            results, outcome.revision = kf.record_apply(plan, _record(max_history), on_result=outcome)
+    note(summary(results, dry_run=dry_run) + _recorded(outcome.revision))
 
 
 def delete(
@@ -220,11 +249,13 @@ def delete(
     ext_str: ExtStr = None,
     tla_str: TlaStr = None,
     upgrade_apis: UpgradeApis = None,
+    output: ReportOutput = "text",
     context: Context = None,
     kubeconfig: Kubeconfig = None,
     force_context: ForceContext = False,
 ) -> None:
     """Delete an environment's rendered objects from its cluster (reverse apply order)."""
+    as_json = wants_json(output)
     need_consent("delete", yes=yes, dry_run=dry_run)
     sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context, upgrade_apis)
     with sel.kf as kf, object_errors():
@@ -234,11 +265,18 @@ def delete(
         for obj in plan.objects:
             note(f"  will delete {ObjectId.of(obj)}")
         confirm(f"delete them from {target.describe()}?", skip=yes or dry_run or not plan.objects)
-        with reporter(len(plan.objects), "deleting") as on_result:
-            results, revision = kf.record_delete(
-                plan, _record(max_history), dry_run=dry_run, on_result=on_result, on_progress=progress()
+        report = _report(plan.scope, target, dry_run) if as_json else None
+        with reporter(len(plan.objects), "deleting", report=report) as outcome:
+            results, outcome.revision = kf.record_delete(
+                plan, _record(max_history), dry_run=dry_run, on_result=outcome, on_progress=progress()
             )
-    note(summary(results, dry_run=dry_run) + _recorded(revision))
+    note(summary(results, dry_run=dry_run) + _recorded(outcome.revision))
+
+
+def _report(scope: Scope, target: Target, dry_run: bool) -> dict[str, object]:
+    """The fields apply's and delete's ``-o json`` reports start with: whose objects, where."""
+    where = {"context": target.context, "server": target.server, "namespace": target.namespace}
+    return {"app": scope.app, "env": scope.env, "target": where, "dryRun": dry_run}
 
 
 def _record(max_history: int) -> RecordOptions:
@@ -255,5 +293,7 @@ def show_plan(plan: ApplyPlan) -> None:
         f"plan: {counts[Action.CREATE]} to create, {counts[Action.CONFIGURE]} to configure, "
         f"{counts[Action.UNCHANGED]} unchanged, {counts[Action.PRUNE]} to prune"
     )
+    if plan.new_namespace:
+        note(f'  will create namespace "{plan.new_namespace}" first (--create-namespace)')
     for obj in plan.prune:
         note(f"  will prune {ObjectId.of(obj)}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -27,6 +28,15 @@ Override = Annotated[
         help="In app.override.yaml (this checkout only, not committed) instead of app.yaml.",
     ),
 ]
+Kubeconfig = Annotated[
+    Path | None,
+    typer.Option("--kubeconfig", help="Kubeconfig file to read --context (or the current context) from."),
+]
+
+
+def recording(kubeconfig: Path | None, context: str | None) -> ConnectionOptions:
+    """Where ``init`` and ``env add`` read the server they record, when no --server is given."""
+    return ConnectionOptions(kubeconfig=str(kubeconfig) if kubeconfig else None, context=context)
 
 
 @app.command("add")
@@ -36,13 +46,14 @@ def add(
     namespace: Namespace = None,
     context: Context = None,
     override: Override = False,
+    kubeconfig: Kubeconfig = None,
 ) -> None:
     """Add an environment (its files under environments/<name>/).
 
     With --override it goes into app.override.yaml: an environment of app.yaml by that name is
     redefined on this checkout only (its files are kept), as ksonnet's `env add -o` did.
     """
-    kf = current_app(ConnectionOptions(context=context))
+    kf = current_app(recording(kubeconfig, context))
     spec = kf.add_env(name, server=server, namespace=namespace or "default", override=override)
     note(
         f'added environment "{name}"{" to app.override.yaml" if override else ""} '

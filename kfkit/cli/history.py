@@ -12,8 +12,8 @@ import typer
 
 import kfkit
 from kfkit import DEFAULT_MAX_HISTORY
-from kfkit.cli._options import Output
-from kfkit.cli._output import note, table
+from kfkit.cli._options import Output, wants_json
+from kfkit.cli._output import check_output, dump, note, table
 from kfkit.cli._progress import progress
 from kfkit.cli._report import confirm, need_consent, object_errors, print_diff, reporter, summary
 from kfkit.cli._state import command_line
@@ -49,8 +49,7 @@ def history(
     force_context: ForceContext = False,
 ) -> None:
     """List an environment's revisions (every apply, delete and rollback), or show revision REV."""
-    if output not in ("table", "json"):
-        raise UsageError(f"unknown output format {output!r}; use table or json")
+    check_output(output)
     sel = Selection.of(None, None, None, None, kubeconfig, context, force_context)
     env, number = _env_and_revision(sel, args or [], required=False)
     with sel.connect(env, "reading history from") as client:
@@ -61,8 +60,8 @@ def history(
             _show(sel.kf.revision(env, number, client=client), output)
             return
         revisions = sel.kf.history(env, client=client)
-    if output == "json":
-        sys.stdout.write(json.dumps([r.summary() for r in revisions], indent=2, sort_keys=True) + "\n")
+    if output != "table":
+        dump([r.summary() for r in revisions], output)
         return
     header = ["rev", "time", "operation", "status", "user", "commit", "command"]
     rows = [
@@ -98,14 +97,12 @@ def rollback(
     are still those of REV, otherwise it is left as it is (and the output says so). A
     revision whose objects use APIs the server no longer serves is refused.
     """
-    if output not in ("text", "json"):
-        raise UsageError(f"unknown output format {output!r}; use text or json")
+    as_json = wants_json(output)
     if prune:
         need_consent("rollback --prune", yes=yes, dry_run=dry_run)
     sel = Selection.of(None, None, None, None, kubeconfig, context, force_context)
     env, number = _env_and_revision(sel, args, required=True)
     assert number is not None  # required=True
-    as_json = output == "json"
     with sel.connect(env, "target") as client, object_errors():
         planned = sel.kf.plan_rollback(
             env, number, prune=prune, force_conflicts=force_conflicts, client=client
@@ -167,8 +164,8 @@ def _operation(revision: Revision) -> str:
 
 
 def _show(revision: Revision, output: str) -> None:
-    if output == "json":
-        sys.stdout.write(json.dumps(revision.to_json(), indent=2, sort_keys=True) + "\n")
+    if output != "table":
+        dump(revision.to_json(), output)
         return
     fields = [
         ("revision", str(revision.number)),

@@ -20,7 +20,7 @@ from typing import Annotated
 import typer
 
 import kfkit
-from kfkit import DEFAULT_MAX_OUTPUT, ConnectionOptions, ObjectId, __version__
+from kfkit import DEFAULT_MAX_OUTPUT, ObjectId, __version__
 from kfkit.cli import (
     cluster,
     component,
@@ -120,6 +120,7 @@ def init(
     server: env.Server = None,
     namespace: env.Namespace = None,
     context: env.Context = None,
+    kubeconfig: env.Kubeconfig = None,
     force: Annotated[
         bool, typer.Option("--force", help="Init into a non-empty directory; existing files are kept.")
     ] = False,
@@ -132,7 +133,7 @@ def init(
         namespace=namespace or "default",
         force=force,
         on_existing=lambda path: note(f"kept existing {path} (not overwritten)"),
-        connection=ConnectionOptions(context=context),
+        connection=env.recording(kubeconfig, context),
     )
     note(f'created app "{kf.name}" in {directory} with environment "{env_name}"')
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from difflib import get_close_matches
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,7 +14,7 @@ from kfkit import DEFAULT_LOCK_TIMEOUT
 if TYPE_CHECKING:
     from kfkit import App
 from kfkit.cli._options import Output
-from kfkit.cli._output import OUTPUT_FORMATS, emit, note
+from kfkit.cli._output import check_output, emit, emit_data, note
 from kfkit.cli._state import current_app
 from kfkit.errors import UsageError
 
@@ -87,13 +86,13 @@ def list_(
     output: Output = "table",
 ) -> None:
     """List params (effective values in --env), and the file each comes from."""
-    _check_output(output)
+    check_output(output)
     rows = current_app().params(component, env=env)
-    if output == "json":
+    if output != "table":  # the values keep their types
         data = [
             {"component": r.component, "param": r.param, "value": r.value, "source": r.source} for r in rows
         ]
-        sys.stdout.write(json.dumps({"kind": "paramList", "data": data}, indent="\t", sort_keys=True) + "\n")
+        emit_data("paramList", data, output)
         return
     emit(
         "paramList",
@@ -111,7 +110,7 @@ def diff(
     output: Output = "table",
 ) -> None:
     """Compare the effective params of two environments."""
-    _check_output(output)
+    check_output(output)
     rows = current_app().diff_params(env1, env2, component=component)
     emit(
         "paramDiff",
@@ -124,8 +123,3 @@ def diff(
 def _cell(value: object) -> str:
     """A param value in a table: JSON, so ``"3"`` and ``3`` look different; blank when absent."""
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _check_output(output: str) -> None:
-    if output not in OUTPUT_FORMATS:
-        raise UsageError(f"unknown output format {output!r}; use {' or '.join(OUTPUT_FORMATS)}")

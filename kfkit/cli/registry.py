@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,7 +12,7 @@ from kfkit import REGISTRY_PROTOCOLS
 if TYPE_CHECKING:
     from kfkit import Registry, RegistryIndex
 from kfkit.cli._options import Output
-from kfkit.cli._output import emit, note
+from kfkit.cli._output import check_output, emit, emit_data, note
 from kfkit.cli._state import current_app
 
 app = typer.Typer(
@@ -102,15 +101,15 @@ def list_(output: Output = "table") -> None:
 @app.command("describe")
 def describe(name: str, output: Output = "table") -> None:
     """Show a registry's location and its packages."""
+    check_output(output)
     kf = current_app()
     index = kf.registry_index(name)
     registry = kf.registries()[name]
     packages = sorted(index.libraries)
-    if output == "json":
+    if output != "table":
         data = {"name": name, "protocol": registry.spec.protocol, "uri": registry.spec.uri}
         data.update(ref=registry.spec.ref, path=registry.spec.path, commit=index.commit)
-        body = {"kind": "registry", "data": {**data, "packages": packages}}
-        sys.stdout.write(json.dumps(body, indent="\t", sort_keys=True) + "\n")
+        emit_data("registry", {**data, "packages": packages}, output)
         return
     lines = [
         f"REGISTRY NAME:\n{name}\n",

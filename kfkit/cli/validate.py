@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Annotated, cast
 import typer
 
 import kfkit
-from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr
+from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, wants_json
 from kfkit.cli._output import note
 from kfkit.cli._report import count, finding_counts, print_findings
 from kfkit.cli.cluster import Context, ForceContext, Kubeconfig, Selection
-from kfkit.errors import UsageError, ValidationError
+from kfkit.errors import ValidationError
 
 if TYPE_CHECKING:
     from kfkit.validate import SchemaCluster, ValidationResult
@@ -69,8 +69,7 @@ def validate(
         # also the cluster's CRDs and a strict server-side dry run; a report for CI
         kfkit validate prod --server --strict -o json
     """
-    if output not in ("text", "json"):
-        raise UsageError(f"unknown output format {output!r}; use text or json")
+    as_json = wants_json(output)
     options = kfkit.ValidateOptions(
         k8s_version=k8s_version or "", crd_dirs=tuple(crd_dir or ()), strict=strict
     )
@@ -83,7 +82,7 @@ def validate(
             result = check(cluster=cast("SchemaCluster", kf.cluster(env, purpose="validating against")))
     else:
         result = check()
-    if output == "json":
+    if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
     else:
         print_findings(result, sys.stdout)

@@ -36,6 +36,9 @@ class ApplyOptions:
     timeout: float = DEFAULT_TIMEOUT
     force_conflicts: bool = False
     """Take over fields other field managers own, and objects another kfkit environment applied."""
+    create_namespace: bool = False
+    """Create the environment's namespace if it is missing, as Helm's ``--create-namespace`` does:
+    without kfkit's ownership labels, so prune and delete never remove it (nor what is in it)."""
     on_progress: OnProgress | None = field(default=None, compare=False, repr=False)
     """Told of the pre-flight, writes, prunes and waits as they happen (:mod:`kfkit._progress`)."""
 
@@ -48,6 +51,8 @@ class ApplyPlan:
     prune: list[Obj]
     scope: Scope
     options: ApplyOptions
+    new_namespace: str = ""
+    """The environment's namespace when it is missing and ``create_namespace`` creates it first."""
 
     def counts(self) -> Counter[Action]:
         """How many objects each action concerns (every action present, zeros included)."""
@@ -58,7 +63,8 @@ class ApplyPlan:
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.prune) or any(c.action is not Action.UNCHANGED for c in self.changes)
+        changed = any(c.action is not Action.UNCHANGED for c in self.changes)
+        return changed or bool(self.prune or self.new_namespace)
 
 
 def plan_apply(
@@ -70,13 +76,25 @@ def plan_apply(
             f'refusing to prune environment "{scope.env}" with an empty render: '
             "it would delete everything it applied"
         )
+    missing = options.create_namespace and client.get(_namespace(scope.namespace)) is None
     try:
         force, on_progress = options.force_conflicts, options.on_progress
-        changes = check(objects, client, scope, force=force, on_progress=on_progress)
+        changes = check(
+            objects,
+            client,
+            scope,
+            force=force,
+            on_progress=on_progress,
+            new_namespaces=[scope.namespace] if missing else [],
+        )
     except ObjectErrors as exc:
         raise ObjectErrors(f"pre-flight: {exc}; nothing was written", exc.failures) from None
     prune = prune_candidates(client, scope, changes) if options.prune else []
-    return ApplyPlan(changes, prune, scope, options)
+    return ApplyPlan(changes, prune, scope, options, scope.namespace if missing else "")
+
+
+def _namespace(name: str) -> Obj:
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
 
 
 def apply_plan(
@@ -88,6 +106,11 @@ def apply_plan(
     the Namespaces and CRDs are written and established, before anything of a later tier.
     """
     report, options = Recorder(on_result), plan.options
+    if plan.new_namespace:
+        if not options.dry_run:
+            client.apply(_namespace(plan.new_namespace))
+        oid = ObjectId("", "Namespace", "", plan.new_namespace, "v1")
+        report(ObjectResult(oid, Action.CREATE, dry_run=options.dry_run, note="--create-namespace"))
 
     if options.dry_run:  # reported in the order a real run writes and prunes them
         for change in sorted(plan.changes, key=lambda c: c.tier):

@@ -71,6 +71,10 @@ class ObjectDiff:
             return self.removal
         return Action.UNCHANGED if self.before == self.after else Action.CONFIGURE
 
+    def to_json(self) -> dict[str, str]:
+        """One entry of ``objects`` in the ``-o json`` reports: the object, ``action``, ``diff``."""
+        return {**self.object_id.to_json(), "action": str(self.action), "diff": self.unified()}
+
     def unified(self) -> str:
         """The unified diff of the two sides as YAML; empty when they are equal."""
         if self.before == self.after:

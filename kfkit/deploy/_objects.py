@@ -38,6 +38,15 @@ class ObjectResult:
     dry_run: bool = False
     note: str = ""
 
+    def to_json(self) -> dict[str, str]:
+        """One entry of ``results`` in the ``-o json`` reports: the object, ``action``, ``done``, ``note``."""
+        return {
+            **self.object_id.to_json(),
+            "action": str(self.action),
+            "done": self.action.done,
+            "note": self.note,
+        }
+
 
 class Recorder:
     """Collects results and passes each on to an optional callback (the CLI's printer)."""

@@ -141,16 +141,24 @@ def check(
     *,
     force: bool = False,
     on_progress: OnProgress | None = None,
+    new_namespaces: Sequence[str] = (),
 ) -> list[Change]:
     """Prepare and pre-flight every object; ObjectErrors listing every failure if any fails.
 
-    Objects that depend on a Namespace or CRD of the same render which the server does
-    not have yet cannot be dry-run; they come back with ``waits_for`` set, to be checked
-    once those exist (see :func:`preflight`). Objects whose render is what kfkit last
-    applied are not dry-run: they need no write, so they cannot fail one.
+    Objects that depend on a Namespace or CRD of the same render (or in ``new_namespaces``,
+    to be created first) which the server does not have yet cannot be dry-run; they come
+    back with ``waits_for`` set, to be checked once those exist (see :func:`preflight`).
+    Objects whose render is what kfkit last applied are not dry-run: they need no write,
+    so they cannot fail one.
     """
     changes, failures = dry_run_all(
-        objects, client, scope, force=force, skip_applied=True, on_progress=on_progress
+        objects,
+        client,
+        scope,
+        force=force,
+        skip_applied=True,
+        on_progress=on_progress,
+        new_namespaces=new_namespaces,
     )
     if failures:
         summary = f"{len(failures)} of {len(objects)} objects failed the server-side dry run"
@@ -166,6 +174,7 @@ def dry_run_all(
     force: bool,
     skip_applied: bool = False,
     on_progress: OnProgress | None = None,
+    new_namespaces: Sequence[str] = (),
 ) -> tuple[list[Change], list[ObjectFailure]]:
     """:func:`check` without raising (``kfkit validate --server``: every object dry-run by default)."""
     ticker = Ticker(on_progress, Stage.CHECK, len(objects))
@@ -174,9 +183,9 @@ def dry_run_all(
     failures += preflight(
         namespaces, client, scope, force=force, skip_applied=skip_applied, on_done=ticker.one
     )
-    new_namespaces = {c.object_id.name for c in namespaces if c.live is None}
+    missing = {*new_namespaces, *(c.object_id.name for c in namespaces if c.live is None)}
     for change in changes:
-        if change.object_id.namespace in new_namespaces and not change.waits_for:
+        if change.object_id.namespace in missing and not change.waits_for:
             change.waits_for = f"Namespace {change.object_id.namespace}"
     failures += preflight(
         [c for c in changes if c.tier is not Tier.NAMESPACES and not c.waits_for],

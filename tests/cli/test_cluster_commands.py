@@ -7,6 +7,7 @@ confirmation, diff colour, the progress bar.
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from kfkit import Action, ClusterError, ObjectId, Progress, Stage
+from kfkit import Action, ClusterError, Invalid, ObjectErrors, ObjectFailure, ObjectId, Progress, Stage
 from kfkit.cli._progress import PROGRESS_THRESHOLD, Display
 from kfkit.cli._report import confirm, print_diff, reporter
 from kfkit.deploy import ObjectResult, Side, diff_sides
@@ -196,3 +197,24 @@ def test_a_failure_after_some_results_still_sums_them_up(capsys: pytest.CaptureF
     out, err = capsys.readouterr()
     assert out.splitlines() == ["ConfigMap ns/a created", "Deployment ns/web configured"]
     assert err == "1 created, 1 configured; then:\n"
+
+
+def test_the_json_report_lists_results_and_per_object_failures(capsys: pytest.CaptureFixture[str]) -> None:
+    web = ObjectId("apps", "Deployment", "ns", "web", "v1", "web")
+    refused = ObjectFailure(web, Invalid("spec.replicas: must be >= 0"))
+
+    def apply_one_then_fail() -> None:
+        with reporter(2, "applying", report={"env": "prod"}) as outcome:
+            outcome(ObjectResult(ObjectId("", "ConfigMap", "ns", "a", "v1"), Action.CREATE))
+            raise ObjectErrors("1 of 2 objects failed while applying workloads", [refused])
+
+    with pytest.raises(ObjectErrors):
+        apply_one_then_fail()
+
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert (report["reportVersion"], report["env"], report["recordedRevision"]) == (1, "prod", None)
+    assert [(r["object"], r["done"]) for r in report["results"]] == [("ConfigMap ns/a", "created")]
+    assert report["error"] == "1 of 2 objects failed while applying workloads"
+    assert report["failures"] == [{**web.to_json(), "error": "spec.replicas: must be >= 0"}]
+    assert err == "1 created; then:\n"

@@ -32,8 +32,7 @@ def test_init_writes_a_ksonnet_app(app: Path) -> None:
     assert "/.ks_environment" in (app / ".gitignore").read_text().splitlines()
 
 
-def test_init_records_the_kubeconfig_server(tmp_path: Path, kf: Kf, monkeypatch: pytest.MonkeyPatch) -> None:
-    kubeconfig = tmp_path / "kubeconfig"
+def _two_cluster_kubeconfig(kubeconfig: Path) -> None:
     kubeconfig.write_text(
         yaml.safe_dump(
             {
@@ -52,6 +51,11 @@ def test_init_records_the_kubeconfig_server(tmp_path: Path, kf: Kf, monkeypatch:
             }
         )
     )
+
+
+def test_init_records_the_kubeconfig_server(tmp_path: Path, kf: Kf, monkeypatch: pytest.MonkeyPatch) -> None:
+    kubeconfig = tmp_path / "kubeconfig"
+    _two_cluster_kubeconfig(kubeconfig)
     monkeypatch.setenv("KUBECONFIG", str(kubeconfig))
     assert kf("init", str(tmp_path / "one")).code == 0
     assert (
@@ -75,6 +79,22 @@ def test_init_records_the_kubeconfig_server(tmp_path: Path, kf: Kf, monkeypatch:
     assert bad.code == 2
     assert "context 'nope' not in kubeconfig; known: ctx-a, ctx-b" in bad.err
     assert not (tmp_path / "three").exists()
+
+
+def test_init_and_env_add_read_the_kubeconfig_they_are_given(
+    tmp_path: Path, kf: Kf, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "absent"))  # neither default is used
+    kubeconfig = tmp_path / "lab.yaml"
+    _two_cluster_kubeconfig(kubeconfig)
+    app = tmp_path / "app"
+
+    assert kf("init", str(app), "--kubeconfig", str(kubeconfig)).code == 0
+    assert kf("env", "add", "b", "--kubeconfig", str(kubeconfig), "--context", "ctx-b", cwd=app).code == 0
+
+    environments = yaml.safe_load((app / "app.yaml").read_text())["environments"]
+    assert environments["default"]["destination"]["server"] == "https://a.example:6443"
+    assert environments["b"]["destination"]["server"] == "https://b.example:6443"
 
 
 def test_init_refuses_an_existing_app(app: Path, kf: Kf) -> None:
