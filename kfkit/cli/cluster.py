@@ -40,6 +40,7 @@ from kfkit.cli._progress import progress
 from kfkit.cli._report import (
     check_before_apply,
     confirm,
+    count,
     need_consent,
     object_errors,
     print_diff,
@@ -261,7 +262,7 @@ def delete(
     with sel.kf as kf, object_errors():
         plan = kf.plan_delete(env_name, components=sel.components, render_options=sel.options)
         target = kf.cluster(plan.scope.env).target
-        note(f'{len(plan.objects)} objects of environment "{plan.scope.env}" to delete')
+        note(f'{count(len(plan.objects), "object")} of environment "{plan.scope.env}" to delete')
         for obj in plan.objects:
             note(f"  will delete {ObjectId.of(obj)}")
         confirm(f"delete them from {target.describe()}?", skip=yes or dry_run or not plan.objects)

@@ -137,3 +137,19 @@ def test_apply_prune_asks_on_the_terminal_and_does_only_what_was_answered(
     assert (pruned in screen.splitlines()) is (answer == "y")
     assert ("aborted; nothing was changed" in screen) is (answer == "n")
     assert (cluster_app.live("v1", "ConfigMap", "b-config") is None) is (answer == "y")
+
+
+def test_delete_lists_what_it_would_delete_and_asks(cluster_app: ClusterApp, terminal: Terminal) -> None:
+    cluster_app.component("a", config_map("a-config", k="v"))
+    cluster_app.ok("apply", "default")
+
+    terminal.start(cluster_app, "delete", "default")
+    screen = terminal.wait_for("[y/N]:")
+    assert '1 object of environment "default" to delete' in screen.splitlines()
+    assert "  will delete ConfigMap a-config" in screen.splitlines()  # the render's id: no namespace yet
+    terminal.type("y")
+    screen = terminal.wait_for("[exit ")
+
+    assert "[exit 0]" in screen
+    assert f"ConfigMap {cluster_app.namespace}/a-config deleted" in screen.splitlines()
+    assert cluster_app.live("v1", "ConfigMap", "a-config") is None
