@@ -51,7 +51,9 @@ class Display:
             long = event.total > PROGRESS_THRESHOLD or event.stage is Stage.WAIT
             if event.done >= event.total or not long:
                 return
-            task = self._tasks[event.stage] = self._start().add_task(what, total=event.total)
+            bars = self._start()
+            task = self._tasks[event.stage] = bars.add_task(what, total=event.total)
+            bars.refresh()  # drawn now, not at the next tick: a stage may end before it
         assert self._bars is not None
         self._bars.update(task, completed=event.done, description=what)
         if event.done >= event.total:
