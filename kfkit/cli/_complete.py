@@ -9,6 +9,7 @@ component's param keys, so completion stays right as the app changes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -144,7 +145,7 @@ def _next(
     if previous is not None and not _is_flag(previous) and "=" not in done[-1]:
         names = _FLAGS.get(_long(previous))
         if _long(previous) == "--output":
-            return ["table", "json", "yaml"]
+            return _formats(previous)
         return _safely(names, directory, positional) if names else []
     if incomplete.startswith("-"):
         return _flags(command)
@@ -175,6 +176,11 @@ def _option(command: Any, word: str) -> Any:
     if not name.startswith("-"):
         return None
     return next((p for p in command.params if p.param_type_name == "option" and name in p.opts), None)
+
+
+def _formats(option: Any) -> list[str]:
+    """The formats an ``--output`` takes, as its help names them (``table, json or yaml.``)."""
+    return list(dict.fromkeys(re.findall(r"\b(table|text|yaml|json|name|html|md)\b", option.help or "")))
 
 
 def _is_flag(option: Any) -> bool:

@@ -39,7 +39,9 @@ def test_flags(sample: Path) -> None:
     flags = complete(sample, "apply", "--")
     assert {"--dry-run", "--prune", "--wait", "--component", "--help", "--dir", "--color"} <= set(flags)
     assert complete(sample, "show", "--out") == ["--output"]
-    assert complete(sample, "show", "-o", "") == ["table", "json", "yaml"]
+    assert complete(sample, "show", "-o", "") == ["yaml", "json", "name"]
+    assert complete(sample, "env", "list", "-o", "") == ["table", "json", "yaml"]
+    assert complete(sample, "apply", "--output", "j") == ["json"]  # text or json
 
 
 def test_environment_names(sample: Path) -> None:
