@@ -119,7 +119,9 @@ EXAMPLES: dict[str, str] = {
         kfkit env add lab --kubeconfig ~/.kube/lab.yaml --context lab""",
     "env list": """
         kfkit env list
-        kfkit env list -o json""",
+        # ksonnet's {"kind": "envList", "data": [...]}, as JSON or YAML
+        kfkit env list -o json
+        kfkit env list -o yaml""",
     "env rm": """
         kfkit env rm staging""",
     "env set": """
