@@ -65,6 +65,8 @@ BUILTIN_KINDS: dict[tuple[str, str], bool] = {
 _CREATED = "2026-01-01T00:00:00Z"
 _SERVER_FIELDS = ("uid", "resourceVersion", "generation", "creationTimestamp", "managedFields")
 _SELECTOR_TERM = re.compile(r"^\s*([^\s=!,()]+)\s*(?:(=|==|!=)\s*([^\s,()]*)|in\s*\(([^)]*)\))\s*$")
+_EXISTS_TERM = re.compile(r"^\s*(!?)\s*([^\s=!,()]+)\s*$")
+"""``key`` (has the label) and ``!key`` (has not): how kfkit finds its history Secrets."""
 
 _VERBS = {"get": "get", "apply": "patch", "create": "create", "delete": "delete", "list": "list"}
 """The fake's request kinds as RBAC names them."""
@@ -454,16 +456,25 @@ def _spec(obj: Obj) -> Obj:
 
 
 def _selector(text: str) -> Callable[[dict[str, str]], bool]:
-    """A label selector of ``k=v``, ``k!=v`` and ``k in (a,b)`` terms, as a predicate; empty: all."""
-    terms = []
+    """A label selector of ``k=v``, ``k!=v``, ``k in (a,b)``, ``k`` and ``!k`` terms, as a predicate;
+    empty: all."""
+    terms: list[tuple[str, bool, set[str] | None]] = []  # allowed values; None: the key's presence
     for term in re.split(r",(?![^(]*\))", text) if text else []:
+        if exists := _EXISTS_TERM.match(term):
+            negated, key = exists.groups()
+            terms.append((key, not negated, None))
+            continue
         match = _SELECTOR_TERM.match(term)
         if match is None:
             raise ValueError(f"unsupported label selector term {term!r}")
         key, op, value, values = match.groups()
         allowed = {v.strip() for v in values.split(",")} if values is not None else {value}
         terms.append((key, op != "!=", allowed))
-    return lambda labels: all((labels.get(k) in allowed) is wanted for k, wanted, allowed in terms)
+
+    def holds(labels: dict[str, str], key: str, wanted: bool, allowed: set[str] | None) -> bool:
+        return (key in labels if allowed is None else labels.get(key) in allowed) is wanted
+
+    return lambda labels: all(holds(labels, *term) for term in terms)
 
 
 def _resource(kind: str) -> str:

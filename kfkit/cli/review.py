@@ -59,7 +59,8 @@ def review(
     """Write a review report: target, summary, params, objects and their diffs, the apply command.
 
     The HTML is one self-contained file (no scripts, nothing fetched); Markdown fits a
-    pull-request comment. Secret values are masked as in ``kfkit diff``.
+    pull-request comment. Secret values are masked as in ``kfkit diff``. Against the
+    environment's cluster, what apply's pre-flight would refuse is in the report.
     """
     kind, path = _destination(output)
     sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context)

@@ -80,6 +80,14 @@ summary{cursor:pointer;color:var(--muted)}
 .yc{color:#8250df}
 .yp{color:var(--muted)}
 .muted{color:var(--muted)}
+p.verdict{font-weight:600;border-radius:6px;padding:8px 12px;border:1px solid var(--line)}
+p.verdict.ok{background:var(--soft)}
+p.verdict.stop{background:var(--del);color:var(--delfg);border-color:#ffcecb}
+td.lines{white-space:nowrap;font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+ul.object-findings{list-style:none;padding:0;margin:8px 0}
+ul.object-findings li{margin:2px 0}
+.plus{color:var(--addfg)}
+.minus{color:var(--delfg)}
 footer{color:var(--muted);margin:40px 0 0;font-size:12px}
 """
 
@@ -133,8 +141,11 @@ def _summary(report: Report) -> str:
         f'<li class="{"c-" + cls if cls else ""}"><b>{count}</b>{_e(label)}</li>'
         for count, label, cls in report.headline()
     ]
+    goes, verdict = report.verdict()
     parts = [
-        f'<section id="summary"><h2>Summary</h2><ul class="counts">{"".join(items)}</ul>',
+        '<section id="summary"><h2>Summary</h2>',
+        f'<p class="verdict {"ok" if goes else "stop"}">{_e(verdict)}</p>',
+        f'<ul class="counts">{"".join(items)}</ul>',
         f'<p class="muted">{_e(report.checks())}</p>',
     ]
     findings = [*report.removed_apis, *report.findings]
@@ -171,12 +182,18 @@ def _contents(report: Report) -> str:
     rows = []
     for component in report.components:
         for obj in component.objects:
+            added, removed = obj.changed_lines()
+            lines = (
+                f'<span class="plus">+{added}</span> <span class="minus">&minus;{removed}</span>'
+                if obj.diff
+                else ""
+            )
             rows.append(
                 f"<tr><td>{_e(component.name or '(none)')}</td>"
                 f'<td><a href="#{obj.anchor}"><code>{_e(obj.object_id)}</code></a></td>'
-                f"<td>{_badge(obj.status)}</td></tr>"
+                f'<td>{_badge(obj.status)}</td><td class="lines">{lines}</td></tr>'
             )
-    head = "<tr><th>Component</th><th>Object</th><th>Action</th></tr>"
+    head = "<tr><th>Component</th><th>Object</th><th>Action</th><th>Lines</th></tr>"
     return f'<nav id="objects"><h2>Objects</h2><table>{head}{"".join(rows)}</table></nav>'
 
 
@@ -193,7 +210,7 @@ def _component(component: ComponentReview, report: Report) -> str:
     ]
     if component.params:
         parts.append(_params(component.params, report.against))
-    parts += [_object(o) for o in component.objects]
+    parts += [_object(o, report) for o in component.objects]
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -222,7 +239,7 @@ def _param(p: ParamReview) -> str:
     )
 
 
-def _object(obj: ObjectReview) -> str:
+def _object(obj: ObjectReview, report: Report) -> str:
     parts = [
         f'<article id="{obj.anchor}" class="object">',
         f'<h3><a class="anchor" href="#{obj.anchor}" title="Permalink">#</a> '
@@ -231,6 +248,12 @@ def _object(obj: ObjectReview) -> str:
     ]
     if obj.refused:
         parts.append(f'<p class="refused">kfkit apply would stop here: {_e(obj.refused)}</p>')
+    findings = [
+        f"<li>{_badge(f.severity)} <code>{_e(f.field)}</code> {_e(f.message)}</li>"
+        for f in report.findings_of(obj)
+    ]
+    if findings:
+        parts.append(f'<ul class="object-findings">{"".join(findings)}</ul>')
     if obj.diff:
         parts.append(_details("Diff", "diff", diff_html(obj.diff), is_open=True))
     if obj.rendered:

@@ -63,6 +63,8 @@ def _document(report: Report, *, rendered: bool) -> str:
         f"| Generated | {_code(report.generated, cell=True)} "
         f"by kfkit {_code(report.kfkit_version, cell=True)} |",
         "",
+        f"**{_text(report.verdict()[1])}**",
+        "",
         " · ".join(summary),
         "",
         _text(report.checks()),
@@ -72,11 +74,24 @@ def _document(report: Report, *, rendered: bool) -> str:
     if findings:
         lines += [_finding(f) for f in findings] + [""]
     lines += ["To apply exactly this:", "", _block(report.command, "sh"), ""]
+    lines += _contents(report)
     if not rendered:
         lines += ["_Rendered objects are left out to fit a comment; the diffs are complete._", ""]
     for component in report.components:
-        lines += _component(component, report.against, rendered=rendered)
+        lines += _component(component, report, rendered=rendered)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _contents(report: Report) -> list[str]:
+    """One line per object, linking to its section: the overview a reviewer reads first."""
+    rows = ["| Component | Object | Action | Lines |", "|---|---|---|---|"]
+    for component in report.components:
+        for obj in component.objects:
+            added, removed = obj.changed_lines()
+            link = f"[{_code(obj.object_id, cell=True)}](#{obj.anchor})"
+            lines = f"+{added} -{removed}" if obj.diff else ""
+            rows.append(f"| {_code(component.name, cell=True)} | {link} | {obj.status} | {lines} |")
+    return [*rows, ""] if len(rows) > 2 else []
 
 
 def _finding(finding: Finding) -> str:
@@ -85,11 +100,11 @@ def _finding(finding: Finding) -> str:
     return f"- **{finding.severity}** {where}{field}{_text(finding.message)}"
 
 
-def _component(component: ComponentReview, against: str, *, rendered: bool) -> list[str]:
+def _component(component: ComponentReview, report: Report, *, rendered: bool) -> list[str]:
     title = f"component {_code(component.name)}" if component.name else "objects of no component"
     lines = [f"### {title}", ""]
     head = [
-        f"| Param | Value | Source | Versus {_code(against, cell=True)} | Before |",
+        f"| Param | Value | Source | Versus {_code(report.against, cell=True)} | Before |",
         "|---|---|---|---|---|",
     ]
     differ = [p for p in component.params if p.status != "unchanged"]
@@ -99,7 +114,7 @@ def _component(component: ComponentReview, against: str, *, rendered: bool) -> l
     if same:
         lines += _details(f"{len(same)} unchanged params", "\n".join([*head, *map(_param, same)]))
     for obj in component.objects:
-        lines += _object(obj, rendered=rendered)
+        lines += _object(obj, report, rendered=rendered)
     return lines
 
 
@@ -115,7 +130,7 @@ def _param(param: ParamReview) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _object(obj: ObjectReview, *, rendered: bool) -> list[str]:
+def _object(obj: ObjectReview, report: Report, *, rendered: bool) -> list[str]:
     lines = [
         f'<a id="{obj.anchor}"></a>',
         f"#### {_code(obj.object_id)} {obj.status}",
@@ -123,6 +138,9 @@ def _object(obj: ObjectReview, *, rendered: bool) -> list[str]:
     ]
     if obj.refused:
         lines += [f"**kfkit apply would stop here:** {_text(obj.refused)}", ""]
+    findings = report.findings_of(obj)
+    if findings:
+        lines += [*map(_finding, findings), ""]
     if obj.diff:
         lines += _details("Diff", _block(obj.diff, "diff"), is_open=True)
     if rendered and obj.rendered:

@@ -128,6 +128,11 @@ class ObjectReview:
         """The action's name, or ``refused``: how the summary counts it and its badge reads."""
         return "refused" if self.action is None else str(self.action)
 
+    def changed_lines(self) -> tuple[int, int]:
+        """How many lines the diff adds and removes (its two header lines not counted)."""
+        lines = self.diff.splitlines()[2:]
+        return sum(line.startswith("+") for line in lines), sum(line.startswith("-") for line in lines)
+
     def to_json(self) -> dict[str, JsonValue]:
         return {
             **self.object_id.to_json(),
@@ -204,6 +209,14 @@ class Report:
         ]
         return loose[0] if len(loose) == 1 else None
 
+    def findings_of(self, obj: ObjectReview) -> list[Finding]:
+        """The findings about ``obj``, shown with it too (its refusal aside: that is said already)."""
+        return [
+            f
+            for f in (*self.removed_apis, *self.findings)
+            if f.message != obj.refused and self.anchor_for(f.object_id) == obj.anchor
+        ]
+
     def counts(self) -> Counter[str]:
         """Objects per :attr:`ObjectReview.status`, ``errors``/``warnings`` (findings), ``removedApis``."""
         counts: Counter[str] = Counter(o.status for o in self.objects)
@@ -223,6 +236,26 @@ class Report:
             items.append((counts["warnings"], "warnings", "warning" if counts["warnings"] else ""))
         items.append((counts["removedApis"], "removed APIs", "error" if counts["removedApis"] else ""))
         return items
+
+    def verdict(self) -> tuple[bool, str]:
+        """(whether ``kfkit apply`` would go ahead, what it would do or why it would stop)."""
+        counts = self.counts()
+        stops = [
+            f"{counts[key]} {noun}{'' if counts[key] == 1 else 's'}"
+            for key, noun in (
+                ("refused", "refused object"),
+                ("removedApis", "removed API"),
+                ("errors", "validation error"),
+            )
+            if counts[key]
+        ]
+        if stops:
+            return False, f"kfkit apply would stop: {', '.join(stops)}."
+        verbs = ((Action.CREATE, "create"), (Action.CONFIGURE, "change"), (Action.PRUNE, "prune"))
+        does = [f"{verb} {counts[str(a)]}" for a, verb in verbs if counts[str(a)]]
+        if not does:
+            return True, "kfkit apply would change nothing."
+        return True, f"kfkit apply would: {', '.join(does)}."
 
     def checks(self) -> str:
         """What checked the objects, in a sentence (or that nothing did)."""

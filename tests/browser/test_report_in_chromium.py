@@ -91,7 +91,7 @@ def test_the_report_loads_without_console_messages_and_runs_nothing(
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert _console(dom.stderr) == []
     assert "<script" not in dom.stdout and "<img" not in dom.stdout
-    assert dom.stdout.count('class="object"') == 4
+    assert dom.stdout.count('class="object"') == 5
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom.stdout  # HOSTILE_NAME, as text
     assert HOSTILE_NAME not in dom.stdout and HOSTILE_VALUE not in dom.stdout
 

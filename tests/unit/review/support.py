@@ -37,8 +37,18 @@ def _secret(value: str) -> dict[str, object]:
     }
 
 
+LEGACY = {
+    "apiVersion": "extensions/v1beta1",
+    "kind": "Deployment",
+    "metadata": {"name": "legacy", "labels": {"ksonnet.io/component": "web"}},
+    "spec": {"replicas": 1},
+}
+REMOVED = "extensions/v1beta1 Deployment was removed in Kubernetes 1.16: use apps/v1"
+
+
 def hostile_report() -> Report:
-    """``local:dev`` against ``local:prod``: a changed hostile ConfigMap, a new Secret, a removed object."""
+    """``local:dev`` against ``local:prod``: a changed hostile ConfigMap, a new Secret, a removed
+    object, and one of a removed API that apply's pre-flight refused."""
     mine = [_config_map(HOSTILE_NAME, HOSTILE_VALUE), _secret(SECRET_VALUE), _config_map("same", "1")]
     theirs = [
         _config_map(HOSTILE_NAME, "old <i>value</i>"),
@@ -62,7 +72,9 @@ def hostile_report() -> Report:
         generated="2026-12-02T16:00:00Z",
         kfkit_version="0.1.0",
         commit="0123abc+dirty",
-        components=component_reviews(diff, mine, mask, params, other),
+        components=component_reviews(
+            diff, [*mine, LEGACY], mask, params, other, {ObjectId.of(LEGACY): REMOVED}
+        ),
         findings=[
             Finding(
                 f"value {HOSTILE_VALUE} is bad",
@@ -71,7 +83,7 @@ def hostile_report() -> Report:
                 "warning",
             )
         ],
-        removed_apis=[],
+        removed_apis=[Finding(REMOVED, ObjectId.of(LEGACY), "apiVersion", code="removed-api")],
         validated=True,
         k8s_version="1.34",
     )
@@ -107,4 +119,14 @@ class Page(HTMLParser):
         return [attrs["id"] for _, attrs in self.tags if "id" in attrs]
 
 
-__all__ = ["HOSTILE_APP", "HOSTILE_NAME", "HOSTILE_VALUE", "SECRET_VALUE", "Action", "Page", "hostile_report"]
+__all__ = [
+    "HOSTILE_APP",
+    "HOSTILE_NAME",
+    "HOSTILE_VALUE",
+    "LEGACY",
+    "REMOVED",
+    "SECRET_VALUE",
+    "Action",
+    "Page",
+    "hostile_report",
+]

@@ -17,13 +17,14 @@ from tests.unit.review.support import (
     HOSTILE_APP,
     HOSTILE_NAME,
     HOSTILE_VALUE,
+    REMOVED,
     SECRET_VALUE,
     Page,
     hostile_report,
 )
 
 
-def _by_name(report: Report) -> dict[str, Action]:
+def _by_name(report: Report) -> dict[str, Action | None]:
     return {o.object_id.name: o.action for o in report.objects}
 
 
@@ -35,6 +36,7 @@ def test_the_report_groups_objects_by_component_with_their_params() -> None:
         "creds": Action.CREATE,
         "same": Action.UNCHANGED,
         "gone": Action.DELETE,
+        "legacy": None,
     }
     params = {p.name: (p.status, p.before) for p in report.components[0].params}
     assert params == {
@@ -45,7 +47,11 @@ def test_the_report_groups_objects_by_component_with_their_params() -> None:
     }
     counts = report.counts()
     assert (counts["create"], counts["configure"], counts["unchanged"], counts["delete"]) == (1, 1, 1, 1)
-    assert (counts["errors"], counts["warnings"], counts["removed APIs"]) == (0, 1, 0)
+    assert (counts["errors"], counts["warnings"], counts["removedApis"], counts["refused"]) == (0, 1, 1, 1)
+    assert report.verdict() == (False, "kfkit apply would stop: 1 refused object, 1 removed API.")
+    changed = [o for o in report.objects if o.object_id.name == HOSTILE_NAME]
+    fine = replace(report, components=[replace(report.components[0], objects=changed)])
+    assert replace(fine, removed_apis=[]).verdict() == (True, "kfkit apply would: change 1.")
 
 
 def test_html_is_self_contained_and_runs_nothing() -> None:
@@ -214,3 +220,15 @@ def test_a_param_that_became_a_secret_value_is_masked_as_the_diff_masks_it() -> 
     for text in (to_html(report), to_markdown(report), json.dumps(report.to_json())):
         assert "s3cr3t" not in text and "t0ken" not in text
         assert mask.hash(data) in text.replace("&lt;", "<").replace("&gt;", ">")  # as in the diff
+
+
+def test_an_objects_findings_are_shown_with_it_and_its_refusal_once() -> None:
+    report = hostile_report()
+    by_name = {o.object_id.name: o for o in report.objects}
+    assert [f.severity for f in report.findings_of(by_name[HOSTILE_NAME])] == ["warning"]
+    assert report.findings_of(by_name["legacy"]) == []  # its refusal says it
+    html = to_html(report)
+    article = html[html.index(f'id="{by_name[HOSTILE_NAME].anchor}"') :]
+    assert "is bad" in Page.of(article[: article.index("</article>")]).all_text()
+    assert html.count(REMOVED) == 2  # in the findings table and as the refusal, not a third time
+    assert to_markdown(report).count(REMOVED.replace(".", "\\.")) == 2  # prose: Markdown-escaped
