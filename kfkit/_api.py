@@ -37,6 +37,7 @@ from kfkit.app import (
     EnvironmentSpec,
     InstalledPackage,
     LibrarySpec,
+    Module,
     PackageInfo,
     Prototype,
     Registry,
@@ -366,9 +367,21 @@ class App:
         """Built-in prototypes and those of installed packages."""
         return Prototypes(self.root)
 
-    def components(self) -> list[Component]:
-        """The component files, by name."""
-        return self.dir.components()
+    def components(self, module: str | None = None) -> list[Component]:
+        """The component files (of one module, else of all), by qualified name (``db.redis``)."""
+        return self.dir.components(None if module is None else [self.dir.module(module)])
+
+    def modules(self, env: str | None = None) -> list[Module]:
+        """The app's modules (``/`` first); with ``env``, those it renders (its targets)."""
+        return self.dir.modules() if env is None else self.dir.env_modules(self.dir.resolve_env(env))
+
+    def create_module(self, name: str) -> Module:
+        """A new module ``a.b``: ``components/a/b/params.libsonnet``."""
+        return self.dir.create_module(name)
+
+    def set_targets(self, env: str, modules: Sequence[str]) -> list[str]:
+        """Make ``env`` render exactly ``modules`` (none: the root module only); returns their names."""
+        return self.dir.set_targets(env, modules)
 
     def generate(
         self,
@@ -378,9 +391,11 @@ class App:
         values: Mapping[str, JsonValue] | None = None,
         *,
         values_file: Path | None = None,
+        module: str | None = None,
     ) -> Path:
         """Write ``components/<component>.jsonnet`` from a prototype and add its params.
 
+        ``db.redis`` (or ``redis`` with ``module="db"``) goes into module ``db``, made if missing.
         ``flags`` are text, typed by the prototype's declarations (as ``--name value``);
         ``values`` are already typed, and so is a ``values_file`` (Jsonnet or JSON, read
         with :func:`load_values_file`); both must declare only the prototype's params, with
@@ -388,11 +403,13 @@ class App:
         the params go in first so a failure leaves no component file without its params.
         """
         proto = self.prototypes.get(prototype)
-        path = self.dir.new_component_path(component)
-        params = _params(proto, component, flags, values, values_file)
-        add_component_params(self.dir, component, params)
-        write_atomic(path, component_source(proto, component))
-        return path
+        new = self.dir.new_component(component, module)
+        params = _params(proto, new.local_name, flags, values, values_file)
+        if all(m.name != new.module for m in self.dir.modules()):
+            self.dir.create_module(new.module)
+        add_component_params(self.dir, new, params)
+        write_atomic(new.path, component_source(proto, new.local_name))
+        return new.path
 
     def import_manifests(self, source: str | Path, *, module: str = "") -> list[Path]:
         """Make components of manifests, as ``ks import``: a file, a directory's files, or an http(s) URL.
@@ -410,7 +427,7 @@ class App:
     def remove_component(self, name: str) -> None:
         """Delete a component's file and its params everywhere."""
         component = self.dir.component(name)
-        remove_component_params(self.dir, name)
+        remove_component_params(self.dir, component)
         component.path.unlink()
 
     # --- registries and packages ----------------------------------------------------------

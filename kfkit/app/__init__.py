@@ -1,6 +1,6 @@
 """The app on disk: layout, app.yaml, environments, components and prototypes."""
 
-from kfkit.app._app import AppDir, Component
+from kfkit.app._app import ROOT_MODULE, AppDir, Component, Module, module_name
 from kfkit.app._appyaml import API_VERSION, AppSpec, Destination, EnvironmentSpec, LibrarySpec, RegistrySpec
 from kfkit.app._files import DEFAULT_LOCK_TIMEOUT, locked, remove_stale_temps, write_atomic
 from kfkit.app._import import NewComponent, plan_import
@@ -48,6 +48,7 @@ __all__ = [
     "KSONNET_LIB",
     "LIB",
     "PROTOCOLS",
+    "ROOT_MODULE",
     "UPGRADE_VERSIONS",
     "VENDOR",
     "AppDir",
@@ -58,6 +59,7 @@ __all__ = [
     "EnvironmentSpec",
     "InstalledPackage",
     "LibrarySpec",
+    "Module",
     "Move",
     "NewComponent",
     "PackageInfo",
@@ -81,6 +83,7 @@ __all__ = [
     "installed_packages",
     "list_packages",
     "locked",
+    "module_name",
     "parse_parts_yaml",
     "parse_prototype",
     "parse_registry_yaml",

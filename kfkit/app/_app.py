@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -38,7 +39,7 @@ from kfkit.app._layout import (
 from kfkit.app._package import package_jpath
 from kfkit.errors import AppError, KfkitWarning, UsageError
 
-__all__ = ["AppDir", "Component"]
+__all__ = ["ROOT_MODULE", "AppDir", "Component", "Module", "module_name"]
 
 _ENV_FILES = ("main.jsonnet", "params.libsonnet", "globals.libsonnet")
 _GITIGNORE = "/lib\n/.ksonnet/registries\n/app.override.yaml\n/.ks_environment\n"
@@ -54,20 +55,50 @@ _COMPONENT_PARAMS = """\
   },
 }
 """
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_LOCAL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _ENV_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
+
+
+ROOT_MODULE = "/"
+"""ksonnet's name for components/ itself."""
+
+
+@dataclass(frozen=True)
+class Module:
+    """A directory of components with its own params.libsonnet (ksonnet 0.13)."""
+
+    name: str
+    """``/`` for components/, else the path below it with dots: ``db.cache``."""
+    path: Path
+
+    @property
+    def params_file(self) -> Path:
+        return self.path / PARAMS_FILE
+
+    def qualify(self, local: str) -> str:
+        """A component's app-wide name: ``redis`` in module ``db`` is ``db.redis``."""
+        return local if self.name == ROOT_MODULE else f"{self.name}.{local}"
 
 
 @dataclass(frozen=True)
 class Component:
-    """A file in components/: ``kind`` is ``jsonnet``, ``yaml`` or ``json``."""
+    """A component file: ``kind`` is ``jsonnet``, ``yaml`` or ``json``.
+
+    ``name`` is qualified by its module (``db.redis``); ``local_name`` is the key of its
+    params in the module's params.libsonnet and what the module's components see.
+    """
 
     name: str
     path: Path
+    module: str = ROOT_MODULE
 
     @property
     def kind(self) -> str:
         return "yaml" if self.path.suffix in (".yaml", ".yml") else self.path.suffix.lstrip(".")
+
+    @property
+    def local_name(self) -> str:
+        return self.path.stem
 
 
 class AppDir:
@@ -160,12 +191,13 @@ class AppDir:
     def env_dir(self, env: str) -> Path:
         return self.root / ENVIRONMENTS / self.env(env).path
 
-    def jpath(self, env: str | None) -> list[Path]:
+    def jpath(self, env: str | None, module: Path | None = None) -> list[Path]:
         """ksonnet's library path for an environment, or for no environment (app-level params).
 
         go-jsonnet searches it from the end. Installed packages resolve as
         ``<registry>/<pkg>/…`` through vendor/ and, for versioned vendor dirs, through
-        :func:`package_jpath`.
+        :func:`package_jpath`. The last entry is the directory of the module being rendered
+        (``module``, default components/).
         """
         paths = [self.root / ENVIRONMENTS]
         if env is not None:
@@ -173,7 +205,7 @@ class AppDir:
         paths += [self.root / VENDOR, *package_jpath(self, env), self.root / LIB]
         if env is not None:
             paths.append(self.ksonnet_lib_dir(env))
-        return [*paths, self.components_dir]
+        return [*paths, module or self.components_dir]
 
     def ksonnet_lib_version(self, env: str) -> str:
         """The Kubernetes version whose ksonnet-lib the environment imports (ksonnet's fallback: v1.8.0)."""
@@ -354,6 +386,7 @@ class AppDir:
         namespace: str | None = None,
         upgrade_apis: bool | None = None,
         k8s_version: str | None = None,
+        targets: Sequence[str] | None = None,
         override: bool = False,
     ) -> EnvironmentSpec:
         """Change an environment's server, namespace, API upgrades or Kubernetes version, or rename it.
@@ -382,6 +415,10 @@ class AppDir:
             spec.extra.pop(UPGRADE_APIS, None)
             if upgrade_apis:
                 spec.extra[UPGRADE_APIS] = True
+        if targets is not None:  # none: ksonnet's default, the root module alone
+            spec.extra.pop("targets", None)
+            if targets:
+                spec.extra["targets"] = list(targets)
         if new_name and new_name != name:
             self._rename_env(entries, name, new_name)
         save_app_yaml(self.root, self.spec)
@@ -407,43 +444,163 @@ class AppDir:
         if self._current_raw() == name and self.spec.environment(name) is None:
             self.set_current_env(new_name)
 
+    # --- modules -------------------------------------------------------------------------
+
+    def modules(self) -> list[Module]:
+        """The root module and every directory under components/ holding a params.libsonnet.
+
+        ksonnet 0.13's modules: ``components/db/cache/`` is module ``db.cache``; directories
+        without a params file (helper libraries, say) are not modules, and their files are
+        not components. Symlinked directories are not followed (no loops, nothing outside).
+        """
+        found = [Module(ROOT_MODULE, self.components_dir)]
+        if not self.components_dir.is_dir():
+            return found
+        for directory, subdirs, files in os.walk(self.components_dir):
+            subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+            path = Path(directory)
+            if path != self.components_dir and PARAMS_FILE in files:
+                found.append(Module(".".join(path.relative_to(self.components_dir).parts), path))
+        return sorted(found, key=lambda m: (m.name != ROOT_MODULE, m.name))
+
+    def module(self, name: str) -> Module:
+        """The named module (``/`` is the root; ``a/b`` reads as ``a.b``, app.yaml 0.1.0's spelling)."""
+        wanted = module_name(name)
+        modules = self.modules()
+        for module in modules:
+            if module.name == wanted:
+                return module
+        known = ", ".join(m.name for m in modules)
+        raise UsageError(f'module "{name}" not found in app "{self.name}"; known: {known}')
+
+    def create_module(self, name: str) -> Module:
+        """Write ``components/<a>/<b>/params.libsonnet`` for module ``a.b`` (ksonnet's ``module create``)."""
+        wanted = module_name(name)
+        if any(m.name == wanted for m in self.modules()):
+            raise UsageError(f'module "{wanted}" already exists')
+        module = self._new_module(wanted)
+        write_atomic(module.params_file, _COMPONENT_PARAMS, replace=False)
+        return module
+
+    def _new_module(self, name: str) -> Module:
+        """Where module ``name`` goes; refuses bad names and paths leading out of components/."""
+        parts = name.split(".")
+        if not all(_LOCAL_NAME.match(p) for p in parts):
+            raise UsageError(
+                f"invalid module name {name!r}: dot-separated parts of letters, digits, '_' and '-'"
+            )
+        directory = self.components_dir.joinpath(*parts)
+        if not directory.resolve().is_relative_to(self.components_dir.resolve()):
+            raise UsageError(
+                f"{directory} leads outside {self.components_dir} (a symlink); not writing there"
+            )
+        return Module(name, directory)
+
+    def env_modules(self, env: str) -> list[Module]:
+        """The modules an environment renders: its ``targets``, else the root module alone (as ksonnet)."""
+        targets = self.env(env).extra.get("targets") or []
+        if not isinstance(targets, list):
+            raise AppError(f'{APP_YAML}: environment "{env}": targets must be a list of module names')
+        if not targets:
+            return [Module(ROOT_MODULE, self.components_dir)]
+        modules = {m.name: m for m in self.modules()}
+        chosen: dict[str, Module] = {}
+        for target in targets:
+            name = module_name(str(target))
+            if name not in modules:
+                raise AppError(
+                    f'environment "{env}" targets module "{target}", which does not exist '
+                    f"(no {COMPONENTS}/{name.replace('.', '/')}/{PARAMS_FILE})"
+                )
+            chosen[name] = modules[name]
+        return list(chosen.values())
+
+    def set_targets(self, env: str, modules: Sequence[str]) -> list[str]:
+        """Make ``env`` render exactly these modules (none: the root module, ksonnet's default)."""
+        self.env(env)
+        names = list(dict.fromkeys(self.module(m).name for m in modules))
+        self.update_env(env, targets=names)
+        return names
+
     # --- components ----------------------------------------------------------------------
 
-    def components(self) -> list[Component]:
-        """Component files directly in components/, sorted by name."""
-        found: dict[str, Component] = {}
-        if not self.components_dir.is_dir():
-            return []
-        for path in sorted(self.components_dir.iterdir()):
-            if path.suffix not in COMPONENT_SUFFIXES:
-                continue
-            if not path.is_file():  # never skipped: a vanished component would be pruned
-                raise AppError(f"{COMPONENTS}/{path.name}: {_not_a_file(path)}")
-            name = path.stem
-            if name in found:
-                raise AppError(
-                    f"component {name!r} is ambiguous: "
-                    f"{found[name].path.name} and {path.name} in {COMPONENTS}/"
-                )
-            found[name] = Component(name, path)
-        return list(found.values())
+    def components(self, modules: Sequence[Module] | None = None) -> list[Component]:
+        """The component files of ``modules`` (default: every module), sorted by name.
 
-    def component(self, name: str) -> Component:
-        """The named component, or a usage error that lists the known ones."""
-        components = self.components()
+        Only files directly in a module's directory are its components; a module
+        component's name is qualified, ``<module>.<file stem>``.
+        """
+        found: dict[str, Component] = {}
+        for module in self.modules() if modules is None else modules:
+            if not module.path.is_dir():
+                continue
+            for path in sorted(module.path.iterdir()):
+                if path.suffix not in COMPONENT_SUFFIXES:
+                    continue
+                where = path.relative_to(self.root)
+                if not path.is_file():  # never skipped: a vanished component would be pruned
+                    raise AppError(f"{where}: {_not_a_file(path)}")
+                component = Component(module.qualify(path.stem), path, module.name)
+                if component.name in found:
+                    raise AppError(
+                        f"component {component.name!r} is ambiguous: "
+                        f"{found[component.name].path.relative_to(self.root)} and {where}"
+                    )
+                found[component.name] = component
+        return [found[name] for name in sorted(found)]
+
+    def component(self, name: str, components: Sequence[Component] | None = None) -> Component:
+        """The named component (of ``components``, default all), or a usage error listing the known ones."""
+        components = self.components() if components is None else components
         for component in components:
             if component.name == name:
                 return component
         known = ", ".join(c.name for c in components) or "none"
         raise UsageError(f'component "{name}" not found in app "{self.name}"; known: {known}')
 
-    def new_component_path(self, name: str) -> Path:
-        """Where a new component goes; refuses bad names and names already taken."""
-        if not _NAME.match(name):
-            raise UsageError(f"invalid component name {name!r}: use letters, digits, '.', '_' and '-'")
-        if any(c.name == name for c in self.components()):
-            raise UsageError(f'component "{name}" already exists in app "{self.name}"')
-        return self.components_dir / f"{name}.jsonnet"
+    def env_component(self, env: str, name: str, components: Sequence[Component]) -> Component:
+        """A component the environment renders; one of a module it does not target is an error.
+
+        ksonnet rendered nothing for it (#839), which reads as success.
+        """
+        for component in components:
+            if component.name == name:
+                return component
+        other = self.component(name)
+        targets = ", ".join(m.name for m in self.env_modules(env))
+        raise UsageError(
+            f'component "{name}" is in module "{other.module}", which environment "{env}" does not '
+            f"target (it renders {targets}); `kfkit env targets {env} --module …` changes that"
+        )
+
+    def new_component(self, name: str, module: str | None = None) -> Component:
+        """A component not yet written: ``db.redis`` (or ``redis`` with ``module="db"``) goes in
+        module ``db`` (:meth:`create_module` makes a missing one, as ksonnet's generate did).
+
+        Refuses bad names and names already taken.
+        """
+        if module is None:
+            module, _, local = name.rpartition(".")
+        else:
+            local = name
+        module = module_name(module)
+        if not _LOCAL_NAME.match(local):
+            raise UsageError(
+                f"invalid component name {name!r}: use letters, digits, '_' and '-' "
+                "('.' separates a module from the component: db.redis)"
+            )
+        existing = {m.name: m for m in self.modules()}
+        target = existing[module] if module in existing else self._new_module(module)
+        component = Component(target.qualify(local), target.path / f"{local}.jsonnet", target.name)
+        if any(c.name == component.name for c in self.components()):
+            raise UsageError(f'component "{component.name}" already exists in app "{self.name}"')
+        return component
+
+
+def module_name(text: str) -> str:
+    """A module's canonical name: ``/`` for the root, dots between parts (``a/b`` and ``a.b`` alike)."""
+    name = text.strip().strip("/").replace("/", ".")
+    return name or ROOT_MODULE
 
 
 def _delete_env_files(env_dir: Path, *, keep: list[Path]) -> None:

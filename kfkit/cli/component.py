@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from kfkit.cli._options import Output
@@ -12,10 +14,15 @@ app = typer.Typer(help="List and remove components.", no_args_is_help=True)
 
 
 @app.command("list")
-def list_(output: Output = "table") -> None:
-    """List the app's components."""
+def list_(
+    module: Annotated[
+        str | None, typer.Option("--module", help="Only this module's components (/: the root).")
+    ] = None,
+    output: Output = "table",
+) -> None:
+    """List the app's components (of every module: db.redis is redis in module db)."""
     kf = current_app()
-    rows = [[c.name, c.kind, str(c.path.relative_to(kf.root))] for c in kf.components()]
+    rows = [[c.name, c.kind, str(c.path.relative_to(kf.root))] for c in kf.components(module)]
     emit("componentList", ["component", "type", "file"], rows, output)
 
 

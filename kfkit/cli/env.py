@@ -167,6 +167,26 @@ def update(name: str) -> None:
     note(f'generated lib/ksonnet-lib/{version}/ for environment "{name}"')
 
 
+@app.command("targets")
+def targets(
+    name: str,
+    modules: Annotated[
+        list[str] | None,
+        typer.Option("--module", help="A module the environment renders (repeatable; / is the root)."),
+    ] = None,
+) -> None:
+    """Set the modules an environment renders (none given: only the root module, components/).
+
+    Examples:
+        # render the root components and those of module db
+        kfkit env targets prod --module / --module db
+        # back to the root module only
+        kfkit env targets prod
+    """
+    chosen = current_app().set_targets(name, modules or [])
+    note(f'environment "{name}" renders ' + (", ".join(chosen) if chosen else "the root module (/)"))
+
+
 @app.command("current")
 def current(
     set_to: Annotated[str | None, typer.Option("--set", help="Make this the current environment.")] = None,
@@ -200,6 +220,7 @@ def describe(name: str) -> None:
                     "server": e.destination.server,
                     "namespace": e.destination.namespace,
                 },
+                "targets": list(e.extra.get("targets") or []),
             }
         )
     )

@@ -27,6 +27,7 @@ from kfkit.cli import (
     env,
     history,
     import_,
+    module,
     param,
     pkg,
     prototype,
@@ -58,6 +59,7 @@ app = typer.Typer(
 app.add_typer(env.app, name="env")
 app.add_typer(prototype.app, name="prototype")
 app.add_typer(component.app, name="component")
+app.add_typer(module.app, name="module")
 app.add_typer(param.app, name="param")
 app.add_typer(registry.app, name="registry")
 app.add_typer(pkg.app, name="pkg")

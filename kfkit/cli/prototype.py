@@ -66,11 +66,30 @@ def param_flags(args: list[str]) -> dict[str, str]:
     return flags
 
 
-def generate(ctx: typer.Context, prototype: str, component: str, values_file: ValuesFile = None) -> None:
+def generate(
+    ctx: typer.Context,
+    prototype: str,
+    component: str,
+    values_file: ValuesFile = None,
+    module: Annotated[
+        str | None,
+        typer.Option(
+            "--module", help="Put the component in this module (made if missing); or name it db.redis."
+        ),
+    ] = None,
+) -> None:
     """Create a component from a prototype: --<param> <value> for its params."""
     kf = current_app()
-    path = kf.generate(prototype, component, param_flags(ctx.args), values_file=values_file)
-    note(f"wrote {path.relative_to(kf.root)} and its params in components/params.libsonnet")
+    path = kf.generate(prototype, component, param_flags(ctx.args), values_file=values_file, module=module)
+    params = path.parent.relative_to(kf.root) / "params.libsonnet"
+    note(f"wrote {path.relative_to(kf.root)} and its params in {params}")
+    module = next(c.module for c in kf.components() if c.path == path)
+    env = kf.current_env()
+    if env and all(m.name != module for m in kf.modules(env)):
+        note(
+            f'hint: environment "{env}" does not render module "{module}"; '
+            f"kfkit env targets {env} --module / --module {module} (see kfkit module list)"
+        )
 
 
 app.command("use", context_settings=_EXTRA)(generate)

@@ -65,22 +65,22 @@ class ParamTarget:
     @classmethod
     def of(cls, app: AppDir, component: str | None, key: str, env: str | None) -> ParamTarget:
         keys = parse_key(key)
-        if component is not None:
-            app.component(component)
+        owner = app.component(component) if component is not None else None
         if env is not None:
             app.env(env)
         if env is None:
-            prefix = ["components", component] if component else ["global"]
+            module = app.module(owner.module) if owner is not None else None
+            params_file = app.params_file if module is None else module.params_file
             return cls(
-                app.params_file,
+                params_file,
                 Document.root_object,
-                [*prefix, *keys],
+                ["components", owner.local_name, *keys] if owner is not None else ["global", *keys],
                 False,
-                lambda overrides: module_params(app, None, overrides),
-                lambda text: evaluate_part(app, app.params_file, text),
+                lambda overrides: module_params(app, None, overrides, module),
+                lambda text: evaluate_part(app, params_file, text),
             )
         env_dir = app.env_dir(env)
-        if component is None:
+        if owner is None:
             globals_file = env_dir / "globals.libsonnet"
             return cls(
                 globals_file,
@@ -89,12 +89,15 @@ class ParamTarget:
                 False,
                 lambda overrides: env_globals(app, env, overrides),
             )
+        # Every module: an override of a component the environment does not target is still exact.
         return cls(
             env_dir / "params.libsonnet",
             lambda doc: doc.local_object("envParams"),
-            ["components", component, *keys],
+            ["components", owner.name, *keys],
             True,
-            lambda overrides: {"components": resolve_params(app, env, overrides=overrides)},
+            lambda overrides: {
+                "components": resolve_params(app, env, overrides=overrides, modules=app.modules())
+            },
         )
 
 
@@ -186,12 +189,20 @@ class ParamRow:
 
 
 def list_params(app: AppDir, component: str | None = None, *, env: str | None = None) -> list[ParamRow]:
-    """Top-level params per component, with the file (layer) each value comes from."""
+    """Top-level params per component, with the file (layer) each value comes from.
+
+    Without ``env``, every module's components; with it, those of the modules it renders.
+    """
     if component is not None:
         app.component(component)
-    globals_ = module_params(app, env).get("global") or {}
-    base = app_params(app, env)
-    effective = base if env is None else resolve_params(app, env)
+    modules = app.modules() if env is None else app.env_modules(env)
+    owners: dict[str, tuple[Path, dict[str, Any]]] = {}
+    for module in modules:
+        layer = module_params(app, env, module=module)
+        for local in layer["components"]:
+            owners[module.qualify(local)] = (module.params_file, layer.get("global") or {})
+    base = app_params(app, env, modules)
+    effective = base if env is None else resolve_params(app, env, modules=modules)
     env_global_params = env_globals(app, env) if env else {}
 
     def rel(path: Path) -> str:
@@ -201,6 +212,7 @@ def list_params(app: AppDir, component: str | None = None, *, env: str | None = 
     for comp in sorted(effective):
         if component is not None and comp != component:
             continue
+        params_file, globals_ = owners.get(comp, (app.params_file, {}))
         for param in sorted(effective[comp]):
             value = effective[comp][param]
             if env and param in env_global_params:
@@ -210,7 +222,7 @@ def list_params(app: AppDir, component: str | None = None, *, env: str | None = 
             elif param in globals_:
                 source = "global"
             else:
-                source = rel(app.params_file)
+                source = rel(params_file)
             rows.append(ParamRow(comp, param, value, source))
     return rows
 

@@ -1,8 +1,9 @@
 """Evaluate params files into each component's effective params for an environment.
 
-ksonnet's precedence, lowest first: the component's entry in components/params.libsonnet,
-the module ``global`` object (merge-patched over it), the environment's overrides
-(environments/<env>/params.libsonnet), the environment's globals.libsonnet.
+ksonnet's precedence, lowest first: the component's entry in its module's params.libsonnet
+(components/params.libsonnet for the root module), that module's ``global`` object
+(merge-patched over it), the environment's overrides (environments/<env>/params.libsonnet,
+keyed by qualified name: ``"db.redis"+: {…}``), the environment's globals.libsonnet.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from kfkit.app import AppDir
+from kfkit.app import ROOT_MODULE, AppDir, Module
 from kfkit.app._layout import BUILTIN, ENVIRONMENTS
 from kfkit.errors import KfkitError, ParamsError
 from kfkit.evaluator import Evaluation, evaluate_file, evaluate_snippet
@@ -39,16 +40,16 @@ def environment_ext(app: AppDir, env: str | None) -> str:
 
 # std.mergePatch(t, {}) is a shallow copy of t's visible fields: spelled as one, it skips
 # mergePatch's set arithmetic for every component when there are no globals (the usual case).
-_MERGE_GLOBALS = """
-local p = import %s;
+_MERGE_GLOBALS = """(
+local p = import %(file)s;
 assert std.isObject(p) && std.objectHas(p, "components") && std.isObject(p.components) :
-  "components/params.libsonnet must evaluate to an object with a `components` object";
+  %(message)s;
 local g = if std.objectHas(p, "global") then p.global else {};
 local merge(t) =
   if g == {} && std.isObject(t) then { [k]: t[k] for k in std.objectFields(t) }
   else std.mergePatch(t, g);
-{ components: { [c]: merge(p.components[c]) for c in std.objectFields(p.components) } }
-"""
+{ [%(key)s]: merge(p.components[c]) for c in std.objectFields(p.components) }
+)"""
 
 # Only the named components' entries, so the others are never evaluated (``show -c``).
 _SELECT = """
@@ -62,10 +63,13 @@ Overrides = Mapping[Path, str]
 _NONE: Overrides = {}
 
 
-def module_params(app: AppDir, env: str | None, overrides: Overrides = _NONE) -> dict[str, Any]:
-    """components/params.libsonnet as evaluated: ``{global: …, components: …}``."""
-    value = evaluate_file(app.params_file, _evaluation(app, env, {}, overrides))
-    _components(app, app.params_file, value)
+def module_params(
+    app: AppDir, env: str | None, overrides: Overrides = _NONE, module: Module | None = None
+) -> dict[str, Any]:
+    """A module's params.libsonnet (default: the root's) as evaluated: ``{global: …, components: …}``."""
+    path = app.params_file if module is None else module.params_file
+    value = evaluate_file(path, _evaluation(app, env, {}, overrides))
+    _components(app, path, value)
     return cast(dict[str, Any], value)
 
 
@@ -74,26 +78,55 @@ def evaluate_part(app: AppDir, path: Path, text: str) -> Any:
     return evaluate_snippet(str(path), text, _evaluation(app, None, {}))
 
 
-def app_params(app: AppDir, env: str | None) -> dict[str, dict[str, Any]]:
-    """Each component's params with the app's globals merge-patched over them (no env overrides)."""
-    code = _MERGE_GLOBALS % json.dumps(str(app.params_file))
+def _merged(app: AppDir, modules: Sequence[Module]) -> str:
+    """Jsonnet: every component's params with its module's globals merge-patched over them.
+
+    Keyed by qualified name (``db.redis``), as ksonnet handed them to the environment's
+    params file: so an environment overrides a module's component as ``"db.redis"+: {…}``.
+    """
+    layers = []
+    for module in modules:
+        where = module.params_file.relative_to(app.root)
+        message = json.dumps(f"{where} must evaluate to an object with a `components` object")
+        key = "c" if module.name == ROOT_MODULE else f"{json.dumps(module.name + '.')} + c"
+        layers.append(
+            _MERGE_GLOBALS % {"file": json.dumps(str(module.params_file)), "message": message, "key": key}
+        )
+    return "{ components: " + (" + ".join(layers) or "{}") + " }"
+
+
+def app_params(
+    app: AppDir, env: str | None, modules: Sequence[Module] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Each component's params with its module's globals merge-patched over them (no env overrides).
+
+    ``modules`` defaults to every module of the app.
+    """
+    code = _merged(app, app.modules() if modules is None else modules)
     return _components(
         app, app.params_file, evaluate_snippet("<app params>", code, _evaluation(app, env, {}))
     )
 
 
 def resolve_params(
-    app: AppDir, env: str, components: Sequence[str] | None = None, overrides: Overrides = _NONE
+    app: AppDir,
+    env: str,
+    components: Sequence[str] | None = None,
+    overrides: Overrides = _NONE,
+    modules: Sequence[Module] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Every component's effective params in ``env``: the ``__ksonnet/params`` the components see.
+    """Every component's effective params in ``env``, keyed by qualified name.
 
-    With ``components``, only those entries are evaluated (and returned).
+    ``modules`` defaults to those the environment renders (its targets). With
+    ``components``, only those entries are evaluated (and returned).
     """
-    merged = _MERGE_GLOBALS % json.dumps(str(app.params_file))
+    modules = app.env_modules(env) if modules is None else modules
+    merged = _merged(app, modules)
     env_file = app.env_dir(env) / "params.libsonnet"
     evaluation = _evaluation(app, env, {"__ksonnet/params": merged}, overrides)
     # Not while an edit is checked: its files are served from memory, not what is on disk.
-    plain = _as_written(app, env) if components is None and not overrides else None
+    root_only = [m.name for m in modules] == [ROOT_MODULE]
+    plain = _as_written(app, env) if components is None and not overrides and root_only else None
     if plain is not None:
         return plain
     if components is None:
@@ -113,7 +146,7 @@ def is_template(app: AppDir, env: str, name: str) -> bool:
 
 
 def _as_written(app: AppDir, env: str) -> dict[str, dict[str, Any]] | None:
-    """Every component's params straight from the module params file, when nothing merges.
+    """Every component's params straight from the root module's params file, when nothing merges.
 
     With the environment's params.libsonnet and globals.libsonnet as kfkit writes them (no
     overrides, no globals) and no app ``global``, the layers above the module file copy each
@@ -150,9 +183,9 @@ def env_globals(app: AppDir, env: str, overrides: Overrides = _NONE) -> dict[str
     return value
 
 
-def global_keys(app: AppDir, env: str) -> set[str]:
-    """Params that every component gets from the app's or the environment's globals."""
-    module_globals = module_params(app, env).get("global") or {}
+def global_keys(app: AppDir, env: str, module: Module | None = None) -> set[str]:
+    """Params every component of ``module`` (default: the root) gets from its or the env's globals."""
+    module_globals = module_params(app, env, module=module).get("global") or {}
     return set(module_globals) | set(env_globals(app, env))
 
 

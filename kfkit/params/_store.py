@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kfkit._types import JsonValue
-from kfkit.app import DEFAULT_LOCK_TIMEOUT, AppDir, locked, remove_stale_temps, write_atomic
+from kfkit.app import DEFAULT_LOCK_TIMEOUT, AppDir, Component, locked, remove_stale_temps, write_atomic
 from kfkit.errors import KfkitError, ParamsError, UsageError
 from kfkit.jsonnet import Document, ObjectRef
 
@@ -146,35 +146,39 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def add_component_params(app: AppDir, component: str, values: dict[str, JsonValue]) -> None:
-    """Add a component's block to components/params.libsonnet (for ``generate``)."""
+def add_component_params(app: AppDir, component: Component, values: dict[str, JsonValue]) -> None:
+    """Add a component's block to its module's params.libsonnet (for ``generate``)."""
 
     def edit(doc: Document) -> str:
         root = doc.root_object()
-        if doc.get(root, ["components", component]) is not None:
-            raise UsageError(f'{doc.filename} already has params for component "{component}"')
-        return doc.set(root, ["components", component], dict(sorted(values.items())))
+        if doc.get(root, ["components", component.local_name]) is not None:
+            raise UsageError(f'{doc.filename} already has params for component "{component.local_name}"')
+        return doc.set(root, ["components", component.local_name], dict(sorted(values.items())))
 
-    edit_file(app, app.params_file, edit)
+    edit_file(app, app.module(component.module).params_file, edit)
 
 
-def remove_component_params(app: AppDir, component: str) -> None:
-    """Drop a component's params from the app and from every environment's overrides."""
+def remove_component_params(app: AppDir, component: Component) -> None:
+    """Drop a component's params from its module and from every environment's overrides.
 
-    def drop(locate: Callable[[Document], ObjectRef]) -> Edit:
+    The module's file knows it by its local name, environments by its qualified one.
+    """
+
+    def drop(locate: Callable[[Document], ObjectRef], key: str) -> Edit:
         def edit(doc: Document) -> str:
             obj = locate(doc)
-            if doc.get(obj, ["components", component]) is None:
+            if doc.get(obj, ["components", key]) is None:
                 return doc.source
-            return doc.delete(obj, ["components", component])
+            return doc.delete(obj, ["components", key])
 
         return edit
 
-    edit_file(app, app.params_file, drop(lambda d: d.root_object()))
+    module = app.module(component.module)
+    edit_file(app, module.params_file, drop(lambda d: d.root_object(), component.local_name))
     for env in app.spec.all_environments():
         path = app.env_dir(env) / "params.libsonnet"
         if path.is_file():
             try:
-                edit_file(app, path, drop(lambda d: d.local_object("envParams")))
+                edit_file(app, path, drop(lambda d: d.local_object("envParams"), component.name))
             except ParamsError:
                 continue  # a hand-written env file without ksonnet's shape holds no block to drop

@@ -61,7 +61,8 @@ def params_key(app: AppDir, env: str, names: Sequence[str] | None, environments:
     """The sha256 naming the resolved params of ``names`` (None: all), or None: do not cache."""
     jpath = app.jpath(env)
     files: list[Path] = []
-    for path in (app.params_file, app.env_dir(env) / "params.libsonnet"):
+    # The params files of the modules the environment renders: their paths name the modules.
+    for path in (*(m.params_file for m in app.env_modules(env)), app.env_dir(env) / "params.libsonnet"):
         deps = dependencies(path, "", jpath)
         if not deps.exact or not deps.ext_vars <= {PARAMS_VAR, ENVIRONMENTS_VAR}:
             return None

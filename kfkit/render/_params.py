@@ -29,7 +29,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kfkit.app import AppDir
+from kfkit.app import ROOT_MODULE, AppDir
 from kfkit.errors import KfkitError
 from kfkit.jsonnet import Document, is_data, key_name, parse
 from kfkit.jsonnet._ast import Field, Object
@@ -76,6 +76,8 @@ def _slot(app: AppDir, env: str, environments: str) -> str | None:
     """The name of this app's and environment's snapshot; None when one must not be used."""
     if not is_template(app, env, "params.libsonnet"):
         return None
+    if [m.name for m in app.env_modules(env)] != [ROOT_MODULE]:
+        return None  # the snapshot knows the root module's params file only
     deps = dependencies(app.env_dir(env) / "globals.libsonnet", "", app.jpath(env))
     contents = file_contents(deps.files)
     if not deps.exact or not deps.ext_vars <= {ENVIRONMENTS_VAR} or contents is None:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -25,14 +26,14 @@ from kfkit._constants import DEFAULT_MAX_OUTPUT
 from kfkit._progress import OnProgress, Stage, Ticker
 from kfkit._types import JsonValue, Obj
 from kfkit._yamllimit import BoundedLoader
-from kfkit.app import AppDir, Component
+from kfkit.app import ROOT_MODULE, AppDir, Component, Module
 from kfkit.errors import ManifestError, RenderError, UsageError
 from kfkit.evaluator import Evaluation, evaluate_file
 from kfkit.ksonnetlib import ensure_ksonnet_lib
 from kfkit.manifests import extract, sort_objects, upgrade_apis
 from kfkit.params import environment_ext, global_keys
 from kfkit.render._cache import Store, default_dir
-from kfkit.render._deps import ENVIRONMENTS_VAR, PARAMS_VAR, dependencies
+from kfkit.render._deps import ENVIRONMENTS_VAR, PARAMS_VAR, Dependencies, dependencies
 from kfkit.render._incremental import component_key, is_template_env, render_components
 from kfkit.render._params import cached_params
 
@@ -67,50 +68,53 @@ def render(
 ) -> list[Obj]:
     """The environment's objects (only those of ``components`` when given), in ksonnet's order."""
     options = options or RenderOptions()
-    _refuse_module_targets(app, env)
     for directory in options.jpath:
         if not directory.is_dir():
             raise UsageError(f"-J {directory}: no such directory")
-    selected = [app.component(name) for name in dict.fromkeys(components)] if components else app.components()
+    modules = app.env_modules(env)
+    available = app.components(modules)
+    selected = (
+        [app.env_component(env, name, available) for name in dict.fromkeys(components)]
+        if components
+        else available
+    )
     ticker = Ticker(options.on_progress, Stage.RENDER, len(selected))
-    jpath = [*options.jpath, *app.jpath(env)]
-    deps = {c.name: dependencies(c.path, c.name, jpath) for c in selected if c.kind == "jsonnet"}
+    jpaths = {m.name: [*options.jpath, *app.jpath(env, m.path)] for m in modules}
+    deps = {
+        c.name: dependencies(c.path, c.local_name, jpaths[c.module]) for c in selected if c.kind == "jsonnet"
+    }
     own_only = all(d.exact and d.own_params_only for d in deps.values())
     environments = environment_ext(app, env)
     # An unconfined render is never cached: its entries would serve later, confined renders.
     store = Store(default_dir()) if options.cache and not options.allow_import_outside else None
     names = [c.name for c in selected] if components and own_only else None
     params = cached_params(app, env, names, environments, store)
-    evaluation = Evaluation(
-        jpath=jpath,
-        # Params go as a string the engine parses as JSON: far cheaper than Jsonnet code.
-        ext_strs={**options.ext_strs, _PARAMS_JSON: json.dumps({"components": params})},
-        ext_codes={
-            ENVIRONMENTS_VAR: environments,
-            PARAMS_VAR: f"std.parseJson(std.extVar({json.dumps(_PARAMS_JSON)}))",
-        },
-        tla_strs=options.tla_strs,
-        root=app.root,
-        confine=None if options.allow_import_outside else [*app.import_roots, *options.jpath],
-        max_output_bytes=options.max_output_bytes,
-    )
-    codes = _component_codes(app, env, selected, params)
-    main_file = app.env_dir(env) / "main.jsonnet"
-    if is_template_env(main_file, jpath):
-        ext_strs = options.ext_strs
-        keys = {name: component_key(name, d, params, environments, ext_strs) for name, d in deps.items()}
-        rendered = _ksonnet_lib_on_demand(
-            app, env, lambda: render_components(codes, keys, evaluation, store, on_done=ticker.tick)
+    template = is_template_env(app.env_dir(env) / "main.jsonnet", jpaths[modules[0].name])
+    rendered: dict[str, JsonValue] = {}
+    # ksonnet rendered each module on its own: its components see only their module's params,
+    # by local name, and the module's directory ends the library path.
+    for module in modules:
+        members = [c for c in selected if c.module == module.name]
+        if components and not members:
+            continue  # a whole render evaluates main.jsonnet even without components: its own keys count
+        local = _module_params(module, modules, params)
+        evaluation = Evaluation(
+            jpath=jpaths[module.name],
+            # Params go as a string the engine parses as JSON: far cheaper than Jsonnet code.
+            ext_strs={**options.ext_strs, _PARAMS_JSON: json.dumps({"components": local})},
+            ext_codes={
+                ENVIRONMENTS_VAR: environments,
+                PARAMS_VAR: f"std.parseJson(std.extVar({json.dumps(_PARAMS_JSON)}))",
+            },
+            tla_strs=options.tla_strs,
+            root=app.root,
+            confine=None if options.allow_import_outside else [*app.import_roots, *options.jpath],
+            max_output_bytes=options.max_output_bytes,
         )
-    else:
-        document = "{\n" + "".join(f"  {json.dumps(n)}: {code},\n" for n, code in codes.items()) + "}\n"
-        main = replace(evaluation, ext_codes={**evaluation.ext_codes, "__ksonnet/components": document})
-        rendered = _ksonnet_lib_on_demand(app, env, lambda: evaluate_file(main_file, main))
-        ticker.tick(len(selected))
-    if not isinstance(rendered, dict):
-        raise ManifestError(
-            f"{main_file.relative_to(app.root)} must evaluate to an object keyed by component, "
-            f"not {type(rendered).__name__}"
+        rendered.update(
+            _render_module(
+                app, env, members, local, evaluation, template, deps, options.ext_strs, store, ticker
+            )
         )
     # A whole render keeps every key main.jsonnet made, components or not: nothing vanishes.
     only = {c.name: str(c.path) for c in selected} if components else None
@@ -118,6 +122,68 @@ def render(
     if options.upgrade_apis or (options.upgrade_apis is None and app.env(env).upgrade_apis):
         objects, _ = upgrade_apis(objects)
     return sort_objects(objects)
+
+
+def _render_module(
+    app: AppDir,
+    env: str,
+    members: Sequence[Component],
+    params: Mapping[str, JsonValue],
+    evaluation: Evaluation,
+    template: bool,
+    deps: Mapping[str, Dependencies],
+    ext_strs: Mapping[str, str],
+    store: Store | None,
+    ticker: Ticker,
+) -> dict[str, JsonValue]:
+    """One module's components (keyed by qualified name) through main.jsonnet, or the render cache.
+
+    ``params`` are those the module's components see, by local name.
+    """
+    codes = _component_codes(app, env, members, params)
+    main_file = app.env_dir(env) / "main.jsonnet"
+    if template:
+        environments = evaluation.ext_codes[ENVIRONMENTS_VAR]
+        keys = {
+            c.name: component_key(c.local_name, deps[c.name], params, environments, ext_strs)
+            for c in members
+            if c.name in deps
+        }
+        rendered = _ksonnet_lib_on_demand(
+            app, env, lambda: render_components(codes, keys, evaluation, store, on_done=ticker.tick)
+        )
+    else:
+        document = "{\n" + "".join(f"  {json.dumps(n)}: {code},\n" for n, code in codes.items()) + "}\n"
+        main = replace(evaluation, ext_codes={**evaluation.ext_codes, "__ksonnet/components": document})
+        rendered = _ksonnet_lib_on_demand(app, env, lambda: evaluate_file(main_file, main))
+        ticker.tick(len(members))
+        ticker.tick(len(selected))
+    if not isinstance(rendered, dict):
+        raise ManifestError(
+            f"{main_file.relative_to(app.root)} must evaluate to an object keyed by component, "
+            f"not {type(rendered).__name__}"
+        )
+    return rendered
+
+
+def _module_params(
+    module: Module, modules: Sequence[Module], params: Mapping[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """What a module's components see as ``__ksonnet/params``: its entries, by local name.
+
+    ``params`` is keyed by qualified name; a key belongs to the longest rendered module
+    prefixing it (ksonnet's plain prefix match let module ``foo`` take ``foobar.*``).
+    """
+    if len(modules) == 1 and module.name == ROOT_MODULE:
+        return dict(params)
+    prefixes = sorted((f"{m.name}." for m in modules if m.name != ROOT_MODULE), key=len, reverse=True)
+    own = "" if module.name == ROOT_MODULE else f"{module.name}."
+    local = {}
+    for key, value in params.items():
+        owner = next((p for p in prefixes if key.startswith(p)), "")
+        if owner == own:
+            local[key[len(own) :]] = value
+    return local
 
 
 _KSONNET_LIB_IMPORT = re.compile(r"couldn't open import \"(k|k8s)\.libsonnet\"")
@@ -136,33 +202,27 @@ def _ksonnet_lib_on_demand(app: AppDir, env: str, evaluate: Callable[[], JsonVal
     return evaluate()
 
 
-def _refuse_module_targets(app: AppDir, env: str) -> None:
-    """An environment whose ``targets`` name modules must not silently get the root components."""
-    targets = app.env(env).extra.get("targets") or []
-    modules = [str(t) for t in targets if str(t).strip("/")]
-    if modules:
-        raise UsageError(
-            f'environment "{env}" targets modules ({", ".join(modules)}), which kfkit cannot render yet; '
-            "remove `targets` from app.yaml to render the components in components/"
-        )
-
-
 _PARAMS_JSON = "__kfkit/params.json"
 
 
 def _component_codes(
-    app: AppDir, env: str, selected: Sequence[Component], params: Mapping[str, object]
+    app: AppDir, env: str, members: Sequence[Component], params: Mapping[str, object]
 ) -> dict[str, str]:
-    """Each selected component's value as Jsonnet source (an import, or a data component)."""
+    """Each component's value as Jsonnet source (an import, or a data component).
+
+    ``members`` are one module's; ``params`` what they see, by local name.
+    """
     codes = {}
     shared: set[str] | None = None
-    for component in selected:
+    for component in members:
         if component.kind == "jsonnet":
             _check_text(app, component)
             codes[component.name] = f"import {json.dumps(str(component.path))}"
         else:
-            shared = global_keys(app, env) if shared is None else shared
-            codes[component.name] = _data_component(app, component, params.get(component.name), shared)
+            if shared is None:
+                shared = global_keys(app, env, app.module(component.module))
+            params_ = params.get(component.local_name)
+            codes[component.name] = _data_component(app, component, params_, shared)
     return codes
 
 

@@ -54,15 +54,6 @@ def test_unary_plus_on_a_non_number_says_what_to_delete(app: Path, kf: Kf) -> No
     assert "delete that +" in result.err
 
 
-def test_env_targeting_modules_is_an_error_not_the_root_components(app: Path, kf: Kf) -> None:
-    spec = yaml.safe_load((app / "app.yaml").read_text())
-    spec["environments"]["default"]["targets"] = ["db"]
-    (app / "app.yaml").write_text(yaml.safe_dump(spec))
-    result = kf("show", "default", cwd=app)
-    assert result.code == 2
-    assert 'environment "default" targets modules (db)' in result.err
-
-
 def test_legacy_lib_location_is_on_the_path_with_a_warning(app: Path, kf: Kf) -> None:
     legacy = app / "lib" / "v1.7.0"
     legacy.mkdir(parents=True)
