@@ -405,14 +405,14 @@ class App:
         proto = self.prototypes.get(prototype)
         new = self.dir.new_component(component, module)
         params = _params(proto, new.local_name, flags, values, values_file)
-        if all(m.name != new.module for m in self.dir.modules()):
-            self.dir.create_module(new.module)
-        add_component_params(self.dir, new, params)
+        self._add_params(new, params)
         write_atomic(new.path, component_source(proto, new.local_name))
         return new.path
 
     def import_manifests(self, source: str | Path, *, module: str = "") -> list[Path]:
         """Make components of manifests, as ``ks import``: a file, a directory's files, or an http(s) URL.
+
+        ``module`` (``db``, default the root) is made when missing, as ksonnet did.
 
         Each YAML document becomes a ``<kind>-<name>-<5 letters>.yaml`` component; JSON and
         Jsonnet files are copied under their own names. Each gets an empty params entry (ksonnet
@@ -420,9 +420,15 @@ class App:
         """
         planned = plan_import(self.dir, str(source), module=module)
         for new in planned:
-            add_component_params(self.dir, new.name, {})
+            self._add_params(new.component, {})
             write_atomic(new.path, new.text, replace=False)
         return [new.path for new in planned]
+
+    def _add_params(self, new: Component, params: dict[str, JsonValue]) -> None:
+        """A new component's params entry, in its module's params file (the module made if missing)."""
+        if all(m.name != new.module for m in self.dir.modules()):
+            self.dir.create_module(new.module)
+        add_component_params(self.dir, new, params)
 
     def remove_component(self, name: str) -> None:
         """Delete a component's file and its params everywhere."""

@@ -16,13 +16,13 @@ import string
 import urllib.parse
 import urllib.request
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 import yaml
 
 from kfkit._yamllimit import BoundedLoader
-from kfkit.app._app import AppDir
+from kfkit.app._app import ROOT_MODULE, AppDir, Component
 from kfkit.app._layout import COMPONENT_SUFFIXES
 from kfkit.errors import KfkitWarning, UsageError
 
@@ -35,34 +35,42 @@ _NOT_IN_NAME = re.compile(r"[^a-z0-9-]+")
 
 @dataclass(frozen=True)
 class NewComponent:
-    """A component ``kfkit import`` writes: its name, file and text, and where it came from."""
+    """A component ``kfkit import`` writes: the component, its text, and where it came from."""
 
-    name: str
-    path: Path
+    component: Component
     text: str
     source: str
+
+    @property
+    def name(self) -> str:
+        return self.component.name
+
+    @property
+    def path(self) -> Path:
+        return self.component.path
 
 
 def plan_import(app: AppDir, source: str, *, module: str = "") -> list[NewComponent]:
     """The components importing ``source`` (a file, a directory's files, or an http(s) URL) makes.
 
+    They go into ``module`` (default: the root; a missing one is made when they are written).
     Nothing is written. Names already taken, by the app or by another file of the same
     import, are refused, naming the file.
     """
-    if module not in ("", "/"):
-        raise UsageError(f"--module {module}: kfkit imports into components/ only (no modules support yet)")
     remote = source.startswith(("http://", "https://"))
     files = [_download(source)] if remote else _local_files(Path(source))
     planned: list[NewComponent] = []
     for where, filename, text in files:
         for name, suffix, body in _components(where, filename, text):
             try:
-                path = app.new_component_path(name).with_name(name + suffix)
+                new = app.new_component(name, module or ROOT_MODULE)
             except UsageError as exc:
                 raise UsageError(f"{where}: {exc}") from None
-            if any(c.name == name for c in planned):
-                raise UsageError(f"{where}: component {name!r} is also made from {_first(planned, name)}")
-            planned.append(NewComponent(name, path, body, where))
+            if any(c.name == new.name for c in planned):
+                raise UsageError(
+                    f"{where}: component {new.name!r} is also made from {_first(planned, new.name)}"
+                )
+            planned.append(NewComponent(replace(new, path=new.path.with_name(name + suffix)), body, where))
     return planned
 
 

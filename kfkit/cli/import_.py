@@ -39,5 +39,5 @@ def import_(
       kfkit import -f https://example.com/nginx.yaml
     """
     kf = current_app()
-    for path in kf.import_manifests(filename, module="" if module == "/" else module):
+    for path in kf.import_manifests(filename, module=module):
         note(f"wrote {path.relative_to(kf.root)}")

@@ -178,11 +178,16 @@ def test_dir_skips_other_files_with_a_warning(app: Path, kf: Kf, tmp_path: Path)
     assert len(_components(kf, app)) == 1
 
 
-def test_module_other_than_root_is_refused_until_modules_exist(app: Path, kf: Kf, tmp_path: Path) -> None:
+def test_import_into_a_module(app: Path, kf: Kf, tmp_path: Path) -> None:
     (tmp_path / "svc.yaml").write_text(SERVICE)
     result = kf("import", "-f", str(tmp_path / "svc.yaml"), "--module", "web", cwd=app)
-    assert result.code != 0 and "no modules support yet" in result.err
-    assert _components(kf, app) == []
+    assert result.code == 0, result.err
+    [path] = (app / "components" / "web").glob("service-*.yaml")
+    name = f"web.{path.stem}"
+    assert f'"{path.stem}": {{}}' in (app / "components" / "web" / "params.libsonnet").read_text()
+    assert kf("env", "targets", "default", "--module", "web", cwd=app).code == 0
+    shown = yaml.safe_load(kf("show", "default", cwd=app).out)
+    assert shown["metadata"]["labels"]["ksonnet.io/component"] == name
 
 
 @pytest.fixture
