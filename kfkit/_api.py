@@ -542,9 +542,11 @@ class App:
         """Delete a param set by :meth:`set_param` (same forms); returns the file edited."""
         return delete_param(self.dir, component, key, env=env, lock=lock)
 
-    def params(self, component: str | None = None, *, env: str | None = None) -> list[ParamRow]:
-        """Each component's params (effective in ``env``), with the file each comes from."""
-        return list_params(self.dir, component, env=env)
+    def params(
+        self, component: str | None = None, *, env: str | None = None, module: str | None = None
+    ) -> list[ParamRow]:
+        """Each component's params (effective in ``env``; of one ``module``), with their files."""
+        return list_params(self.dir, component, env=env, module=module)
 
     def diff_params(self, env1: str, env2: str, *, component: str | None = None) -> list[ParamDiff]:
         """The params whose effective values differ between two environments."""
@@ -581,8 +583,12 @@ class App:
         render_options: RenderOptions | None = None,
         cluster: SchemaCluster | None = None,
     ) -> ValidationResult:
-        """Render ``env`` and check every object (see :meth:`validate_objects`)."""
-        objects = self.render(env, components=components, options=render_options)
+        """Render ``env`` and check every object (see :meth:`validate_objects`).
+
+        An object rendered by two components is rendered twice and reported as a warning.
+        """
+        keep = replace(render_options or RenderOptions(), duplicates="keep")
+        objects = self.render(env, components=components, options=keep)
         return self.validate_objects(objects, env, components=components, options=options, cluster=cluster)
 
     def validate_objects(
@@ -606,6 +612,7 @@ class App:
             env_k8s_version=self.dir.env(name).k8s_version,
             default_crd_dirs=[self.root / LIB, self.root / VENDOR],
             server=(cluster, self.scope(name, components=components)) if cluster is not None else None,
+            default_namespace=self.dir.env(name).destination.namespace,
         )
 
     def api_upgrades(

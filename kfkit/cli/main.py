@@ -170,7 +170,10 @@ def show(
         raise UsageError(f"unknown output format {output!r}; use yaml, json or name")
     kf = current_app()
     started = time.monotonic()
-    options = replace(render_options(jpath, ext_str, tla_str, upgrade_apis), cache=not no_cache)
+    # An object two components render is shown twice with a warning, as ksonnet showed it.
+    options = replace(
+        render_options(jpath, ext_str, tla_str, upgrade_apis), cache=not no_cache, duplicates="warn"
+    )
     objects = kf.render(env_name, components=component or (), options=options, ownership=with_ownership)
     if state().verbose:
         note(f"rendered {len(objects)} objects in {time.monotonic() - started:.2f}s")

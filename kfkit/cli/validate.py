@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
@@ -75,7 +76,8 @@ def validate(
     )
     sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context)
     env = sel.kf.environment(env_name).name
-    objects = sel.kf.render(env, components=sel.components, options=sel.options)
+    # Objects rendered twice are kept: validate_objects reports them as warnings.
+    objects = sel.kf.render(env, components=sel.components, options=replace(sel.options, duplicates="keep"))
     check = partial(sel.kf.validate_objects, objects, env, components=sel.components, options=options)
     if server:
         with sel.kf as kf:  # the real client also says which resource serves a kind

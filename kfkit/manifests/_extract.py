@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -10,26 +10,29 @@ from kfkit._model import COMPONENT_LABEL, ObjectId
 from kfkit._types import Obj
 from kfkit.errors import ManifestError
 
-__all__ = ["COMPONENT_LABEL", "extract"]
+__all__ = ["COMPONENT_LABEL", "duplicate_message", "duplicate_objects", "extract"]
 
 
 def extract(
-    rendered: Any, *, components: Mapping[str, str] | None = None, default_namespace: str = ""
+    rendered: Any,
+    *,
+    components: Mapping[str, str] | None = None,
+    default_namespace: str = "",
+    allow_duplicates: bool = False,
 ) -> list[Obj]:
     """Objects of every component field of ``rendered`` (or just ``components``), labelled.
 
     A component may evaluate to an object, an array, a ``*List`` with ``items``, or a
     nested map of those (as Tanka allows); ``null`` leaves are skipped. ``components``
-    maps a component name to the file it came from, for error messages. Two objects are
-    the same one when they are after namespace defaulting (``default_namespace``, the
-    environment's): one object with two owners would flip between them on every apply.
+    maps a component name to the file it came from, for error messages. An object rendered
+    twice (see :func:`duplicate_objects`) is an error unless ``allow_duplicates``: one
+    object with two owners would flip between them on every apply.
     """
     if not isinstance(rendered, dict):
         raise ManifestError(
             f"the environment must evaluate to an object keyed by component, got {_kind(rendered)}"
         )
     objects: list[Obj] = []
-    seen: dict[ObjectId, str] = {}
     for name in sorted(rendered):
         if components is not None and name not in components:
             continue
@@ -40,16 +43,34 @@ def extract(
                     f"component {name!r}: {path}: metadata.labels must be an object", component=name
                 )
             labels[COMPONENT_LABEL] = name
-            key = ObjectId.of(obj)
-            if not key.namespace and default_namespace:
-                key = replace(key, namespace=default_namespace)
-            if key in seen:
-                raise ManifestError(
-                    f"{key} is rendered twice: by component {seen[key]!r} and {name!r}", object_id=key
-                )
-            seen[key] = name
             objects.append(obj)
+    if not allow_duplicates:
+        for key, owners in duplicate_objects(objects, default_namespace).items():
+            raise ManifestError(
+                f"{key} is rendered twice: by component {owners[0]!r} and {owners[1]!r}", object_id=key
+            )
     return objects
+
+
+def duplicate_objects(objects: Iterable[Obj], default_namespace: str = "") -> dict[ObjectId, list[str]]:
+    """Objects rendered more than once, each with the components rendering it (in render order).
+
+    Two objects are the same one when they are after namespace defaulting
+    (``default_namespace``, the environment's), as the API server would see them.
+    """
+    owners: dict[ObjectId, list[str]] = {}
+    for obj in objects:
+        key = ObjectId.of(obj)
+        if not key.namespace and default_namespace:
+            key = replace(key, namespace=default_namespace)
+        owners.setdefault(key, []).append(key.component)
+    return {key: names for key, names in owners.items() if len(names) > 1}
+
+
+def duplicate_message(key: ObjectId, owners: Sequence[str]) -> str:
+    """How ``show`` and ``validate`` report an object rendered more than once."""
+    names = ", ".join(repr(o) for o in owners[:-1]) + f" and {owners[-1]!r}"
+    return f"{key} is rendered by components {names}; apply refuses it until only one renders it"
 
 
 def _walk(value: Any, path: str) -> Iterator[tuple[str, Obj]]:

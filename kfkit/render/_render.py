@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -27,10 +28,10 @@ from kfkit._progress import OnProgress, Stage, Ticker
 from kfkit._types import JsonValue, Obj
 from kfkit._yamllimit import BoundedLoader
 from kfkit.app import ROOT_MODULE, AppDir, Component, Module
-from kfkit.errors import ManifestError, RenderError, UsageError
+from kfkit.errors import KfkitWarning, ManifestError, RenderError, UsageError
 from kfkit.evaluator import Evaluation, evaluate_file
 from kfkit.ksonnetlib import ensure_ksonnet_lib
-from kfkit.manifests import extract, sort_objects, upgrade_apis
+from kfkit.manifests import duplicate_message, duplicate_objects, extract, sort_objects, upgrade_apis
 from kfkit.params import environment_ext, global_keys
 from kfkit.render._cache import Store, default_dir
 from kfkit.render._deps import ENVIRONMENTS_VAR, PARAMS_VAR, Dependencies, dependencies
@@ -57,6 +58,10 @@ class RenderOptions:
     """A render larger than this (as JSON) fails instead of exhausting memory downstream."""
     on_progress: OnProgress | None = field(default=None, compare=False, repr=False)
     """Told how many of the selected components are rendered, as they are (:mod:`kfkit._progress`)."""
+    duplicates: Literal["error", "warn", "keep"] = "error"
+    """An object rendered by two components: an error (``apply``, so it never flips between
+    owners), a warning with both objects kept (``show``, as ksonnet showed them), or kept
+    silently for a caller that reports it itself (``validate``)."""
 
 
 def render(
@@ -118,7 +123,12 @@ def render(
         )
     # A whole render keeps every key main.jsonnet made, components or not: nothing vanishes.
     only = {c.name: str(c.path) for c in selected} if components else None
-    objects = extract(rendered, components=only, default_namespace=app.env(env).destination.namespace)
+    namespace = app.env(env).destination.namespace
+    keep = options.duplicates != "error"
+    objects = extract(rendered, components=only, default_namespace=namespace, allow_duplicates=keep)
+    if options.duplicates == "warn":
+        for key, owners in duplicate_objects(objects, namespace).items():
+            warnings.warn(KfkitWarning(duplicate_message(key, owners)), stacklevel=2)
     if options.upgrade_apis or (options.upgrade_apis is None and app.env(env).upgrade_apis):
         objects, _ = upgrade_apis(objects)
     return sort_objects(objects)
@@ -157,7 +167,6 @@ def _render_module(
         main = replace(evaluation, ext_codes={**evaluation.ext_codes, "__ksonnet/components": document})
         rendered = _ksonnet_lib_on_demand(app, env, lambda: evaluate_file(main_file, main))
         ticker.tick(len(members))
-        ticker.tick(len(selected))
     if not isinstance(rendered, dict):
         raise ManifestError(
             f"{main_file.relative_to(app.root)} must evaluate to an object keyed by component, "

@@ -43,6 +43,8 @@ class Code(StrEnum):
     """The API server's strict dry run refused the object."""
     SERVER_SKIPPED = "server-skipped"
     """The server could not dry-run it yet (it needs a Namespace or CRD of the same render)."""
+    DUPLICATE = "duplicate-object"
+    """Two components render the same object (a warning: ``apply`` refuses it)."""
 
 
 def finding(severity: Severity, code: Code, object_id: ObjectId, path: str, message: str) -> Finding:

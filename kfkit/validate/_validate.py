@@ -19,7 +19,7 @@ from kfkit._model import ObjectId
 from kfkit._types import Obj
 from kfkit.deploy import Scope
 from kfkit.errors import Finding
-from kfkit.manifests import ApiChange, api_change
+from kfkit.manifests import ApiChange, api_change, duplicate_message, duplicate_objects
 from kfkit.validate._crd import CrdIndex, LiveCrd, crds_in_dir, is_crd
 from kfkit.validate._findings import Code, Severity, ValidationResult, finding
 from kfkit.validate._formats import describe_format, name_format, name_matches
@@ -74,12 +74,15 @@ def validate_objects(
     env_k8s_version: str = "",
     default_crd_dirs: Sequence[Path] = (),
     server: tuple[SchemaCluster, Scope] | None = None,
+    default_namespace: str = "",
 ) -> ValidationResult:
     """Every finding about ``objects``; nothing is raised for an invalid object.
 
     ``default_crd_dirs`` (the app's lib/ and vendor/) are read only when a custom resource
     has no CRD in the render or ``options.crd_dirs``. With ``server`` (a cluster and the
     environment's scope) the cluster's CRDs are asked last, and every object is dry-run.
+    An object rendered by two components (the same one once ``default_namespace``, the
+    environment's, is filled in) is a warning, so it can be seen and fixed before apply refuses it.
     """
     version, note = resolve_version(options.k8s_version or env_k8s_version)
     result = ValidationResult(
@@ -90,6 +93,8 @@ def validate_objects(
     checker.crds.add_all((obj, "the render") for obj in objects if is_crd(obj))
     for obj in objects:
         result.extend(checker.check(obj))
+    for key, owners in duplicate_objects(objects, default_namespace).items():
+        result.extend([finding("warning", Code.DUPLICATE, key, "", duplicate_message(key, owners))])
     if server is not None:
         result.merge(server_findings(objects, *server))
     return result

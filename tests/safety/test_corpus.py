@@ -137,7 +137,7 @@ HOSTILE: list[tuple[str, Breaker | None, tuple[str, ...], tuple[str, ...]]] = [
         lambda app: (app / "components/web2.jsonnet").write_text(
             (app / "components/web.jsonnet").read_text()
         ),
-        ("show", "default"),
+        ("apply", "default"),  # show and validate warn; apply refuses before reaching any cluster
         ("web", "web2"),
     ),
     (
