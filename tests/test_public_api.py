@@ -44,6 +44,7 @@ PUBLIC = [
     "Location",
     "LockOptions",
     "ManifestError",
+    "Module",
     "ObjectDiff",
     "ObjectErrors",
     "ObjectFailure",

@@ -83,11 +83,14 @@ def delete(
 def list_(
     component: Annotated[str | None, typer.Argument(help="Only this component.")] = None,
     env: Env = None,
+    module: Annotated[
+        str | None, typer.Option("--module", help="Only this module's components (/: the root).")
+    ] = None,
     output: Output = "table",
 ) -> None:
     """List params (effective values in --env), and the file each comes from."""
     check_output(output)
-    rows = current_app().params(component, env=env)
+    rows = current_app().params(component, env=env, module=module)
     if output != "table":  # the values keep their types
         data = [
             {"component": r.component, "param": r.param, "value": r.value, "source": r.source} for r in rows

@@ -188,19 +188,25 @@ class ParamRow:
     source: str
 
 
-def list_params(app: AppDir, component: str | None = None, *, env: str | None = None) -> list[ParamRow]:
+def list_params(
+    app: AppDir, component: str | None = None, *, env: str | None = None, module: str | None = None
+) -> list[ParamRow]:
     """Top-level params per component, with the file (layer) each value comes from.
 
-    Without ``env``, every module's components; with it, those of the modules it renders.
+    Without ``env``, every module's components; with it, those of the modules it renders;
+    with ``module``, only that module's.
     """
     if component is not None:
         app.component(component)
     modules = app.modules() if env is None else app.env_modules(env)
+    if module is not None:
+        only = app.module(module).name
+        modules = [m for m in modules if m.name == only]
     owners: dict[str, tuple[Path, dict[str, Any]]] = {}
-    for module in modules:
-        layer = module_params(app, env, module=module)
+    for each in modules:
+        layer = module_params(app, env, module=each)
         for local in layer["components"]:
-            owners[module.qualify(local)] = (module.params_file, layer.get("global") or {})
+            owners[each.qualify(local)] = (each.params_file, layer.get("global") or {})
     base = app_params(app, env, modules)
     effective = base if env is None else resolve_params(app, env, modules=modules)
     env_global_params = env_globals(app, env) if env else {}

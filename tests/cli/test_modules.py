@@ -151,6 +151,8 @@ def test_generate_into_a_module_and_params_commands(app: Path, kf: Kf) -> None:
         ("data", {"k": "w"}, "components/db/params.libsonnet"),
         ("name", "redis", "components/db/params.libsonnet"),
     ]
+    by_module = json.loads(kf("param", "list", "--module", "db.cache", "-o", "json", cwd=app).out)["data"]
+    assert {r["component"] for r in by_module} == {"db.cache.memo"}
     assert kf("env", "targets", "default", "--module", "db", cwd=app).code == 0
     listed = json.loads(kf("param", "list", "--env", "default", "-o", "json", cwd=app).out)["data"]
     assert {(r["component"], r["param"]): r["value"] for r in listed} == {
@@ -228,3 +230,26 @@ def test_env_targets(app: Path, kf: Kf) -> None:  # §8 item 33
     assert invalid.code != 0 and 'environment "invalid" not found' in invalid.err
     assert kf("env", "targets", "default", cwd=app).code == 0
     assert app_yaml.read_text() == before
+
+
+def test_the_render_cache_keeps_same_named_components_of_two_modules_apart(app: Path, kf: Kf) -> None:
+    for module, replicas in (("east", 1), ("west", 2)):
+        (app / "components" / module).mkdir()
+        (app / "components" / module / "params.libsonnet").write_text(
+            DB_PARAMS.replace("replicas: 1", f"replicas: {replicas}").replace('"redis"', f'"redis-{module}"')
+        )
+        (app / "components" / module / "redis.jsonnet").write_text(REDIS)  # the same bytes in both
+    _targets(app, "default", "east", "west")
+    for _ in range(2):  # cold, then from the render cache
+        result = kf("show", "default", cwd=app)
+        assert result.code == 0 and not result.err, result.err
+        objects = list(yaml.safe_load_all(result.out))
+        assert [
+            (o["metadata"]["labels"]["ksonnet.io/component"], o["data"]["replicas"]) for o in objects
+        ] == [
+            ("east.redis", "1"),
+            ("west.redis", "2"),
+        ]
+    assert kf("param", "set", "west.redis", "replicas", "5", cwd=app).code == 0
+    assert [o["data"]["replicas"] for o in _show(kf, app, "default", "-c", "west.redis")] == ["5"]
+    assert [o["data"]["replicas"] for o in _show(kf, app, "default")] == ["1", "5"]
