@@ -53,7 +53,7 @@ def test_ordinary_anchors_and_merges_still_load(app: Path, kf: Kf) -> None:
     assert "copy: x" in result.out
 
 
-def test_one_object_from_two_components_is_an_error_even_when_one_omits_the_namespace(
+def test_one_object_from_two_components_is_refused_by_apply_even_when_one_omits_the_namespace(
     app: Path, kf: Kf
 ) -> None:
     (app / "components/one.jsonnet").write_text(
@@ -62,7 +62,10 @@ def test_one_object_from_two_components_is_an_error_even_when_one_omits_the_name
     (app / "components/two.jsonnet").write_text(
         '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: "shared"}}\n'
     )
-    assert_refused(kf("show", "default", cwd=app), "ConfigMap", "shared", "'one'", "'two'")
+    assert_refused(kf("apply", "default", cwd=app), "ConfigMap", "shared", "'one'", "'two'")
+    shown = kf("show", "default", cwd=app)  # shown twice, as ksonnet did, with a warning
+    assert shown.code == 0 and shown.out.count("name: shared") == 2
+    assert shown.err.startswith("warning: ConfigMap default/shared is rendered by components 'one' and 'two'")
 
 
 def test_a_3000_deep_value_is_one_error_line(app: Path, kf: Kf) -> None:
