@@ -587,6 +587,8 @@ class App:
 
         An object rendered by two components is rendered twice and reported as a warning.
         """
+        from kfkit.render import RenderOptions
+
         keep = replace(render_options or RenderOptions(), duplicates="keep")
         objects = self.render(env, components=components, options=keep)
         return self.validate_objects(objects, env, components=components, options=options, cluster=cluster)
