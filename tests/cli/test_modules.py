@@ -164,6 +164,10 @@ def test_generate_into_a_module_and_params_commands(app: Path, kf: Kf) -> None:
     diff = json.loads(kf("param", "diff", "default", "prod", "-o", "json", cwd=app).out)["data"]
     assert diff == [{"component": "db.redis", "param": "data", "default": '{"k": "x"}', "prod": '{"k": "w"}'}]
     assert _show(kf, app, "default", "-c", "db.redis")[0]["data"] == {"k": "x"}
+    assert kf("param", "delete", "db.redis", "data", "--env", "default", cwd=app).code == 0
+    assert _show(kf, app, "default", "-c", "db.redis")[0]["data"] == {"k": "w"}
+    assert kf("param", "delete", "db.redis", "data", cwd=app).code == 0
+    assert "data" not in (app / "components" / "db" / "params.libsonnet").read_text()
 
 
 def test_component_list_and_rm_with_modules(app: Path, kf: Kf) -> None:  # §8 items 21, 22
