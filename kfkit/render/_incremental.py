@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from kfkit import __version__
 from kfkit._types import JsonValue
 from kfkit.app import AppDir
 from kfkit.app._layout import BUILTIN
@@ -104,8 +105,6 @@ def file_contents(files: Sequence[Path]) -> list[tuple[str, str]] | None:
 
 def digest(parts: list[object]) -> str:
     """sha256 of the parts with the cache schema, the engine's and kfkit's versions."""
-    from kfkit import __version__  # kfkit's __init__ imports this module
-
     text = json.dumps([_SCHEMA, engine_version(), __version__, *parts], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
