@@ -297,7 +297,9 @@ class App:
         ``override`` writes the change into app.override.yaml and leaves app.yaml as it is.
         """
         if new_name is None and server is None and namespace is None and upgrade_apis is None:
-            raise UsageError("nothing to set: give --name, --namespace, --server or --[no-]upgrade-apis")
+            raise UsageError(
+                "nothing to set: give --name, --namespace, --server, --[no-]upgrade-apis or --api-spec"
+            )
         return self.dir.update_env(
             name,
             new_name=new_name,

@@ -130,16 +130,12 @@ def set_(
     With --override the change goes into app.override.yaml (this checkout only), app.yaml stays
     as it is; a renamed override entry keeps using the environment's directory.
     """
-    if new_name is None and namespace is None and server is None and upgrade_apis is None and not api_spec:
-        raise UsageError(
-            "nothing to set: give --name, --namespace, --server, --[no-]upgrade-apis or --api-spec"
-        )
     kf = current_app()
     if api_spec:
         version = kf.use_api_spec(name, api_spec, override=override)
         note(f"generated lib/ksonnet-lib/{version}/ from {api_spec}")
-    if new_name is not None or namespace is not None or server is not None or upgrade_apis is not None:
-        kf.update_env(
+    if not api_spec or any(v is not None for v in (new_name, namespace, server, upgrade_apis)):
+        kf.update_env(  # refuses "nothing to set" itself
             name,
             new_name=new_name,
             server=server,
