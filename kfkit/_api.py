@@ -381,9 +381,12 @@ class App:
         """A new module ``a.b``: ``components/a/b/params.libsonnet``."""
         return self.dir.create_module(name)
 
-    def set_targets(self, env: str, modules: Sequence[str]) -> list[str]:
-        """Make ``env`` render exactly ``modules`` (none: the root module only); returns their names."""
-        return self.dir.set_targets(env, modules)
+    def set_targets(self, env: str, modules: Sequence[str], *, override: bool = False) -> list[str]:
+        """Make ``env`` render exactly ``modules`` (none: the root module only); returns their names.
+
+        ``override`` writes them into app.override.yaml and leaves app.yaml as it is.
+        """
+        return self.dir.set_targets(env, modules, override=override)
 
     def generate(
         self,

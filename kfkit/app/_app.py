@@ -515,11 +515,14 @@ class AppDir:
             chosen[name] = modules[name]
         return list(chosen.values())
 
-    def set_targets(self, env: str, modules: Sequence[str]) -> list[str]:
-        """Make ``env`` render exactly these modules (none: the root module, ksonnet's default)."""
+    def set_targets(self, env: str, modules: Sequence[str], *, override: bool = False) -> list[str]:
+        """Make ``env`` render exactly these modules (none: the root module, ksonnet's default).
+
+        Written where :meth:`update_env` writes (``override``: into app.override.yaml).
+        """
         self.env(env)
         names = list(dict.fromkeys(self.module(m).name for m in modules))
-        self.update_env(env, targets=names)
+        self.update_env(env, targets=names, override=override)
         return names
 
     # --- components ----------------------------------------------------------------------

@@ -170,8 +170,11 @@ def targets(
         list[str] | None,
         typer.Option("--module", help="A module the environment renders (repeatable; / is the root)."),
     ] = None,
+    override: Override = False,
 ) -> None:
     """Set the modules an environment renders (none given: only the root module, components/).
+
+    With --override they go into app.override.yaml (this checkout only), app.yaml stays as it is.
 
     Examples:
         # render the root components and those of module db
@@ -179,7 +182,7 @@ def targets(
         # back to the root module only
         kfkit env targets prod
     """
-    chosen = current_app().set_targets(name, modules or [])
+    chosen = current_app().set_targets(name, modules or [], override=override)
     note(f'environment "{name}" renders ' + (", ".join(chosen) if chosen else "the root module (/)"))
 
 

@@ -160,3 +160,44 @@ def test_override_edits_are_lossless(example: Path, kf: Kf) -> None:
     after = (example / "app.override.yaml").read_text()
     assert after.startswith("# my local clusters\n") and "namespace: 'prod'  # kept" in after
     assert yaml.safe_load(after)["environments"]["prod"]["destination"]["server"] == "https://10.0.0.2"
+
+
+@pytest.fixture
+def with_module(example: Path, kf: Kf) -> Path:
+    """Module db with one component, db.cfg; no environment targets it yet."""
+    assert kf("module", "create", "db", cwd=example).code == 0
+    result = kf("generate", "configMap", "db.cfg", "--data", '{"a": "1"}', cwd=example)
+    assert result.code == 0, result.err
+    return example
+
+
+def _shown(kf: Kf, app: Path, env: str) -> list[str]:
+    result = kf("show", env, "-o", "json", cwd=app)
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    return sorted(o["metadata"]["name"] for o in data.get("items", data if isinstance(data, list) else [data]))
+
+
+def test_env_targets_of_an_env_only_in_the_override_are_saved_there(with_module: Path, kf: Kf) -> None:
+    app_yaml = (with_module / "app.yaml").read_text()
+    assert kf("env", "add", "prod", "-o", cwd=with_module).code == 0
+    result = kf("env", "targets", "prod", "--module", "db", cwd=with_module)
+    assert result.code == 0, result.err
+    assert (with_module / "app.yaml").read_text() == app_yaml
+    assert _override(with_module)["environments"]["prod"]["targets"] == ["db"]  # type: ignore[index]
+    assert yaml.safe_load(kf("env", "describe", "prod", cwd=with_module).out)["targets"] == ["db"]
+    assert _shown(kf, with_module, "prod") == ["cfg"]
+
+
+def test_env_targets_override_leaves_app_yaml_alone(with_module: Path, kf: Kf) -> None:
+    app_yaml = (with_module / "app.yaml").read_text()
+    result = kf("env", "targets", "default", "--module", "db", "--override", cwd=with_module)
+    assert result.code == 0, result.err
+    assert (with_module / "app.yaml").read_text() == app_yaml
+    entry = _override(with_module)["environments"]["default"]  # type: ignore[index]
+    assert entry["targets"] == ["db"] and entry["destination"]["server"] == "http://example.com"
+    assert yaml.safe_load(kf("env", "describe", "default", cwd=with_module).out)["targets"] == ["db"]
+    assert _shown(kf, with_module, "default") == ["cfg"]
+    assert kf("env", "targets", "default", "-o", cwd=with_module).code == 0
+    assert "targets" not in _override(with_module)["environments"]["default"]  # type: ignore[index]
+    assert yaml.safe_load(kf("env", "describe", "default", cwd=with_module).out)["targets"] == []
