@@ -79,6 +79,7 @@ if TYPE_CHECKING:  # imported where used, so that loading an app and editing par
     from kfkit._history_api import RecordOptions, RollbackPlan, RollbackResult
     from kfkit._progress import OnProgress
     from kfkit._review_api import Connect
+    from kfkit.cluster import ClusterClient
     from kfkit.deploy import ApplyOptions, ApplyPlan, Cluster, DiffResult, ObjectResult, Scope, Side
     from kfkit.history import Revision
     from kfkit.manifests import ApiUpgrade
@@ -87,9 +88,6 @@ if TYPE_CHECKING:  # imported where used, so that loading an app and editing par
     from kfkit.validate import SchemaCluster, ValidateOptions, ValidationResult
 
     OnResult = Callable[[ObjectResult], None]
-
-if TYPE_CHECKING:
-    from kfkit.cluster import ClusterClient
 
 __all__ = [
     "App",
