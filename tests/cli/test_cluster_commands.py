@@ -23,17 +23,21 @@ from kfkit.deploy import ObjectResult, Side, diff_sides
 from tests.cli.support import Kf
 
 _NO_CLIENT = (
-    "import sys; from kfkit.cli.main import run; run({argv!r}); assert 'kubernetes' not in sys.modules"
+    "import sys; from kfkit.cli.main import run; code = run({argv!r}); "
+    "assert 'kubernetes' not in sys.modules; sys.exit(code)"
 )
+"""Exits with the command's code, so a command failing before it got far cannot pass unnoticed."""
 
 
 @pytest.mark.parametrize(
     "argv", [["--help"], ["show", "default"], ["diff", "local:default", "local:default"]]
 )
-def test_commands_without_a_cluster_never_import_the_client(app: Path, argv: list[str]) -> None:
-    code = _NO_CLIENT.format(argv=["--dir", str(app), *argv])
+def test_commands_without_a_cluster_never_import_the_client(seed_app: Path, argv: list[str]) -> None:
+    code = _NO_CLIENT.format(argv=["--dir", str(seed_app), *argv])
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+    if argv[0] == "show":
+        assert "kind: Deployment" in result.stdout  # it rendered the model server
 
 
 def test_an_environment_without_a_server_says_how_to_set_one(app: Path, kf: Kf) -> None:
