@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from kfkit import __version__
 from kfkit._model import ObjectId
 from kfkit._progress import OnProgress
 from kfkit._types import Obj
@@ -86,8 +87,6 @@ def record_revision(
     rollback_of: int | None = None,
 ) -> Revision:
     """Store what ``operation`` sent and what became of each object as the next revision."""
-    from kfkit import __version__  # kfkit/__init__ imports this module
-
     salt = os.urandom(16).hex()
     outcomes = [ObjectOutcome(str(r.object_id), r.action.done, r.note) for r in results]
     failures: Sequence[ObjectFailure] = failure.failures if failure else ()

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
+from kfkit import __version__
 from kfkit._model import Action, ObjectId
 from kfkit._types import Obj
 from kfkit.deploy import (
@@ -56,8 +57,6 @@ def review(
     connect: Connect,
 ) -> Report:
     """A :class:`~kfkit.review.Report` of ``env`` against ``against`` (default: its cluster)."""
-    from kfkit import __version__  # kfkit/__init__ imports this module
-
     name = app.dir.resolve_env(env)
     where, other = app._location(against or f"remote:{name}")
     objects = app.render(name, components=components, options=options)
