@@ -290,6 +290,7 @@ class Report:
                 "message": f.message,
             }
 
+        counts = self.counts()
         return {
             "app": self.app,
             "env": self.env,
@@ -300,7 +301,7 @@ class Report:
             "kfkitVersion": self.kfkit_version,
             "commit": self.commit,
             "reportVersion": REPORT_VERSION,
-            "summary": {key: self.counts()[key] for key in _SUMMARY_KEYS},
+            "summary": {key: counts[key] for key in _SUMMARY_KEYS},
             "validated": self.validated,
             "k8sVersion": self.k8s_version,
             "serverValidated": self.server_validated,
