@@ -108,8 +108,9 @@ def _preflight(
     objects: Sequence[Obj], client: Cluster, scope: Scope, mask: SecretMask
 ) -> tuple[DiffResult, dict[ObjectId, str], list[Finding]]:
     """Apply's own pre-flight, made once: the diff of what the server accepts, what it refuses
-    (and why), and the findings of its dry run for the report's validation section."""
-    changes, failures = dry_run_all(objects, client, scope, force=False)
+    (and why), and the findings of its dry run for the report's validation section. As in
+    apply, an object whose render is what kfkit last applied to it is not dry-run again."""
+    changes, failures = dry_run_all(objects, client, scope, force=False, skip_applied=True)
     refused = {f.object_id: str(f.error) for f in failures}
     accepted = [c for c in changes if c.object_id not in refused]
     diff = diff_changes(accepted, prune_candidates(client, scope, changes), mask=mask)

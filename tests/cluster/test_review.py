@@ -5,9 +5,12 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
+from kfkit import App, ConnectionOptions
 from kfkit.review import to_html
 from tests.cluster.deploy_support import (  # noqa: F401 - cluster_app_fixture registers the fixture
     ClusterApp,
@@ -135,3 +138,24 @@ def test_against_the_cluster_what_the_server_refuses_is_in_the_report(
     assert f"kfkit apply would stop here: {removed}" in text
     assert "and by the target API server's dry run" in text
     assert app.live("v1", "ConfigMap", "fine-config") is None  # a review writes nothing
+
+
+def test_review_of_an_applied_render_dry_runs_nothing_again(
+    control_plane: Any, namespace: str, tmp_path: Path
+) -> None:
+    """The pre-flight is apply's: an object whose render is what kfkit last applied is not
+    dry-run (300 unchanged objects: a LIST per kind, not 300 dry runs)."""
+    connection = ConnectionOptions(kubeconfig=str(control_plane.kubeconfig), context="admin")
+    with App.init(
+        tmp_path / "app", server=control_plane.server, namespace=namespace, connection=connection
+    ) as kf:
+        objects = [config_map("a", k="1"), config_map("b", k="2")]
+        (kf.root / "components" / "web.yaml").write_text(yaml.safe_dump_all(objects))
+        kf.apply(kf.plan_apply("default"))
+        kf.cluster("default").requests.clear()  # type: ignore[attr-defined]
+
+        report = kf.review("default")
+
+        assert {o.object_id.name: o.status for o in report.objects} == {"a": "unchanged", "b": "unchanged"}
+        assert report.server_validated
+        assert kf.cluster("default").requests["apply-dry-run"] == 0  # type: ignore[attr-defined]
