@@ -174,8 +174,7 @@ def with_module(example: Path, kf: Kf) -> Path:
 def _shown(kf: Kf, app: Path, env: str) -> list[str]:
     result = kf("show", env, "-o", "json", cwd=app)
     assert result.code == 0, result.err
-    data = json.loads(result.out)
-    return sorted(o["metadata"]["name"] for o in data.get("items", data if isinstance(data, list) else [data]))
+    return sorted(o["metadata"]["name"] for o in json.loads(result.out)["items"])
 
 
 def test_env_targets_of_an_env_only_in_the_override_are_saved_there(with_module: Path, kf: Kf) -> None:
