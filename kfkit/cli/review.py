@@ -61,6 +61,9 @@ def review(
     The HTML is one self-contained file (no scripts, nothing fetched); Markdown fits a
     pull-request comment. Secret values are masked as in ``kfkit diff``. Against the
     environment's cluster, what apply's pre-flight would refuse is in the report.
+
+    Exits 1 when the report says kfkit apply would stop (refused objects, removed APIs,
+    validation errors), after writing it; pending changes alone exit 0.
     """
     kind, path = _destination(output)
     sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context)
@@ -75,9 +78,12 @@ def review(
     text = _format(report, kind)
     if path is None:
         sys.stdout.write(text)
-        return
-    path.write_text(text, encoding="utf-8")
-    note(f"wrote {path}: " + ", ".join(f"{count} {label}" for count, label, _ in report.headline()))
+    else:
+        path.write_text(text, encoding="utf-8")
+        note(f"wrote {path}: " + ", ".join(f"{count} {label}" for count, label, _ in report.headline()))
+    if report.exit_code:
+        note(f"error: {report.verdict()[1]}")
+        raise typer.Exit(report.exit_code)
 
 
 def _destination(output: str) -> tuple[str, Path | None]:

@@ -257,6 +257,15 @@ class Report:
             return True, "kfkit apply would change nothing."
         return True, f"kfkit apply would: {', '.join(does)}."
 
+    @property
+    def exit_code(self) -> int:
+        """1 when :meth:`verdict` says ``kfkit apply`` would stop, else 0 (changes or not).
+
+        As ``kfkit validate``, which exits 1 on an error: CI can gate on a review. Pending
+        changes are what a review is for, so they are no failure (``kfkit diff`` exits 10).
+        """
+        return 0 if self.verdict()[0] else 1
+
     def checks(self) -> str:
         """What checked the objects, in a sentence (or that nothing did)."""
         if not self.validated:
@@ -291,6 +300,7 @@ class Report:
             }
 
         counts = self.counts()
+        applies, verdict = self.verdict()
         return {
             "app": self.app,
             "env": self.env,
@@ -302,6 +312,8 @@ class Report:
             "commit": self.commit,
             "reportVersion": REPORT_VERSION,
             "summary": {key: counts[key] for key in _SUMMARY_KEYS},
+            "verdict": verdict,
+            "wouldApply": applies,
             "validated": self.validated,
             "k8sVersion": self.k8s_version,
             "serverValidated": self.server_validated,

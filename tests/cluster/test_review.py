@@ -40,8 +40,9 @@ def test_review_of_a_param_change_against_the_cluster(cluster_app: ClusterApp, t
     app.ok("param", "set", "model-server", "modelServerImage", "other:1")
 
     out = tmp_path / "report.html"
-    written = app.ok("review", "default", "-o", str(out))
+    written = app.ok("review", "default", "-o", str(out))  # changes alone: exit 0, unlike diff's 10
     assert f"wrote {out}: 1 to create, 1 to change, 1 to prune, 1 unchanged" in written.err
+    assert app("diff", "default").code == 10
     assert f'comparing with: context "admin", server {app.server}, namespace "{ns}"' in written.err
     html = out.read_text()
     assert "hunter2" not in html and base64.b64encode(b"hunter2").decode() not in html
@@ -114,9 +115,15 @@ def test_against_the_cluster_what_the_server_refuses_is_in_the_report(
     app.component("fine", config_map("fine-config", k="v"))
 
     out = tmp_path / "report.html"
-    written = app.ok("review", "default", "-o", str(out))
+    written = app("review", "default", "-o", str(out))
+    assert written.code == 1  # the report is written, and says apply would stop
     assert "1 to create" in written.err and "2 refused" in written.err
-    data = json.loads(app.ok("review", "default", "-o", "json").out)
+    verdict = "kfkit apply would stop: 2 refused objects, 1 removed API, 1 validation error."
+    assert written.err.splitlines()[-1] == f"error: {verdict}"
+    printed = app("review", "default", "-o", "json")
+    assert printed.code == 1
+    data = json.loads(printed.out)
+    assert (data["verdict"], data["wouldApply"]) == (verdict, False)
     assert (data["validated"], data["serverValidated"]) == (True, True)
     assert data["summary"]["refused"] == 2 and data["summary"]["create"] == 1
     removed = "extensions/v1beta1 Deployment was removed in Kubernetes 1.16: use apps/v1"

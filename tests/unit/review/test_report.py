@@ -49,9 +49,15 @@ def test_the_report_groups_objects_by_component_with_their_params() -> None:
     assert (counts["create"], counts["configure"], counts["unchanged"], counts["delete"]) == (1, 1, 1, 1)
     assert (counts["errors"], counts["warnings"], counts["removedApis"], counts["refused"]) == (0, 1, 1, 1)
     assert report.verdict() == (False, "kfkit apply would stop: 1 refused object, 1 removed API.")
+    assert report.exit_code == 1
+    assert (report.to_json()["verdict"], report.to_json()["wouldApply"]) == (report.verdict()[1], False)
     changed = [o for o in report.objects if o.object_id.name == HOSTILE_NAME]
     fine = replace(report, components=[replace(report.components[0], objects=changed)])
     assert replace(fine, removed_apis=[]).verdict() == (True, "kfkit apply would: change 1.")
+    assert replace(fine, removed_apis=[]).exit_code == 0  # changes are what a review is for
+    assert replace(fine, removed_apis=[], findings=report.findings).exit_code == 0  # a warning only
+    error = replace(report.findings[0], severity="error")
+    assert replace(fine, removed_apis=[], findings=[error]).exit_code == 1
 
 
 def test_html_is_self_contained_and_runs_nothing() -> None:
