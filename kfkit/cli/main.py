@@ -43,6 +43,7 @@ from kfkit.cli._options import Components, Env, ExtStr, JPath, NoCache, TlaStr, 
 from kfkit.cli._output import note, warnings_as_notes
 from kfkit.cli._progress import stop_progress
 from kfkit.cli._state import State, current_app, set_argv, set_state, state
+from kfkit.cli._tree import lazy_tree
 from kfkit.errors import KfkitError, UsageError
 
 __all__ = ["app", "main", "run"]
@@ -205,7 +206,9 @@ def run(argv: list[str] | None = None) -> int:
     try:
         with warnings_as_notes():
             try:
-                code = invoke(typer.main.get_command(app), args)
+                # completion walks the whole tree; a command needs only its own branch built
+                root = typer.main.get_command(app) if "__complete" in args else lazy_tree(app)
+                code = invoke(root, args)
             finally:
                 stop_progress()  # a bar left by a failed stage goes before the error line
     except SystemExit as exc:

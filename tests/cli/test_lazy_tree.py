@@ -1,0 +1,42 @@
+"""The CLI builds only the command it runs (kfkit/cli/_tree.py), yet behaves as the whole tree does."""
+
+from __future__ import annotations
+
+import pytest
+import typer
+from typer.core import TyperGroup
+
+from kfkit.cli._help import commands, help_page, teach
+from kfkit.cli._tree import Pending, lazy_tree
+from kfkit.cli.main import app
+from tests.cli.support import Kf
+
+FULL = dict(commands(teach(typer.main.get_command(app))))
+
+
+@pytest.mark.parametrize("path", list(FULL), ids=[p or "kfkit" for p in FULL])
+def test_each_help_page_equals_the_whole_trees(kf: Kf, path: str) -> None:
+    result = kf(*path.split(), "--help")
+    assert result.code == 0, result.err
+    assert result.out.rstrip("\n") == help_page(FULL[path], f"kfkit {path}".strip()).rstrip("\n")
+
+
+def test_only_the_resolved_branch_is_built() -> None:
+    root, whole = lazy_tree(app), FULL[""]
+    assert isinstance(whole, TyperGroup)
+    assert list(root.commands) == list(whole.commands)
+    assert all(isinstance(sub, Pending) for sub in root.commands.values())
+    with typer.Context(root) as ctx:
+        param = root.get_command(ctx, "param")
+    assert isinstance(param, TyperGroup) and param is root.commands["param"]
+    want = whole.commands["param"]
+    assert isinstance(want, TyperGroup)
+    params = {name: [p.name for p in sub.params] for name, sub in param.commands.items()}
+    assert params == {name: [p.name for p in sub.params] for name, sub in want.commands.items()}
+    assert [name for name, sub in root.commands.items() if not isinstance(sub, Pending)] == ["param"]
+
+
+def test_a_typo_still_gets_a_suggestion(kf: Kf) -> None:
+    result = kf("vresion")
+    assert result.code == 2
+    assert "no such command 'vresion'. Did you mean 'version'?" in result.err
