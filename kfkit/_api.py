@@ -546,10 +546,18 @@ class App:
         return delete_param(self.dir, component, key, env=env, lock=lock)
 
     def params(
-        self, component: str | None = None, *, env: str | None = None, module: str | None = None
+        self,
+        component: str | None = None,
+        *,
+        env: str | None = None,
+        module: str | None = None,
+        without_modules: bool = False,
     ) -> list[ParamRow]:
-        """Each component's params (effective in ``env``; of one ``module``), with their files."""
-        return list_params(self.dir, component, env=env, module=module)
+        """Each component's params (effective in ``env``; of one ``module``), with their files.
+
+        ``without_modules`` (with ``env``): only what the environment's own files set.
+        """
+        return list_params(self.dir, component, env=env, module=module, without_modules=without_modules)
 
     def diff_params(self, env1: str, env2: str, *, component: str | None = None) -> list[ParamDiff]:
         """The params whose effective values differ between two environments."""

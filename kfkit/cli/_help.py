@@ -180,7 +180,9 @@ EXAMPLES: dict[str, str] = {
     "param list": """
         # params as components see them, with the file each value comes from
         kfkit param list
-        kfkit param list model-server --env prod -o json""",
+        kfkit param list model-server --env prod -o json
+        # only what environment prod's own files set (overrides and globals)
+        kfkit param list --env prod --without-modules""",
     "param diff": """
         kfkit param diff staging prod
         kfkit param diff staging prod --component model-server""",

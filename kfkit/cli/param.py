@@ -86,11 +86,18 @@ def list_(
     module: Annotated[
         str | None, typer.Option("--module", help="Only this module's components (/: the root).")
     ] = None,
+    without_modules: Annotated[
+        bool,
+        typer.Option(
+            "--without-modules",
+            help="With --env: only what the environment's files set, not the modules' params.",
+        ),
+    ] = False,
     output: Output = "table",
 ) -> None:
     """List params (effective values in --env), and the file each comes from."""
     check_output(output)
-    rows = current_app().params(component, env=env, module=module)
+    rows = current_app().params(component, env=env, module=module, without_modules=without_modules)
     if output != "table":  # the values keep their types
         data = [
             {"component": r.component, "param": r.param, "value": r.value, "source": r.source} for r in rows

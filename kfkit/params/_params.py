@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kfkit._types import JsonValue
-from kfkit.app import AppDir
+from kfkit.app import AppDir, Module
 from kfkit.errors import UsageError
 from kfkit.jsonnet import Document, ObjectRef
 from kfkit.params._resolve import (
@@ -189,34 +189,49 @@ class ParamRow:
 
 
 def list_params(
-    app: AppDir, component: str | None = None, *, env: str | None = None, module: str | None = None
+    app: AppDir,
+    component: str | None = None,
+    *,
+    env: str | None = None,
+    module: str | None = None,
+    without_modules: bool = False,
 ) -> list[ParamRow]:
     """Top-level params per component, with the file (layer) each value comes from.
 
     Without ``env``, every module's components; with it, those of the modules it renders;
-    with ``module``, only that module's.
+    with ``module``, only that module's. ``without_modules`` (needs ``env``) leaves the
+    modules' params files out, as ksonnet's ``param list --without-modules``: only what the
+    environment's params.libsonnet and globals.libsonnet set.
     """
+    if without_modules and env is None:
+        raise UsageError(
+            "--without-modules lists what an environment's own files set: name the environment (--env)"
+        )
     if component is not None:
         app.component(component)
     modules = app.modules() if env is None else app.env_modules(env)
     if module is not None:
         only = app.module(module).name
         modules = [m for m in modules if m.name == only]
-    owners: dict[str, tuple[Path, dict[str, Any]]] = {}
-    for each in modules:
-        layer = module_params(app, env, module=each)
-        for local in layer["components"]:
-            owners[each.qualify(local)] = (each.params_file, layer.get("global") or {})
-    base = app_params(app, env, modules)
-    effective = base if env is None else resolve_params(app, env, modules=modules)
+    if without_modules:
+        owners: dict[str, tuple[Path, dict[str, Any]]] = {}
+        base: dict[str, dict[str, Any]] = {}
+    else:
+        owners = _owners(app, env, modules)
+        base = app_params(app, env, modules)
+    effective = (
+        base if env is None else resolve_params(app, env, modules=modules, inherited=not without_modules)
+    )
     env_global_params = env_globals(app, env) if env else {}
+    # The environment's file may override components of modules not listed: not theirs to show.
+    hidden = _of_other_modules(app, modules) if env else set()
 
     def rel(path: Path) -> str:
         return str(path.relative_to(app.root))
 
     rows = []
     for comp in sorted(effective):
-        if component is not None and comp != component:
+        if (component is not None and comp != component) or comp in hidden:
             continue
         params_file, globals_ = owners.get(comp, (app.params_file, {}))
         for param in sorted(effective[comp]):
@@ -231,6 +246,22 @@ def list_params(
                 source = rel(params_file)
             rows.append(ParamRow(comp, param, value, source))
     return rows
+
+
+def _owners(app: AppDir, env: str | None, modules: list[Module]) -> dict[str, tuple[Path, dict[str, Any]]]:
+    """Each component's module params file and that module's ``global`` object."""
+    owners = {}
+    for each in modules:
+        layer = module_params(app, env, module=each)
+        for local in layer["components"]:
+            owners[each.qualify(local)] = (each.params_file, layer.get("global") or {})
+    return owners
+
+
+def _of_other_modules(app: AppDir, modules: list[Module]) -> set[str]:
+    """The components of every module not in ``modules``."""
+    listed = {m.name for m in modules}
+    return {c.name for c in app.components() if c.module not in listed}
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,15 @@ def _merged(app: AppDir, modules: Sequence[Module]) -> str:
     return "{ components: " + (" + ".join(layers) or "{}") + " }"
 
 
+def _stubs(app: AppDir, modules: Sequence[Module]) -> str:
+    """Jsonnet: an empty params object for every component of ``modules``, by qualified name.
+
+    The modules' params files are not read, so an environment's own layer shows (and lists)
+    even when a module's file is broken.
+    """
+    return json.dumps({"components": {c.name: {} for c in app.components(modules)}})
+
+
 def app_params(
     app: AppDir, env: str | None, modules: Sequence[Module] | None = None
 ) -> dict[str, dict[str, Any]]:
@@ -114,19 +123,25 @@ def resolve_params(
     components: Sequence[str] | None = None,
     overrides: Overrides = _NONE,
     modules: Sequence[Module] | None = None,
+    *,
+    inherited: bool = True,
 ) -> dict[str, dict[str, Any]]:
     """Every component's effective params in ``env``, keyed by qualified name.
 
     ``modules`` defaults to those the environment renders (its targets). With
-    ``components``, only those entries are evaluated (and returned).
+    ``components``, only those entries are evaluated (and returned). Without ``inherited``,
+    each component's module params are an empty object, as ksonnet's ``param list
+    --without-modules`` stubbed them: what is left is what the environment's files set.
     """
     modules = app.env_modules(env) if modules is None else modules
-    merged = _merged(app, modules)
+    merged = _merged(app, modules) if inherited else _stubs(app, modules)
     env_file = app.env_dir(env) / "params.libsonnet"
     evaluation = _evaluation(app, env, {"__ksonnet/params": merged}, overrides)
     # Not while an edit is checked: its files are served from memory, not what is on disk.
     root_only = [m.name for m in modules] == [ROOT_MODULE]
-    plain = _as_written(app, env) if components is None and not overrides and root_only else None
+    plain = (
+        _as_written(app, env) if components is None and not overrides and root_only and inherited else None
+    )
     if plain is not None:
         return plain
     if components is None:

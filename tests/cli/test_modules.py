@@ -97,6 +97,44 @@ def test_env_overrides_name_module_components_by_qualified_name(ks_app: Path, kf
     assert redis["metadata"]["labels"]["tier"] == "env"  # env globals win over module globals
 
 
+def test_param_list_without_modules_shows_only_the_environments_own_layer(ks_app: Path, kf: Kf) -> None:
+    _targets(ks_app, "default", "/", "db")
+    env_params = ks_app / "environments" / "default" / "params.libsonnet"
+    env_params.write_text(
+        env_params.read_text().replace(
+            "components+: {", 'components +: {\n    "db.redis"+: { replicas: 3 },', 1
+        )
+    )
+    (ks_app / "environments" / "default" / "globals.libsonnet").write_text('{ tier: "env" }\n')
+
+    def listed(*args: str) -> list[tuple[str, str, Any, str]]:
+        result = kf("param", "list", "--env", "default", "--without-modules", "-o", "json", *args, cwd=ks_app)
+        assert result.code == 0, result.err
+        return [(r["component"], r["param"], r["value"], r["source"]) for r in json.loads(result.out)["data"]]
+
+    globals_file, params_file = (
+        "environments/default/globals.libsonnet",
+        "environments/default/params.libsonnet",
+    )
+    everything = [
+        ("db.redis", "replicas", 3, params_file),
+        ("db.redis", "tier", "env", globals_file),  # the env's globals reach every component
+        ("web", "tier", "env", globals_file),
+    ]
+    assert listed() == everything
+    assert listed("db.redis") == everything[:2]
+    assert listed("--module", "/") == everything[2:]
+    root = json.loads(kf("param", "list", "--env", "default", "--module", "/", "-o", "json", cwd=ks_app).out)
+    assert {r["component"] for r in root["data"]} == {"web"}  # db.redis's override is not the root's
+    _targets(ks_app, "default", "/")
+    assert listed() == everything[2:]  # nor is it listed when the environment does not render db
+    _targets(ks_app, "default", "/", "db")
+    # The modules' params files are not read at all: a broken one does not stop the listing.
+    (ks_app / "components" / "db" / "params.libsonnet").write_text("{ components: \n")
+    assert listed() == everything
+    assert kf("param", "list", "--env", "default", cwd=ks_app).code != 0
+
+
 def test_nested_modules_and_yaml_components_in_a_module(ks_app: Path, kf: Kf) -> None:
     assert kf("module", "create", "db.cache", cwd=ks_app).code == 0
     cache = ks_app / "components" / "db" / "cache"

@@ -260,3 +260,34 @@ def test_a_misspelt_param_warns_with_the_declared_name(seed_app: Path, kf: Kf) -
     assert quiet.code == 0 and "warning" not in quiet.err
     new = kf("param", "set", "model-server", "team", "ml", cwd=seed_app)  # a new name, nothing close
     assert new.code == 0 and "warning" not in new.err
+
+
+def test_without_modules_lists_only_what_the_environment_sets(app: Path, kf: Kf) -> None:  # §8 item 18
+    image = "gcr.io/heptio-images/ks-guestbook-demo:0.1"
+    generated = kf(
+        "generate", "deployed-service", "guestbook-ui", "--image", image, "--type", "ClusterIP", cwd=app
+    )
+    assert generated.code == 0, generated.err
+    assert kf("param", "set", "guestbook-ui", "replicas", "3", "--env", "default", cwd=app).code == 0
+    result = kf("param", "list", "-o", "json", "--env", "default", "--without-modules", cwd=app)
+    assert result.code == 0, result.err
+    assert json.loads(result.out) == {
+        "kind": "paramList",
+        "data": [
+            {
+                "component": "guestbook-ui",
+                "param": "replicas",
+                "value": 3,
+                "source": "environments/default/params.libsonnet",
+            }
+        ],
+    }
+    assert len(listed(kf, app, "--env", "default")) > 1  # the module's params, without the flag
+
+
+def test_without_modules_needs_an_environment(echo_app: Path, kf: Kf) -> None:
+    result = kf("param", "list", "--without-modules", cwd=echo_app)
+    assert result.code == 2 and result.out == ""
+    assert result.err == (
+        "error: --without-modules lists what an environment's own files set: name the environment (--env)\n"
+    )
