@@ -3,8 +3,9 @@
 ``kfkit completion bash|zsh|fish`` prints a small script; on TAB the shell runs
 ``kfkit __complete WORD…`` (the words typed so far, the last one being completed) and offers
 the lines it prints. The candidates come from walking the command tree (subcommands and
-flags) and from the app: environment names, component names, prototype names and a
-component's param keys, so completion stays right as the app changes.
+flags) and from the app: environment names, component names (qualified by module: ``db.redis``),
+module names, prototype names and a component's param keys, so completion stays right as the
+app changes.
 """
 
 from __future__ import annotations
@@ -62,10 +63,26 @@ def _locations(directory: Path, words: Sequence[str]) -> list[str]:
     return [*envs, *(f"{side}:{env}" for side in ("local", "remote") for env in envs)]
 
 
-def _components(directory: Path, _: Sequence[str]) -> list[str]:
+def _components(directory: Path, words: Sequence[str]) -> list[str]:
+    """Qualified names (``db.redis``); after an environment argument, only the components it renders."""
     from kfkit import App
 
-    return sorted(c.name for c in App.load(directory).components())
+    kf = App.load(directory)
+    known = {e.name for e in kf.environments()}
+    envs = [w.rpartition(":")[2] for w in words if w.rpartition(":")[2] in known]  # local:prod too
+    modules = {m.name for env in envs for m in kf.modules(env)}
+    return sorted(c.name for c in kf.components() if not envs or c.module in modules)
+
+
+def _modules(directory: Path, _: Sequence[str]) -> list[str]:
+    from kfkit import App
+
+    return [m.name for m in App.load(directory).modules()]
+
+
+def _new_name(_directory: Path, _words: Sequence[str]) -> list[str]:
+    """A name not taken yet (generate's component): the app's names would all be refused."""
+    return []
 
 
 def _prototypes(directory: Path, _: Sequence[str]) -> list[str]:
@@ -99,6 +116,10 @@ _BY_COMMAND: dict[tuple[str, str], _Names] = {
     ("env rm", "name"): _envs,
     ("env set", "name"): _envs,
     ("env describe", "name"): _envs,
+    ("env update", "name"): _envs,
+    ("env targets", "name"): _envs,
+    ("generate", "component"): _new_name,
+    ("prototype use", "component"): _new_name,
     ("component rm", "name"): _components,
     ("prototype describe", "name"): _prototypes,
     ("prototype preview", "name"): _prototypes,
@@ -107,7 +128,12 @@ _BY_COMMAND: dict[tuple[str, str], _Names] = {
     ("param delete", "args"): _param_keys,
     ("param list", "component"): _components,
 }
-_FLAGS: dict[str, _Names] = {"--env": _envs, "--set": _envs, "--component": _components}
+_FLAGS: dict[str, _Names] = {
+    "--env": _envs,
+    "--set": _envs,
+    "--component": _components,
+    "--module": _modules,
+}
 
 
 def candidates(root: Any, words: Sequence[str]) -> list[str]:
@@ -199,7 +225,7 @@ def _flags(command: Any) -> list[str]:
 def completion(shell: str) -> None:
     """Print the shell completion script for bash, zsh or fish.
 
-    Completes commands, flags, and the app's environment, component, prototype and param names.
+    Completes commands, flags, and the app's environment, component, module, prototype and param names.
 
     Examples:
       # bash: now, then for every new shell

@@ -59,6 +59,48 @@ def test_component_names(sample: Path) -> None:
     assert complete(sample, "param", "set", "") == ["model-server"]
 
 
+@pytest.fixture
+def modular(sample: Path, kf: Kf) -> Path:
+    """``sample`` plus component ``db.redis``, an empty module ``db.cache``; prod renders / and db."""
+    for args in (
+        ("generate", "configMap", "db.redis"),
+        ("module", "create", "db.cache"),
+        ("env", "targets", "prod", "--module", "/", "--module", "db"),
+    ):
+        result = kf(*args, cwd=sample)
+        assert result.code == 0, result.err
+    return sample
+
+
+def test_module_names_wherever_a_module_is_an_argument(modular: Path) -> None:
+    modules = ["/", "db", "db.cache"]
+    assert complete(modular, "generate", "configMap", "x", "--module", "") == modules
+    assert complete(modular, "prototype", "use", "configMap", "x", "--module", "db") == ["db", "db.cache"]
+    assert complete(modular, "import", "-f", "a.yaml", "--module", "") == modules
+    assert complete(modular, "component", "list", "--module", "db.") == ["db.cache"]
+    assert complete(modular, "param", "list", "--env", "prod", "--module", "") == modules
+    assert complete(modular, "env", "targets", "prod", "--module", "/", "--module", "") == modules
+    assert complete(modular, "env", "targets", "p") == ["prod"]
+    assert complete(modular, "module", "list", "--env", "") == ["default", "prod"]
+
+
+def test_qualified_component_names(modular: Path) -> None:
+    assert complete(modular, "component", "rm", "") == ["db.redis", "model-server"]
+    assert complete(modular, "param", "list", "d") == ["db.redis"]
+    assert complete(modular, "param", "set", "db.redis", "") == ["data", "name"]
+    assert complete(modular, "param", "delete", "db.redis", "n") == ["name"]
+    # After an environment, only the components it renders: default targets the root module alone.
+    assert complete(modular, "show", "prod", "-c", "") == ["db.redis", "model-server"]
+    assert complete(modular, "apply", "default", "-c", "") == ["model-server"]
+    assert complete(modular, "diff", "local:default", "remote:prod", "--component", "db") == ["db.redis"]
+    assert complete(modular, "show", "-c", "") == ["db.redis", "model-server"]  # no env named: all
+
+
+def test_a_new_components_name_is_not_offered_the_taken_ones(modular: Path) -> None:
+    assert complete(modular, "generate", "configMap", "") == []
+    assert complete(modular, "prototype", "use", "configMap", "") == []
+
+
 def test_prototype_names(sample: Path) -> None:
     assert {"tf-serving", "tf-serving-client"} <= set(complete(sample, "generate", "tf"))
     assert "io.ksonnet.pkg.tf-serving" in complete(sample, "generate", "io.ksonnet.pkg.tf")
