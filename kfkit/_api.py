@@ -612,10 +612,12 @@ class App:
         components: Sequence[str] = (),
         options: ValidateOptions | None = None,
         cluster: SchemaCluster | None = None,
+        dry_run: bool = True,
     ) -> ValidationResult:
         """Findings about rendered objects: offline against the schemas of the environment's
         ``k8sVersion`` and CRDs from the render, ``options.crd_dirs``, the app's lib/ and
-        vendor/; with ``cluster`` also its CRDs and a strict server-side dry run."""
+        vendor/; with ``cluster`` also its CRDs and (unless not ``dry_run``) a strict
+        server-side dry run."""
         from kfkit.validate import ValidateOptions, validate_objects
 
         name = self.dir.resolve_env(env)
@@ -626,6 +628,7 @@ class App:
             default_crd_dirs=[self.root / LIB, self.root / VENDOR],
             server=(cluster, self.scope(name, components=components)) if cluster is not None else None,
             default_namespace=self.dir.env(name).destination.namespace,
+            dry_run=dry_run,
         )
 
     def api_upgrades(

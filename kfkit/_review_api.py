@@ -4,6 +4,7 @@ It gathers what ``diff``, ``param list``, ``validate`` and the history already k
 render against the cluster (or another environment's render), each component's params with
 their source file against the other side's (another environment's, or those recorded by the
 last apply), Secrets masked by the diff's own mask, and the exact command that applies it.
+Against a cluster, custom resources are validated against its CRDs too.
 Against the environment's own cluster it makes apply's pre-flight once: what the server
 refuses (a removed API, an invalid field, another owner) is reported, not raised, so one
 bad object never hides the rest of the review.
@@ -35,7 +36,7 @@ from kfkit.params import list_params, resolve_params
 from kfkit.render import RenderOptions
 from kfkit.review import Report
 from kfkit.review._build import component_reviews
-from kfkit.validate import Code, dry_run_findings
+from kfkit.validate import Code, SchemaCluster, dry_run_findings
 
 if TYPE_CHECKING:
     from kfkit._api import App
@@ -60,19 +61,25 @@ def review(
     name = app.dir.resolve_env(env)
     where, other = app._location(against or f"remote:{name}")
     objects = app.render(name, components=components, options=options)
-    validation = app.validate_objects(objects, name, components=components)
     mask = SecretMask()
     dest = app.dir.env(name).destination
     target = f'server {dest.server or "(none)"}, namespace "{dest.namespace}"'
     refused: dict[ObjectId, str] = {}
     other_params: dict[str, Any] | None
     if where == "local":
+        validation = app.validate_objects(objects, name, components=components)
         theirs = app.render(other, components=components, options=options)
         diff = diff_sides(_side(app, "local", name, objects), _side(app, "local", other, theirs), mask=mask)
         other_params = resolve_params(app.dir, other)
     else:
         with connect(other) as client:
             target = client.target.describe()
+            # Custom resources are checked against the cluster's CRDs, as by validate --server;
+            # the server's dry run is apply's own pre-flight below, made once.
+            crds = client if isinstance(client, SchemaCluster) else None
+            validation = app.validate_objects(
+                objects, name, components=components, cluster=crds, dry_run=False
+            )
             scope = app.scope(other, components=components)
             if other == name:
                 diff, refused, server = _preflight(objects, client, scope, mask)

@@ -8,7 +8,7 @@ change it. Nothing is written.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from kfkit._types import Obj
 from kfkit.deploy import Change, Cluster, Scope, dry_run_all
@@ -29,8 +29,12 @@ class _Resource(Protocol):
         ...
 
 
+@runtime_checkable
 class SchemaCluster(Cluster, Protocol):
-    """A cluster that can also say which REST resource serves a kind (for its CRD's name)."""
+    """A cluster that can also say which REST resource serves a kind (for its CRD's name).
+
+    Checkable with ``isinstance``: a :class:`~kfkit.Cluster` of a library caller may lack it.
+    """
 
     def resource(self, api_version: str, kind: str) -> _Resource | None: ...
 

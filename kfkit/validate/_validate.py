@@ -75,19 +75,20 @@ def validate_objects(
     default_crd_dirs: Sequence[Path] = (),
     server: tuple[SchemaCluster, Scope] | None = None,
     default_namespace: str = "",
+    dry_run: bool = True,
 ) -> ValidationResult:
     """Every finding about ``objects``; nothing is raised for an invalid object.
 
     ``default_crd_dirs`` (the app's lib/ and vendor/) are read only when a custom resource
     has no CRD in the render or ``options.crd_dirs``. With ``server`` (a cluster and the
-    environment's scope) the cluster's CRDs are asked last, and every object is dry-run.
+    environment's scope) the cluster's CRDs are asked last, and every object is dry-run
+    unless ``dry_run`` is False (``kfkit review`` makes apply's own pre-flight instead).
     An object rendered by two components (the same one once ``default_namespace``, the
     environment's, is filled in) is a warning, so it can be seen and fixed before apply refuses it.
     """
     version, note = resolve_version(options.k8s_version or env_k8s_version)
-    result = ValidationResult(
-        _text(version), len(objects), server=server is not None, notes=[note] if note else []
-    )
+    dry_runs = server is not None and dry_run
+    result = ValidationResult(_text(version), len(objects), server=dry_runs, notes=[note] if note else [])
     live_crd = live_crd_lookup(server[0]) if server is not None else None
     checker = _Checker(BuiltinSchemas.load(version), options, default_crd_dirs, live_crd)
     checker.crds.add_all((obj, "the render") for obj in objects if is_crd(obj))
@@ -95,7 +96,7 @@ def validate_objects(
         result.extend(checker.check(obj))
     for key, owners in duplicate_objects(objects, default_namespace).items():
         result.extend([finding("warning", Code.DUPLICATE, key, "", duplicate_message(key, owners))])
-    if server is not None:
+    if server is not None and dry_runs:
         result.merge(server_findings(objects, *server))
     return result
 

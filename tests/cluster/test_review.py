@@ -17,6 +17,7 @@ from tests.cluster.deploy_support import (  # noqa: F401 - cluster_app_fixture r
     cluster_app_fixture,
     config_map,
     deployment,
+    widget_crd,
 )
 from tests.unit.review.support import Page
 
@@ -166,3 +167,29 @@ def test_review_of_an_applied_render_dry_runs_nothing_again(
         assert {o.object_id.name: o.status for o in report.objects} == {"a": "unchanged", "b": "unchanged"}
         assert report.server_validated
         assert kf.cluster("default").requests["apply-dry-run"] == 0  # type: ignore[attr-defined]
+
+
+def test_custom_resources_are_checked_against_the_clusters_crd(cluster_app: ClusterApp) -> None:
+    """Offline validation in a review finds CRDs in the cluster, as ``validate --server`` does."""
+    app, ns = cluster_app, cluster_app.namespace
+    group = f"{ns}.example.com"
+    app.component("crd", widget_crd(group))
+    app.ok("apply", "default", "-c", "crd")  # installs the CRD and waits until it is established
+    widget = {"apiVersion": f"{group}/v1", "kind": "Widget", "metadata": {"name": "w"}, "spec": {"size": 2}}
+    app.component("widget", widget)
+
+    fine = json.loads(app.ok("review", "default", "-c", "widget", "-o", "json").out)
+    assert (fine["findings"], fine["summary"]["create"]) == ([], 1)  # no "not checked" warning
+
+    app.component("widget", {**widget, "spec": {"size": "big", "colour": "red"}})
+    result = app("review", "default", "-c", "widget", "-o", "json")
+    assert result.code == 1
+    offline = [
+        (f["code"], f["field"], f["message"])
+        for f in json.loads(result.out)["findings"]
+        if f["code"] != "server"
+    ]
+    assert offline == [
+        ("unknown-field", "spec.colour", "unknown field"),
+        ("type", "spec.size", "expected integer, got string 'big'"),
+    ]
