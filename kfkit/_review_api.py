@@ -120,7 +120,8 @@ def _preflight(
     changes, failures = dry_run_all(objects, client, scope, force=False, skip_applied=True)
     refused = {f.object_id: str(f.error) for f in failures}
     accepted = [c for c in changes if c.object_id not in refused]
-    diff = diff_changes(accepted, prune_candidates(client, scope, changes), mask=mask)
+    prune = prune_candidates(client, scope, changes, refused=[f.object_id for f in failures])
+    diff = diff_changes(accepted, prune, mask=mask)
     return diff, refused, dry_run_findings(changes, failures)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kfkit._connection import FIELD_MANAGER
 from kfkit._model import Action, ObjectId
@@ -297,11 +297,39 @@ def live_objects(client: Cluster, scope: Scope, namespaces: Sequence[str] = ()) 
     return found
 
 
-def prune_candidates(client: Cluster, scope: Scope, changes: Sequence[Change]) -> list[Obj]:
-    """This app and environment's live objects that the render lacks: what prune deletes."""
-    rendered = {c.object_id for c in changes}
-    namespaces = sorted({c.object_id.namespace for c in changes if c.object_id.namespace})
-    return [obj for obj in live_objects(client, scope, namespaces) if ObjectId.of(obj) not in rendered]
+def prune_candidates(
+    client: Cluster, scope: Scope, changes: Sequence[Change], *, refused: Sequence[ObjectId] = ()
+) -> list[Obj]:
+    """This app and environment's live objects that the render lacks: what prune deletes.
+
+    ``refused`` are rendered objects the pre-flight refused (``kfkit review`` goes on with
+    the rest): they are in the render all the same. Identities are compared as the server
+    sees them (:func:`_served_identity`), so a render still naming an object by a removed API
+    never makes the live object of that name a candidate.
+    """
+    rendered = {_served_identity(c.object_id, client, scope) for c in changes}
+    rendered |= {_served_identity(oid, client, scope) for oid in refused}
+    namespaces = sorted({oid.namespace for oid in rendered if oid.namespace})
+    return [
+        obj
+        for obj in live_objects(client, scope, namespaces)
+        if _served_identity(ObjectId.of(obj), client, scope) not in rendered
+    ]
+
+
+def _served_identity(oid: ObjectId, client: Cluster, scope: Scope) -> ObjectId:
+    """``oid`` as a current server knows it: of the removed-API table's successor group (the
+    upgrade ``--upgrade-apis`` makes), so extensions/v1beta1 and apps/v1 Deployments of one
+    name are one object, as they were one object to the servers that served both. Not yet
+    placed (refused before placing), it is placed as its successor would be."""
+    change = api_change(oid.api_version, oid.kind)
+    successor = change.current_successor if change is not None else None
+    if successor is None:
+        return oid
+    namespace = oid.namespace
+    if not namespace and client.is_namespaced(successor, oid.kind):
+        namespace = scope.namespace
+    return replace(oid, group=successor.rpartition("/")[0], namespace=namespace)
 
 
 def tier_of_live(obj: Obj) -> Tier:

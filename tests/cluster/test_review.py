@@ -193,3 +193,28 @@ def test_custom_resources_are_checked_against_the_clusters_crd(cluster_app: Clus
         ("unknown-field", "spec.colour", "unknown field"),
         ("type", "spec.size", "expected integer, got string 'big'"),
     ]
+
+
+def test_an_object_named_by_a_removed_api_is_not_also_pruned(cluster_app: ClusterApp) -> None:
+    """A render that names a live apps/v1 Deployment by extensions/v1beta1 refers to that very
+    object: the review refuses it (the removed API) and does not list the live one as a prune."""
+    app, ns = cluster_app, cluster_app.namespace
+    app.component("web", deployment("web"))
+    app.ok("apply", "default")
+    app.component("web", {**deployment("web"), "apiVersion": "extensions/v1beta1"})
+
+    result = app("review", "default", "-o", "json")
+    assert result.code == 1
+    data = json.loads(result.out)
+    actions = [(o["object"], o["apiVersion"], o["action"]) for c in data["components"] for o in c["objects"]]
+    assert actions == [("Deployment web", "extensions/v1beta1", "refused")]
+    assert (data["summary"]["prune"], data["command"]) == (0, "kfkit apply default")
+
+    app.ok("env", "set", "default", "--upgrade-apis")
+    upgraded = json.loads(app.ok("review", "default", "-o", "json").out)
+    actions = [
+        (o["object"], o["apiVersion"], o["action"]) for c in upgraded["components"] for o in c["objects"]
+    ]
+    assert actions == [(f"Deployment {ns}/web", "apps/v1", "unchanged")]
+    assert upgraded["summary"]["prune"] == 0
+    assert app.live("apps/v1", "Deployment", "web") is not None

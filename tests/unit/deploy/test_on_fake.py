@@ -337,3 +337,26 @@ def test_delete_reports_what_was_absent_and_refuses_other_environments_objects(
         kf.delete(kf.plan_delete("default"))
     assert {type(f.error) for f in caught.value.failures} == {Conflict}
     assert fake.object("apps/v1", "Deployment", "web", namespace=NS) is not None
+
+
+def test_prune_knows_an_object_by_the_name_of_an_older_api(tmp_path: Path) -> None:
+    """A server that still serves extensions/v1beta1 Ingress stores it as the networking.k8s.io
+    Ingress of that name: one object, which prune must not take for one the render lacks."""
+    fake = FakeCluster(kinds={("extensions/v1beta1", "Ingress"): True})
+    kf = App.init(tmp_path / "app", server=fake.server, connection=ConnectionOptions(factory=fake.connect))
+    backend = {"service": {"name": "web", "port": {"number": 80}}}
+    ingress = {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": "web"},
+        "spec": {"defaultBackend": backend},
+    }
+    component(kf, "web", ingress)
+    kf.apply(kf.plan_apply("default"))
+    legacy = {**ingress, "apiVersion": "extensions/v1beta1", "spec": {"backend": {"serviceName": "web"}}}
+    component(kf, "web", legacy, config_map("new"))
+
+    plan = kf.plan_apply("default", options=ApplyOptions(prune=True))
+
+    assert sorted(str(c.object_id) for c in plan.changes) == [f"ConfigMap {NS}/new", f"Ingress {NS}/web"]
+    assert plan.prune == []
