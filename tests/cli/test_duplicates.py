@@ -59,8 +59,11 @@ def test_library_validate_reports_it_too(twice: Path) -> None:
     assert [(f.severity, str(f.code)) for f in result.findings] == [("warning", "duplicate-object")]
 
 
-@pytest.mark.parametrize("command", [("apply", "default"), ("diff", "default")])
-def test_apply_and_diff_still_refuse_before_any_cluster(
+@pytest.mark.parametrize(
+    "command",
+    [("apply", "default"), ("diff", "default"), ("delete", "default", "--yes"), ("review", "default")],
+)
+def test_apply_diff_delete_and_review_still_refuse_before_any_cluster(
     twice: Path, kf: Kf, command: tuple[str, ...]
 ) -> None:
     result = kf(*command, cwd=twice)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
+import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from kfkit.ksonnetlib import shipped_spec
@@ -91,6 +97,9 @@ def test_ksonnet_lib_is_generated_on_the_first_render_that_imports_it(app: Path,
     before = (lib / "k8s.libsonnet").stat().st_mtime_ns
     assert _documents(kf("show", "default", "--upgrade-apis", cwd=app)) == shown
     assert (lib / "k8s.libsonnet").stat().st_mtime_ns == before  # cached, not generated again
+    shutil.rmtree(app / "lib")  # ksonnet's e2e (§8 item 42): show after deleting lib/ makes it again
+    assert _documents(kf("show", "default", "--upgrade-apis", cwd=app)) == shown
+    assert (lib / "k.libsonnet").is_file()
 
 
 def test_apps_without_k_libsonnet_get_no_lib(app: Path, kf: Kf) -> None:
@@ -136,3 +145,50 @@ def test_env_set_api_spec_generates_the_lib_and_records_the_version(
     ]
     bad = kf("env", "set", "default", "--api-spec", "nope:x", cwd=app)
     assert bad.code == 2 and "use version:vX.Y.Z, file:PATH, url:URL or cluster" in bad.err
+
+
+@pytest.fixture
+def spec_server(tmp_path: Path) -> Iterator[str]:
+    """An HTTP server for the files of ``tmp_path/served``; ``unversioned.json`` says no version, as
+    1.18 on do."""
+    served = tmp_path / "served"
+    served.mkdir()
+    spec = shipped_spec("v1.9.0")
+    (served / "swagger.json").write_text(json.dumps({**spec, "info": {"version": "v1.9.11"}}))
+    (served / "unversioned.json").write_text(json.dumps({**spec, "info": {"version": "unversioned"}}))
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=served))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_api_spec_from_a_url(app: Path, kf: Kf, spec_server: str) -> None:
+    def k8s_version() -> str:
+        return str(yaml.safe_load((app / "app.yaml").read_text())["environments"]["default"]["k8sVersion"])
+
+    assert kf("env", "set", "default", "--api-spec", f"url:{spec_server}/swagger.json", cwd=app).code == 0
+    assert k8s_version() == "v1.9.11"
+    assert (app / "lib" / "ksonnet-lib" / "v1.9.11" / "k8s.libsonnet").is_file()
+    # http(s):// alone is a URL too; a spec that says "unversioned" takes the version given after #.
+    pinned = kf("env", "set", "default", "--api-spec", f"{spec_server}/unversioned.json#v1.9.3", cwd=app)
+    assert pinned.code == 0, pinned.err
+    assert k8s_version() == "v1.9.3"
+    assert (app / "lib" / "ksonnet-lib" / "v1.9.3" / "k.libsonnet").is_file()
+    before = (app / "app.yaml").read_text()
+    unknown = kf("env", "set", "default", "--api-spec", f"url:{spec_server}/unversioned.json", cwd=app)
+    assert unknown.code == 2
+    assert unknown.err == (
+        f"error: {spec_server}/unversioned.json does not say its Kubernetes version; "
+        f"add it: url:{spec_server}/unversioned.json#v1.N.M\n"
+    )
+    missing = kf("env", "set", "default", "--api-spec", f"url:{spec_server}/nothing.json", cwd=app)
+    assert missing.code == 2
+    assert missing.err.startswith(
+        f"error: cannot fetch OpenAPI spec {spec_server}/nothing.json: HTTP Error 404"
+    )
+    assert (app / "app.yaml").read_text() == before  # a refused spec changes nothing
