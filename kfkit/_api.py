@@ -193,13 +193,18 @@ class App:
         connection: ConnectionOptions | None = None,
         force: bool = False,
         on_existing: Callable[[Path], None] | None = None,
+        api_spec: str | None = None,
     ) -> App:
         """Create a new app in ``directory`` with one environment.
 
         Without ``server``, the environment gets the server of ``connection.context`` (or of
         the current kubeconfig context; none without a kubeconfig, for offline apps).
+        ``api_spec`` (``version:``, ``file:`` or ``url:``, as :meth:`use_api_spec`) generates
+        the environment's ksonnet-lib and records its version, as ``ks init --api-spec`` did;
+        the spec is read before anything is written.
         """
         connection = connection or ConnectionOptions()
+        loaded = _spec_before_writing(api_spec)
         created = AppDir.create(
             Path(directory),
             env=env,
@@ -208,7 +213,10 @@ class App:
             force=force,
             on_existing=on_existing,
         )
-        return cls(created, connection=connection)
+        app = cls(created, connection=connection)
+        if loaded is not None:
+            app._record_spec(env, *loaded)
+        return app
 
     @classmethod
     def upgrade(cls, start: Path | str = ".", *, to: str = API_VERSION, dry_run: bool = False) -> AppUpgrade:
@@ -270,15 +278,26 @@ class App:
         return self.dir.env(self.dir.resolve_env(name))
 
     def add_env(
-        self, name: str, *, server: str | None = None, namespace: str = "default", override: bool = False
+        self,
+        name: str,
+        *,
+        server: str | None = None,
+        namespace: str = "default",
+        override: bool = False,
+        api_spec: str | None = None,
     ) -> EnvironmentSpec:
         """Add an environment; without ``server``, that of the kubeconfig context (as :meth:`init`).
 
         ``override`` records it in app.override.yaml (this checkout only), redefining an
-        app.yaml environment of that name.
+        app.yaml environment of that name. ``api_spec``: as in :meth:`init`.
         """
+        loaded = _spec_before_writing(api_spec)
         server = _server(server, self.connection)
-        return self.dir.add_env(name, server=server, namespace=namespace, override=override)
+        added = self.dir.add_env(name, server=server, namespace=namespace, override=override)
+        if loaded is None:
+            return added
+        self._record_spec(name, *loaded, override=override)
+        return self.dir.env(name)
 
     def update_env(
         self,
@@ -314,7 +333,7 @@ class App:
         or ``cluster``: the ``/openapi/v2`` of the environment's server (through the
         kubeconfig, as ``apply`` reaches it), CRDs included, at the version ``/version`` says.
         """
-        from kfkit.ksonnetlib import load_api_spec, write_ksonnet_lib
+        from kfkit.ksonnetlib import load_api_spec
 
         spec_env = self.dir.env(env)
         if source == "cluster":
@@ -323,6 +342,12 @@ class App:
             source = f"{client.target.server}/openapi/v2"
         else:
             version, spec = load_api_spec(source)
+        return self._record_spec(env, version, spec, source, override=override)
+
+    def _record_spec(self, env: str, version: str, spec: Obj, source: str, *, override: bool = False) -> str:
+        """Write ksonnet-lib ``version`` from ``spec`` and make it ``env``'s ``k8sVersion``."""
+        from kfkit.ksonnetlib import write_ksonnet_lib
+
         write_ksonnet_lib(self.root / LIB / KSONNET_LIB / version, spec, version, source=source)
         self.dir.update_env(env, k8s_version=version, override=override)
         return version
@@ -952,6 +977,24 @@ def _params(
         values = {**(values or {}), **load_values_file(values_file)}
     source = f"values file {values_file}" if values_file is not None else "values"
     return prototype_params(proto, component, flags or {}, values, values_from=source)
+
+
+def _spec_before_writing(source: str | None) -> tuple[str, Obj, str] | None:
+    """``init``'s and ``add_env``'s spec, read first so that a bad one leaves nothing written.
+
+    ``cluster`` asks the environment's server, so the environment must exist first.
+    """
+    if source is None:
+        return None
+    if source == "cluster":
+        raise UsageError(
+            "--api-spec cluster reads the environment's server: add the environment first, "
+            "then kfkit env set ENV --api-spec cluster"
+        )
+    from kfkit.ksonnetlib import load_api_spec
+
+    version, spec = load_api_spec(source)
+    return version, spec, source
 
 
 def _server(server: str | None, connection: ConnectionOptions) -> str:

@@ -32,6 +32,11 @@ Kubeconfig = Annotated[
     Path | None,
     typer.Option("--kubeconfig", help="Kubeconfig file to read --context (or the current context) from."),
 ]
+_API_SPEC = (
+    "Generate ksonnet-lib (k.libsonnet) from this OpenAPI spec and make its version the "
+    "environment's k8sVersion: version:vX.Y.Z (shipped), file:PATH, url:URL"
+)
+ApiSpec = Annotated[str | None, typer.Option("--api-spec", metavar="SOURCE", help=_API_SPEC + ".")]
 
 
 def recording(kubeconfig: Path | None, context: str | None) -> ConnectionOptions:
@@ -47,6 +52,7 @@ def add(
     context: Context = None,
     override: Override = False,
     kubeconfig: Kubeconfig = None,
+    api_spec: ApiSpec = None,
 ) -> None:
     """Add an environment (its files under environments/<name>/).
 
@@ -54,10 +60,13 @@ def add(
     redefined on this checkout only (its files are kept), as ksonnet's `env add -o` did.
     """
     kf = current_app(recording(kubeconfig, context))
-    spec = kf.add_env(name, server=server, namespace=namespace or "default", override=override)
+    spec = kf.add_env(
+        name, server=server, namespace=namespace or "default", override=override, api_spec=api_spec
+    )
     note(
         f'added environment "{name}"{" to app.override.yaml" if override else ""} '
-        f"(server {spec.destination.server or 'not set'}, namespace {spec.destination.namespace})"
+        f"(server {spec.destination.server or 'not set'}, namespace {spec.destination.namespace}"
+        + (f", ksonnet-lib {spec.k8s_version} from {api_spec})" if api_spec else ")")
     )
 
 
@@ -118,9 +127,7 @@ def set_(
         typer.Option(
             "--api-spec",
             metavar="SOURCE",
-            help="Generate ksonnet-lib (k.libsonnet) from this OpenAPI spec and make its version the "
-            "environment's k8sVersion: version:vX.Y.Z (shipped), file:PATH, url:URL, or cluster "
-            "(the environment's server's /openapi/v2, CRDs included).",
+            help=_API_SPEC + ", or cluster (the environment's server's /openapi/v2, CRDs included).",
         ),
     ] = None,
     override: Override = False,

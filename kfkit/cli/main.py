@@ -127,6 +127,7 @@ def init(
     force: Annotated[
         bool, typer.Option("--force", help="Init into a non-empty directory; existing files are kept.")
     ] = False,
+    api_spec: env.ApiSpec = None,
 ) -> None:
     """Create a new app in DIRECTORY (a ksonnet 0.13 layout); never overwrites a file."""
     kf = kfkit.App.init(
@@ -137,8 +138,11 @@ def init(
         force=force,
         on_existing=lambda path: note(f"kept existing {path} (not overwritten)"),
         connection=env.recording(kubeconfig, context),
+        api_spec=api_spec,
     )
     note(f'created app "{kf.name}" in {directory} with environment "{env_name}"')
+    if api_spec:
+        note(f"generated lib/ksonnet-lib/{kf.environment(env_name).k8s_version}/ from {api_spec}")
 
 
 @app.command()

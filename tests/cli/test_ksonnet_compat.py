@@ -192,3 +192,39 @@ def test_api_spec_from_a_url(app: Path, kf: Kf, spec_server: str) -> None:
         f"error: cannot fetch OpenAPI spec {spec_server}/nothing.json: HTTP Error 404"
     )
     assert (app / "app.yaml").read_text() == before  # a refused spec changes nothing
+
+
+def test_init_api_spec_generates_the_lib_as_ks_init_did(tmp_path: Path, kf: Kf) -> None:
+    made = tmp_path / "app"
+    result = kf("init", str(made), "--api-spec", "version:v1.7.0")
+    assert result.code == 0, result.err
+    assert "generated lib/ksonnet-lib/v1.7.0/ from version:v1.7.0" in result.err
+    env = yaml.safe_load((made / "app.yaml").read_text())["environments"]["default"]
+    assert env["k8sVersion"] == "v1.7.0"
+    (made / "components" / "d.jsonnet").write_text(
+        '(import "k.libsonnet").apps.v1beta1.deployment.new("d", 1, [])\n'
+    )
+    assert _documents(kf("show", "default", cwd=made))[0]["apiVersion"] == "apps/v1beta1"
+    for source, message in (
+        (f"file:{tmp_path / 'nope.json'}", f"error: cannot read OpenAPI spec {tmp_path / 'nope.json'}: "),
+        ("cluster", "error: --api-spec cluster reads the environment's server: add the environment first"),
+    ):
+        refused = kf("init", str(tmp_path / "other"), "--api-spec", source)
+        assert refused.code == 2 and refused.err.startswith(message), refused.err
+        assert not (tmp_path / "other").exists()  # the spec is read before anything is written
+
+
+def test_env_add_api_spec(app: Path, kf: Kf, spec_server: str) -> None:
+    added = kf("env", "add", "prod", "--api-spec", f"url:{spec_server}/swagger.json", cwd=app)
+    assert added.code == 0, added.err
+    assert ", ksonnet-lib v1.9.11 from url:" in added.err
+    envs = yaml.safe_load((app / "app.yaml").read_text())["environments"]
+    assert envs["prod"]["k8sVersion"] == "v1.9.11" and "k8sVersion" not in envs["default"]
+    assert (app / "lib" / "ksonnet-lib" / "v1.9.11" / "k8s.libsonnet").is_file()
+    assert kf("env", "add", "mine", "-o", "--api-spec", "version:v1.8.0", cwd=app).code == 0
+    override = yaml.safe_load((app / "app.override.yaml").read_text())["environments"]["mine"]
+    assert override["k8sVersion"] == "v1.8.0"
+    before = (app / "app.yaml").read_text()
+    refused = kf("env", "add", "qa", "--api-spec", f"url:{spec_server}/nothing.json", cwd=app)
+    assert refused.code == 2 and "cannot fetch OpenAPI spec" in refused.err
+    assert (app / "app.yaml").read_text() == before and not (app / "environments" / "qa").exists()
