@@ -58,6 +58,8 @@ def parse_structure(where: str, text: str, kind: str) -> JsonValue:
     try:
         value: JsonValue = json.loads(text)
     except json.JSONDecodeError:
+        if "\0" in text:  # the engine reads C strings: it would fail with a traceback
+            raise UsageError(f"{where}: {text!r} is not a Jsonnet {kind}: it holds a NUL character") from None
         from kfkit.evaluator import Evaluation, evaluate_snippet  # the engine only when needed
 
         try:

@@ -198,6 +198,7 @@ def test_computed_params_are_refused_and_file_kept(echo_app: Path, kf: Kf) -> No
         (("param", "set", "echo", "", "v"), 2, "invalid param key ''"),
         (("param", "set", "echo", "a..b", "v"), 2, "invalid param key 'a..b'"),
         (("param", "set", "echo", "k", "{bad json"), 2, "is not a Jsonnet object: 1:"),
+        (("param", "set", "echo", "k", "{\x00"), 2, "is not a Jsonnet object: it holds a NUL character"),
         (("param", "set", "echo"), 2, "usage: kfkit param set"),
         (("param", "delete", "echo", "missing"), 2, "has no param 'missing'"),
         (("param", "list", "nope"), 2, 'component "nope" not found'),
