@@ -59,7 +59,8 @@ def measure(version: str) -> dict[str, float]:
 def main() -> None:
     versions = sys.argv[1:] or ["v1.7.0", "v1.16.0", "v1.34.10"]
     print(
-        "| version | load spec s | generate s | k8s.libsonnet KB | peak RSS generating MB | import + render s | peak RSS MB |"
+        "| version | load spec s | generate s | k8s.libsonnet KB | peak RSS generating MB "
+        "| import + render s | peak RSS MB |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for version in versions:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kfkit import App
+from kfkit._types import JsonValue
 from kfkit.validate import BuiltinSchemas, ValidateOptions, validate_objects
 from kfkit.validate._schemas import _inline
 
@@ -44,7 +45,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         app = App.init(Path(tmp) / "bench")
         for i in range(n):
-            values: dict[str, object] = {"modelPath": f"gs://models/{i}"}
+            values: dict[str, JsonValue] = {"modelPath": f"gs://models/{i}"}
             if i % 3 == 0:
                 values["deployHttpProxy"] = True
             if i % 5 == 0:
@@ -58,7 +59,8 @@ def main() -> None:
     assert result.ok, [str(f) for f in result.errors]
     timings["validate, warm (cached validators)"] = best(lambda: validate_objects(objects, options), runs)
 
-    schemas = BuiltinSchemas.load(tuple(int(p) for p in result.k8s_version.split(".")))  # type: ignore[arg-type]
+    major, minor = (int(part) for part in result.k8s_version.split("."))
+    schemas = BuiltinSchemas.load((major, minor))
 
     def rebuilt_per_object() -> None:
         from jsonschema import Draft202012Validator
@@ -66,13 +68,17 @@ def main() -> None:
         for obj in objects:
             group, _, version = obj["apiVersion"].rpartition("/")
             name = schemas.kinds()[group, version, obj["kind"]]
-            validator = Draft202012Validator(_inline(schemas._definitions, name, (name,)), registry=schemas._registry)
+            validator = Draft202012Validator(
+                _inline(schemas._definitions, name, (name,)), registry=schemas._registry
+            )
             list(validator.iter_errors(obj))
 
     timings["validate, a validator per object"] = timed(rebuilt_per_object)
 
     ref_wall, ref_cpu = timings["render, whole env (reference)"]
-    print(f"{n} tf-serving components, {len(objects)} objects, Kubernetes {result.k8s_version}, min of {runs}")
+    print(
+        f"{n} tf-serving components, {len(objects)} objects, Kubernetes {result.k8s_version}, min of {runs}"
+    )
     print(f"  {'':38s} {'wall ms':>9s} {'cpu ms':>9s} {'wall/render':>12s} {'cpu/object':>11s}")
     for name, (wall, cpu) in timings.items():
         print(

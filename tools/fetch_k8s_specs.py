@@ -75,7 +75,7 @@ def download(version: str, raw_dir: Path) -> None:
 
 def pack(raw_dir: Path, out_dir: Path) -> None:
     sys.path.insert(0, str(REPO))
-    from kfkit.ksonnetlib._spec import pack_spec  # noqa: PLC0415 - the repo is put on the path above
+    from kfkit.ksonnetlib._spec import pack_spec  # the repo is put on the path above
 
     out_dir.mkdir(parents=True, exist_ok=True)
     total = 0
