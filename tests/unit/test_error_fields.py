@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kfkit import (
+    ApiError,
     App,
     Conflict,
     Finding,
@@ -77,6 +78,7 @@ def test_an_api_error_keeps_the_status_and_reason_the_server_sent() -> None:
     assert isinstance(invalid, Invalid)
     assert (invalid.status, invalid.reason) == (422, "Invalid")
     unavailable = client._error(503, "Service Unavailable", b"")
+    assert isinstance(unavailable, ApiError)
     assert (unavailable.status, type(unavailable).__name__) == (503, "ApiError")  # not about one object
     assert str(unavailable) == "https://k8s:6443 answered 503 Service Unavailable: Service Unavailable"
 

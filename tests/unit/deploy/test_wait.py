@@ -9,6 +9,7 @@ import pytest
 from kfkit.deploy import format_duration, parse_duration, wait_ready
 from kfkit.deploy._wait import not_ready
 from kfkit.errors import ClusterError, UsageError
+from kfkit.testing import FakeCluster
 
 
 @pytest.mark.parametrize(
@@ -72,24 +73,20 @@ def test_failed_job_is_an_error_not_a_wait() -> None:
     assert not_ready(job) is None
 
 
-class _Frozen:
-    """A cluster whose objects never change, and a clock that moves only when slept."""
+class _Clock:
+    """Time that moves only when slept."""
 
-    def __init__(self, *objects: dict[str, Any]) -> None:
-        self.objects = {o["metadata"]["name"]: o for o in objects}
+    def __init__(self) -> None:
         self.now = 0.0
-        self.gets = 0
-
-    def get(self, obj: dict[str, Any]) -> dict[str, Any] | None:
-        self.gets += 1
-        return self.objects.get(obj["metadata"]["name"])
 
     def sleep(self, seconds: float) -> None:
         self.now += seconds
 
 
 def test_wait_times_out_naming_what_is_not_ready() -> None:
-    cluster = _Frozen(_deployment())
+    cluster = FakeCluster(ready=False, namespaces=["ns"])  # no controller observes the Deployment
+    cluster.add(_deployment())
+    clock = _Clock()
     config_map = {
         "apiVersion": "v1",
         "kind": "ConfigMap",
@@ -100,11 +97,11 @@ def test_wait_times_out_naming_what_is_not_ready() -> None:
             cluster,
             [_deployment(), config_map],
             timeout=3,
-            clock=lambda: cluster.now,
-            sleep=cluster.sleep,
-        )  # type: ignore[arg-type]
+            clock=lambda: clock.now,
+            sleep=clock.sleep,
+        )
     assert str(err.value) == (
         "timed out after 3s waiting for 1 object to be ready: "
         "Deployment ns/web: generation 1 not yet observed by its controller"
     )
-    assert cluster.gets == 4  # at 0, 1, 2 and 3 seconds; the ConfigMap is never waited for
+    assert cluster.requests["get"] == 4  # at 0, 1, 2 and 3 seconds; the ConfigMap is never waited for

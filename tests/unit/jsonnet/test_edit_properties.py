@@ -117,7 +117,7 @@ def paths(draw: st.DrawFn, template: Template) -> list[str]:
         node = node[key]
     while True:
         existing = sorted(node) if isinstance(node, dict) else []
-        use_existing = existing and draw(st.booleans())
+        use_existing = bool(existing) and draw(st.booleans())
         key = draw(st.sampled_from(existing)) if use_existing else draw(keys)
         path.append(key)
         node = node.get(key) if isinstance(node, dict) else None

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kfkit._types import JsonValue
 from kfkit.errors import ParamsError
 from kfkit.jsonnet import parse, to_jsonnet
 from tests.unit.jsonnet.support import evaluate, json_values
@@ -36,7 +37,7 @@ def test_strings_are_escaped_for_jsonnet() -> None:
 
 
 def test_objects_are_multi_line_and_arrays_inline() -> None:
-    value = {"name": "x", "model-server": {"replicas": 1, "ports": [80, {"a": []}]}, "if": {}}
+    value: JsonValue = {"name": "x", "model-server": {"replicas": 1, "ports": [80, {"a": []}]}, "if": {}}
     assert to_jsonnet(value, level="  ") == (
         "{\n"
         '    name: "x",\n'

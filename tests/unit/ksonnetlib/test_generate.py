@@ -4,6 +4,7 @@ checked by rendering with it."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,7 +40,7 @@ def _lib(tmp_path: Path, version: str) -> Path:
     return directory
 
 
-def _render(directory: Path, code: str) -> dict[str, object]:
+def _render(directory: Path, code: str) -> dict[str, Any]:
     value = evaluate_snippet("shape.jsonnet", code, Evaluation(jpath=[directory]))
     assert isinstance(value, dict)
     return value

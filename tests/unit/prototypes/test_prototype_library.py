@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from kfkit._types import Obj
+from kfkit.app import Prototype
 from kfkit.errors import UsageError
 from kfkit.manifests import COMPONENT_LABEL as COMPONENT
 from kfkit.validate import Code, ValidateOptions, validate_objects
+from tests.unit.prototypes.conftest import Render
 
 PROTOTYPE_DIR = Path(__file__).resolve().parents[3] / "prototypes"
 
 # file -> the required values a user must give to `kfkit generate` (beside the component name),
 # plus the param sets needed before it renders.
-REQUIRED = {
+REQUIRED: dict[str, dict[str, Any]] = {
     "configMap.jsonnet": {},
     "deployed-service.jsonnet": {"image": "nginx:1.27"},
     "namespace.jsonnet": {},
@@ -23,10 +28,12 @@ REQUIRED = {
     "tf-serving.jsonnet": {},
     "tf-serving-client.jsonnet": {},
 }
-SET_BEFORE_RENDER = {"tf-serving.jsonnet": {"modelPath": "gs://kubeflow-models/inception"}}
+SET_BEFORE_RENDER: dict[str, dict[str, Any]] = {
+    "tf-serving.jsonnet": {"modelPath": "gs://kubeflow-models/inception"}
+}
 
 # Renders that exercise the options, for the structural checks below.
-VARIANTS = [
+VARIANTS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     *[(f, REQUIRED[f], SET_BEFORE_RENDER.get(f, {})) for f in REQUIRED],
     ("configMap.jsonnet", {"data": {"key1": "value1", "replicas": 3, "debug": True}}, {}),
     ("deployed-service.jsonnet", {"image": "nginx", "replicas": 3, "type": "NodePort"}, {}),
@@ -44,12 +51,12 @@ VARIANTS = [
 ]
 
 
-def test_the_library_is_exactly_these_prototypes():
+def test_the_library_is_exactly_these_prototypes() -> None:
     assert sorted(p.name for p in PROTOTYPE_DIR.glob("*.jsonnet")) == sorted(REQUIRED)
 
 
 @pytest.mark.parametrize("proto_file", sorted(REQUIRED))
-def test_header(prototype_header, proto_file):
+def test_header(prototype_header: Callable[[str], Prototype], proto_file: str) -> None:
     proto = prototype_header(proto_file)
     assert proto.api_version == "0.1"
     assert proto.name == "io.ksonnet.pkg." + proto_file.removesuffix(".jsonnet")
@@ -62,7 +69,7 @@ def test_header(prototype_header, proto_file):
 
 
 @pytest.mark.parametrize("proto_file", sorted(REQUIRED))
-def test_renders_objects_with_defaults(render_prototype, proto_file):
+def test_renders_objects_with_defaults(render_prototype: Render, proto_file: str) -> None:
     objects = render_prototype(
         proto_file, "unit", set_params=SET_BEFORE_RENDER.get(proto_file), **REQUIRED[proto_file]
     )
@@ -74,12 +81,12 @@ def test_renders_objects_with_defaults(render_prototype, proto_file):
         assert obj["metadata"]["labels"]["ksonnet.io/component"] == "unit"
 
 
-def test_missing_required_param_is_refused(render_prototype):
+def test_missing_required_param_is_refused(render_prototype: Render) -> None:
     with pytest.raises(UsageError, match="--image"):
         render_prototype("deployed-service.jsonnet", "unit")
 
 
-def _walk(value, path=""):
+def _walk(value: object, path: str = "") -> Iterator[tuple[str, object]]:
     yield path, value
     if isinstance(value, dict):
         for k, v in value.items():
@@ -89,18 +96,18 @@ def _walk(value, path=""):
             yield from _walk(v, f"{path}[{i}]")
 
 
-def _pod_templates(obj):
+def _pod_templates(obj: Obj) -> Iterator[dict[str, Any]]:
     if obj["kind"] in ("Deployment", "Job", "StatefulSet", "DaemonSet", "ReplicaSet"):
         yield obj["spec"]["template"]
 
 
 @pytest.fixture(params=VARIANTS, ids=lambda v: f"{v[0]}:{sorted({**v[1], **v[2]})}")
-def rendered(request, render_prototype):
+def rendered(request: pytest.FixtureRequest, render_prototype: Render) -> list[Obj]:
     proto_file, values, later = request.param
     return render_prototype(proto_file, "unit", set_params=later, **values)
 
 
-def test_workloads_use_current_apis_and_matching_selectors(rendered):
+def test_workloads_use_current_apis_and_matching_selectors(rendered: list[Obj]) -> None:
     for obj in rendered:
         assert (obj["apiVersion"], obj["kind"]) not in {
             ("extensions/v1beta1", "Deployment"),
@@ -115,7 +122,7 @@ def test_workloads_use_current_apis_and_matching_selectors(rendered):
             assert match.items() <= labels.items(), (match, labels)
 
 
-def test_pod_specs_have_no_misplaced_fields(rendered):
+def test_pod_specs_have_no_misplaced_fields(rendered: list[Obj]) -> None:
     container_security = {
         "allowPrivilegeEscalation", "appArmorProfile", "capabilities", "privileged", "procMount",
         "readOnlyRootFilesystem", "runAsGroup", "runAsNonRoot", "runAsUser", "seLinuxOptions",
@@ -139,7 +146,7 @@ def test_pod_specs_have_no_misplaced_fields(rendered):
                         assert isinstance(q, str), c["resources"]
 
 
-def test_services_have_int_ports_and_a_selector(rendered):
+def test_services_have_int_ports_and_a_selector(rendered: list[Obj]) -> None:
     for obj in rendered:
         if obj["kind"] == "Service":
             assert obj["spec"]["selector"]
@@ -148,7 +155,7 @@ def test_services_have_int_ports_and_a_selector(rendered):
                 assert isinstance(port["targetPort"], int | str)
 
 
-def test_namespaced_objects_land_in_the_environment_namespace(rendered):
+def test_namespaced_objects_land_in_the_environment_namespace(rendered: list[Obj]) -> None:
     for obj in rendered:
         if obj["kind"] == "Namespace":
             assert "namespace" not in obj["metadata"]
@@ -156,7 +163,7 @@ def test_namespaced_objects_land_in_the_environment_namespace(rendered):
             assert obj["metadata"]["namespace"] == "default"
 
 
-def test_no_nulls_reach_the_api_server(rendered):
+def test_no_nulls_reach_the_api_server(rendered: list[Obj]) -> None:
     for path, value in _walk(rendered):
         assert value is not None, path
 
@@ -164,7 +171,7 @@ def test_no_nulls_reach_the_api_server(rendered):
 # --- the system prototypes ------------------------------------------------------------------
 
 
-def test_config_map(render_prototype):
+def test_config_map(render_prototype: Render) -> None:
     [cm] = render_prototype("configMap.jsonnet", "settings", data={"a": "x", "n": 3, "b": False})
     assert cm == {
         "apiVersion": "v1",
@@ -176,7 +183,7 @@ def test_config_map(render_prototype):
     assert empty["data"] == {}
 
 
-def test_deployed_service(render_prototype):
+def test_deployed_service(render_prototype: Render) -> None:
     svc, dep = render_prototype(
         "deployed-service.jsonnet",
         "guestbook-ui",
@@ -202,7 +209,7 @@ def test_deployed_service(render_prototype):
     ]
 
 
-def test_deployed_service_ports_and_replicas(render_prototype):
+def test_deployed_service_ports_and_replicas(render_prototype: Render) -> None:
     svc, dep = render_prototype(
         "deployed-service.jsonnet", "web", image="nginx", servicePort=8080, containerPort=80,
         replicas=3, type="NodePort",
@@ -212,7 +219,7 @@ def test_deployed_service_ports_and_replicas(render_prototype):
     assert dep["spec"]["replicas"] == 3
 
 
-def test_namespace(render_prototype):
+def test_namespace(render_prototype: Render) -> None:
     [ns] = render_prototype("namespace.jsonnet", "team-a")
     assert ns == {
         "apiVersion": "v1",
@@ -221,7 +228,7 @@ def test_namespace(render_prototype):
     }
 
 
-def test_single_port_deployment(render_prototype):
+def test_single_port_deployment(render_prototype: Render) -> None:
     [dep] = render_prototype(
         "single-port-deployment.jsonnet", "nginx-depl", image="nginx", replicas=2,
         containerPort=8080,
@@ -233,7 +240,7 @@ def test_single_port_deployment(render_prototype):
     assert container == {"name": "nginx-depl", "image": "nginx", "ports": [{"containerPort": 8080}]}
 
 
-def test_single_port_service(render_prototype):
+def test_single_port_service(render_prototype: Render) -> None:
     [svc] = render_prototype("single-port-service.jsonnet", "my-svc", targetLabelSelector={"app": "MyApp"})
     assert svc["spec"] == {
         "ports": [{"protocol": "TCP", "port": 80, "targetPort": 80}],
@@ -251,10 +258,10 @@ def test_single_port_service(render_prototype):
 # --- the strict schemas (kfkit.validate): unknown fields, types, enums, names, quantities ------
 
 
-def test_objects_validate_clean(rendered):
+def test_objects_validate_clean(rendered: list[Obj]) -> None:
     result = validate_objects(rendered, ValidateOptions())
     assert result.errors == []
     # Istio's CRDs are not part of the render, so its objects are reported as not checked.
-    assert {(f.code, f.object_id.api_version) for f in result.findings} <= {
+    assert {(f.code, f.object_id and f.object_id.api_version) for f in result.findings} <= {
         (Code.NOT_CHECKED, "networking.istio.io/v1")
     }

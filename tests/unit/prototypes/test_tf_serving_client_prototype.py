@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from kfkit.manifests import COMPONENT_LABEL
+from tests.unit.prototypes.conftest import Render
 
 
-def test_tutorial_client_job(render_prototype):
+def test_tutorial_client_job(render_prototype: Render) -> None:
     [job] = render_prototype("tf-serving-client.jsonnet", "model-client")
     assert (job["apiVersion"], job["kind"]) == ("batch/v1", "Job")
     assert job["metadata"] == {
@@ -35,7 +36,7 @@ def test_tutorial_client_job(render_prototype):
     assert pod["volumes"] == [{"name": "data", "hostPath": {"path": "/root"}}]
 
 
-def test_client_params(render_prototype):
+def test_client_params(render_prototype: Render) -> None:
     [job] = render_prototype(
         "tf-serving-client.jsonnet",
         "client",
@@ -67,6 +68,6 @@ def test_client_params(render_prototype):
 
 
 @pytest.mark.parametrize("host_path", [None, ""])
-def test_without_host_path_the_data_volume_is_empty(render_prototype, host_path):
+def test_without_host_path_the_data_volume_is_empty(render_prototype: Render, host_path: str | None) -> None:
     [job] = render_prototype("tf-serving-client.jsonnet", "model-client", hostPath=host_path)
     assert job["spec"]["template"]["spec"]["volumes"] == [{"name": "data", "emptyDir": {}}]

@@ -153,11 +153,11 @@ def recorded() -> dict[str, Any]:
     return result
 
 
-def test_every_param_is_covered():
+def test_every_param_is_covered() -> None:
     assert set(VALUES) == set(defaults())
 
 
-def test_digests_were_recorded_from_the_pruned_prototype_for_these_cases():
+def test_digests_were_recorded_from_the_pruned_prototype_for_these_cases() -> None:
     digests = recorded()
     assert digests["reference_sha256"] == sha256(PRUNED.read_text())
     assert digests["cases_sha256"] == sha256(json.dumps(covering_cases()))
@@ -165,7 +165,7 @@ def test_digests_were_recorded_from_the_pruned_prototype_for_these_cases():
 
 
 @pytest.mark.parametrize("env_id", ENVS)
-def test_renders_exactly_what_the_pruned_prototype_did(env_id):
+def test_renders_exactly_what_the_pruned_prototype_did(env_id: str) -> None:
     cases = covering_cases()
     expected = recorded()["outputs"][env_id]
     outputs = evaluate(CURRENT, cases, ENVS[env_id])
@@ -185,9 +185,9 @@ def test_renders_exactly_what_the_pruned_prototype_did(env_id):
         {"numGpus": 1.5},
     ],
 )
-def test_fails_exactly_as_the_pruned_prototype_did(change):
+def test_fails_exactly_as_the_pruned_prototype_did(change: dict[str, Any]) -> None:
     case = dict(defaults(), **change)
-    messages = []
+    messages: list[str] = []
     for prototype in (CURRENT, PRUNED):
         with pytest.raises(RenderError) as caught:
             evaluate(prototype, [case], ENVS["namespaced"])

@@ -4,12 +4,14 @@ nothing else can decide its params; every render equals a render without the cac
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kfkit import App, RenderOptions
+from kfkit.app import AppDir
 from kfkit.errors import KfkitError
 from kfkit.manifests import to_yaml
 from kfkit.params import resolve_params, set_param
@@ -46,11 +48,12 @@ def app(tmp_path: Path) -> App:
 def resolved(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """The components each params evaluation was asked for (None: all of them)."""
     calls: list[object] = []
-    real = _params.resolve_params
 
-    def spy(app: object, env: str, names: object = None, overrides: object = None) -> object:
+    def spy(
+        app: AppDir, env: str, names: Sequence[str] | None = None, overrides: Mapping[Path, str] | None = None
+    ) -> dict[str, dict[str, Any]]:
         calls.append(names)
-        return real(app, env, names, overrides or {})  # type: ignore[arg-type]
+        return resolve_params(app, env, names, overrides or {})
 
     monkeypatch.setattr(_params, "resolve_params", spy)
     return calls
@@ -69,6 +72,10 @@ def rendered_after(app: App, resolved: list[object], change: Callable[[App], obj
     assert cached == show(app, cache=False)
     assert json.loads(json.dumps(resolve_params(app.dir, "default"))) == resolve_params(app.dir, "default")
     return calls
+
+
+def setting(component: str, key: str, value: int) -> Callable[[App], object]:
+    return lambda app: set_param(app.dir, component, key, value)
 
 
 def replace(old: str, new: str) -> Callable[[App], object]:
@@ -136,7 +143,7 @@ def test_no_snapshot_unless_the_environment_resolves_each_component_alone(
     path.write_text(path.read_text().replace(old, new, 1))
     show(app)
     for value in (4, 5):
-        assert rendered_after(app, resolved, lambda app, v=value: set_param(app.dir, "a", "x", v)) == [None]
+        assert rendered_after(app, resolved, setting("a", "x", value)) == [None]
 
 
 def _whole_resolution(app: App) -> object:
@@ -145,7 +152,7 @@ def _whole_resolution(app: App) -> object:
     template = path.read_text()
     path.write_text(template.replace("components+: {", "components+: { unused_override+: {},"))
     try:
-        value: dict[str, object] = resolve_params(app.dir, "default")
+        value: dict[str, dict[str, Any]] = resolve_params(app.dir, "default")
         value.pop("unused_override")
         return value
     finally:

@@ -6,6 +6,7 @@ import base64
 import json
 import re
 from dataclasses import replace
+from typing import Any
 
 from kfkit._model import Action, ObjectId
 from kfkit.deploy import DiffResult, SecretMask, Side, diff_sides
@@ -142,7 +143,7 @@ def test_markdown_drops_rendered_objects_to_fit_a_comment() -> None:
 
 
 def test_json_has_every_object_with_its_action_and_anchor() -> None:
-    data = hostile_report().to_json()
+    data: dict[str, Any] = hostile_report().to_json()
     json.dumps(data)
     (web,) = data["components"]
     assert {o["name"]: o["action"] for o in web["objects"]}[HOSTILE_NAME] == "configure"
@@ -170,7 +171,8 @@ def test_a_refused_object_is_shown_with_why_and_counted() -> None:
     assert {"badge b-refused", "refused"} <= {attrs.get("class") for _, attrs in page.tags}
     assert "<script>" not in to_html(report)
     assert "**kfkit apply would stop here:**" in to_markdown(report)
-    (web,) = report.to_json()["components"]
+    data: dict[str, Any] = report.to_json()
+    (web,) = data["components"]
     assert (web["objects"][0]["action"], web["objects"][0]["refused"]) == ("refused", why)
 
 
@@ -181,7 +183,7 @@ def test_the_summary_says_what_checked_the_objects() -> None:
     server = replace(report, server_validated=True)
     assert "and by the target API server's dry run" in server.checks()
     assert "Validation did not run" in replace(report, validated=False).checks()
-    data = server.to_json()
+    data: dict[str, Any] = server.to_json()
     assert (data["reportVersion"], data["k8sVersion"], data["serverValidated"]) == (1, "1.34", True)
     assert set(data["summary"]) == {
         "create",

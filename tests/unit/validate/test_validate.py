@@ -200,6 +200,7 @@ def test_a_broken_manifest_gets_exactly_one_finding_at_its_path(case: str) -> No
     [finding] = result.findings
     assert (finding.severity, finding.code, finding.field) == ("error", code, path)
     assert finding.message.startswith(reason)
+    assert finding.object_id is not None
     assert finding.object_id.component == "web"
     assert not result.ok
 
