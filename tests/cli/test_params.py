@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from tests.cli.support import Kf
+from tests.cli.support import Kf, Result
 
 ECHO = '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: "echo"}, data: {params: std.manifestJsonEx(params, "")}}'
 
@@ -22,10 +23,11 @@ def echo_app(app: Path, kf: Kf) -> Path:
     return app
 
 
-def shown(kf: Kf, app: Path, env: str = "default") -> dict:
+def shown(kf: Kf, app: Path, env: str = "default") -> dict[str, Any]:
     result = kf("show", env, "-c", "echo", "-o", "json", cwd=app)
     assert result.code == 0, result.err
-    return json.loads(json.loads(result.out)["items"][0]["data"]["params"])
+    params: dict[str, Any] = json.loads(json.loads(result.out)["items"][0]["data"]["params"])
+    return params
 
 
 def listed(kf: Kf, app: Path, *args: str) -> dict[tuple[str, str], tuple[object, str]]:
@@ -80,7 +82,9 @@ def test_as_string_wins_everywhere(echo_app: Path, kf: Kf) -> None:
 
 
 def test_layers_precedence_and_sources(echo_app: Path, kf: Kf) -> None:
-    run = lambda *a: kf("param", "set", *a, cwd=echo_app)  # noqa: E731
+    def run(*args: str) -> Result:
+        return kf("param", "set", *args, cwd=echo_app)
+
     assert run("echo", "replicas", "1").code == 0
     assert run("echo", "image", "web:1").code == 0
     assert run("team", "infra").code == 0  # module global: wins over the component's own

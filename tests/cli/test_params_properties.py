@@ -21,7 +21,7 @@ ECHO = (
     '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: "echo"}, data: {params: std.manifestJsonEx(params, "")}}\n'
 )
 TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
     max_size=20,
 ) | st.sampled_from(['"', "'", "//", "/*", "*/", "|||", "\n", "\\", "#", "${x}", "a\nb\n", "é☃𝄞"])
 SCALARS = (
@@ -37,7 +37,7 @@ VALUES = st.recursive(
     max_leaves=8,
 )
 SEGMENT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=".\x00"),
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters=".\x00"),
     min_size=1,
     max_size=12,
 )

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import yaml
 
+from kfkit._types import Obj
 from tests.cli.support import Kf
 from tests.unit.review.support import Page
 
 
-def _component(app: Path, name: str, *objects: dict[str, object]) -> None:
+def _component(app: Path, name: str, *objects: Obj) -> None:
     (app / "components" / f"{name}.yaml").write_text(yaml.safe_dump_all(objects))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -14,7 +15,7 @@ def _write(app: Path, rel: str, text: str) -> None:
     (app / rel).write_text(text)
 
 
-def _objects(out: str) -> list[dict]:
+def _objects(out: str) -> list[dict[str, Any]]:
     return [o for o in yaml.safe_load_all(out) if o is not None]
 
 
