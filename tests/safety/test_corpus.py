@@ -20,6 +20,13 @@ from tests.safety.support import add_raw_env, assert_refused, tree_hash
 
 Breaker = Callable[[Path], object]
 
+
+def _replace_with(path: Path, make: Callable[[], None]) -> None:
+    """Remove the file at ``path`` and ``make`` something else there."""
+    path.unlink()
+    make()
+
+
 FILES = {
     # file → how an error about it names it
     "app.yaml": "app.yaml",
@@ -37,9 +44,9 @@ BREAKERS: dict[str, Breaker] = {
     "syntax": lambda p: p.write_bytes(b"{ a: : [\n"),
     "wrong-type": lambda p: p.write_bytes(b"[1, 2, 3]\n"),
     "nul-bytes": lambda p: p.write_bytes(b"\x00\x00\x00"),
-    "dangling-symlink": lambda p: (p.unlink(), p.symlink_to(p.parent / "gone")),
-    "directory": lambda p: (p.unlink(), p.mkdir()),
-    "symlink-loop": lambda p: (p.unlink(), p.symlink_to(p)),
+    "dangling-symlink": lambda p: _replace_with(p, lambda: p.symlink_to(p.parent / "gone")),
+    "directory": lambda p: _replace_with(p, p.mkdir),
+    "symlink-loop": lambda p: _replace_with(p, lambda: p.symlink_to(p)),
 }
 NAMED_ELSEWHERE = {
     # The value is wrong where another file uses it; the error names that file.
@@ -49,7 +56,7 @@ NAMED_ELSEWHERE = {
 
 
 def _file_cases() -> list[object]:
-    cases = []
+    cases: list[object] = []
     for file, named in FILES.items():
         for how in BREAKERS:
             culprit = NAMED_ELSEWHERE.get((file, how), named)
@@ -100,6 +107,11 @@ def _env_path(path: str) -> Breaker:
     return lambda app: add_raw_env(app, "evil", path=path)
 
 
+def _non_empty(directory: Path) -> None:
+    directory.mkdir()
+    (directory / "notes.txt").write_text("mine\n")
+
+
 HOSTILE: list[tuple[str, Breaker | None, tuple[str, ...], tuple[str, ...]]] = [
     ("env-path-dotdot", _env_path("../../x"), ("env", "list"), ("app.yaml", '"evil"')),
     ("env-path-absolute", _env_path("/etc"), ("show", "default"), ("app.yaml", "/etc")),
@@ -148,7 +160,7 @@ HOSTILE: list[tuple[str, Breaker | None, tuple[str, ...], tuple[str, ...]]] = [
     ),
     (
         "init-non-empty",
-        lambda app: (app / "sub").mkdir() or (app / "sub/notes.txt").write_text("mine\n"),
+        lambda app: _non_empty(app / "sub"),
         ("init", "sub"),
         ("sub", "not empty"),
     ),

@@ -22,7 +22,7 @@ BATCH = 50
 EXAMPLES = 10  # x 2 tests x BATCH = 1000 values
 
 TEXT = (
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=16)
+    st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=16)
     | st.from_regex(r"[-+]?[0-9]{1,22}(\.[0-9]{1,20})?([eE][-+]?[0-9]{1,3})?\n?", fullmatch=True)
     | st.sampled_from(
         ["1\n", "true", "false", "null", "[1, 2]", '{"a": [1]}', "[", "{", "|||", "//", "/*", "'", '"', "\\"]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from kfkit.app import AppDir
+from kfkit.app import AppDir, write_atomic
 from kfkit.params import module_params, parse_value, set_param
 from tests.cli.support import Kf
 from tests.safety.support import assert_refused, tree_hash
@@ -34,7 +34,7 @@ def two(app: Path) -> Path:
     return app
 
 
-def _params(app: Path) -> object:
+def _params(app: Path) -> dict[str, Any]:
     return module_params(AppDir.load(app), None)
 
 
@@ -67,10 +67,11 @@ def test_an_edit_that_changes_more_than_the_key_is_refused_before_writing(
     writes: list[Path] = []
     import kfkit.params._store as store
 
-    real_write = store.write_atomic
-    monkeypatch.setattr(
-        store, "write_atomic", lambda path, text: writes.append(path) or real_write(path, text)
-    )
+    def spy(path: Path, text: str) -> None:
+        writes.append(path)
+        write_atomic(path, text)
+
+    monkeypatch.setattr(store, "write_atomic", spy)
     before = tree_hash(two)
     result = kf("param", "delete", "a", "x", cwd=two)
     assert_refused(
@@ -169,11 +170,10 @@ def _count_whole_layer_checks(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     import kfkit.params._params as params_module
 
     calls: list[object] = []
-    real = params_module.module_params
 
-    def spy(*args: Any, **kwargs: Any) -> Any:
+    def spy(*args: Any, **kwargs: Any) -> dict[str, Any]:
         calls.append(args)
-        return real(*args, **kwargs)
+        return module_params(*args, **kwargs)
 
     monkeypatch.setattr(params_module, "module_params", spy)
     return calls
@@ -200,7 +200,7 @@ def test_an_edit_is_checked_on_its_block_alone_only_when_nothing_else_can_see_it
     for name in ("a", "b"):
         (app / f"components/{name}.jsonnet").write_text("{}\n")
     (app / "components/params.libsonnet").write_text(text)
-    expected: Any = _params(app)
+    expected = _params(app)
     expected["components"]["a"]["v"] = {"k": [1, 2]}
     calls = _count_whole_layer_checks(monkeypatch)
     set_param(AppDir.load(app), "a", "v", {"k": [1, 2]})
@@ -219,7 +219,7 @@ def test_a_block_check_that_disagrees_hands_over_to_the_whole_layer_check(
     monkeypatch.setattr(params_module, "evaluate_part", lambda *args: {"wrong": True})
     calls = _count_whole_layer_checks(monkeypatch)
     set_param(AppDir.load(app), "a", "x", 2)
-    assert calls and _params(app)["components"]["a"] == {"x": 2}  # type: ignore[index]
+    assert calls and _params(app)["components"]["a"] == {"x": 2}
 
 
 def test_a_block_that_imports_its_own_file_is_checked_whole(app: Path, kf: Kf) -> None:
