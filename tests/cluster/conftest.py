@@ -21,6 +21,8 @@ from kubernetes.dynamic import DynamicClient
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 import control_plane as cp
 
+__all__ = ["cp"]  # test modules name the plane's types through this module, whose import sets the path
+
 
 @pytest.fixture(scope="session")
 def control_plane(request: pytest.FixtureRequest) -> Iterator[cp.ControlPlane]:
@@ -44,8 +46,11 @@ def control_plane(request: pytest.FixtureRequest) -> Iterator[cp.ControlPlane]:
 
 def _dynamic_client(plane: cp.ControlPlane, context: str, cache: Path) -> Any:
     """A DynamicClient for one kubeconfig context, caching discovery under ``cache``."""
-    api = config.new_client_from_config(config_file=str(plane.kubeconfig), context=context)
-    return DynamicClient(api, cache_file=str(cache / f"{context}-discovery.json"))
+    # The Kubernetes client ships py.typed but leaves these unannotated.
+    api = config.new_client_from_config(  # type: ignore[no-untyped-call]
+        config_file=str(plane.kubeconfig), context=context
+    )
+    return DynamicClient(api, cache_file=str(cache / f"{context}-discovery.json"))  # type: ignore[no-untyped-call]
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
+from kfkit import App
 from kfkit.cli.main import run
+from kfkit.cluster import ClusterClient
 from tests.cli.support import Result
 
 SEED_STEPS = (
@@ -68,6 +70,13 @@ class ClusterApp:
             return resource.get(name=name, namespace=ns).to_dict()
         except NotFoundError:
             return None
+
+
+def client_of(kf: App, env: str = "default") -> ClusterClient:
+    """The client ``kf`` opened for ``env``: the real one, whose ``requests`` count what it sent."""
+    client = kf.cluster(env)
+    assert isinstance(client, ClusterClient)
+    return client
 
 
 def config_map(name: str, **data: str) -> dict[str, Any]:

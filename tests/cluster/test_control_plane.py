@@ -76,4 +76,5 @@ def test_limited_user_is_forbidden(limited: Any, namespace: str) -> None:
         apply(limited, deployment("web"), namespace)
 
     assert err.value.status == 403
-    assert 'User "limited" cannot patch resource "deployments"' in err.value.summary()
+    summary = err.value.summary()  # type: ignore[no-untyped-call]  # the Kubernetes client's, unannotated
+    assert 'User "limited" cannot patch resource "deployments"' in summary

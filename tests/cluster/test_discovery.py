@@ -26,7 +26,7 @@ from kfkit._connection import Target
 from kfkit.cluster import ClusterClient
 from kfkit.cluster._discovery import TTL, Discovery
 from kfkit.cluster._kubeconfig import api_client
-from tests.cluster.deploy_support import config_map, widget_crd
+from tests.cluster.deploy_support import client_of, config_map, widget_crd
 
 pytestmark = pytest.mark.cluster
 
@@ -41,7 +41,7 @@ def _discovery_requests(control_plane: Any, root: Path) -> int:
     connection = ConnectionOptions(kubeconfig=str(control_plane.kubeconfig), context="admin")
     with App.load(root, connection=connection) as kf:
         kf.plan_apply("default")
-        return int(kf.cluster("default").requests["discovery"])  # type: ignore[attr-defined]
+        return client_of(kf).requests["discovery"]
 
 
 def test_discovery_is_cached_for_six_hours_and_refetched_for_an_unknown_kind(

@@ -14,6 +14,7 @@ from kfkit import App, ConnectionOptions
 from kfkit.review import to_html
 from tests.cluster.deploy_support import (  # noqa: F401 - cluster_app_fixture registers the fixture
     ClusterApp,
+    client_of,
     cluster_app_fixture,
     config_map,
     deployment,
@@ -160,13 +161,13 @@ def test_review_of_an_applied_render_dry_runs_nothing_again(
         objects = [config_map("a", k="1"), config_map("b", k="2")]
         (kf.root / "components" / "web.yaml").write_text(yaml.safe_dump_all(objects))
         kf.apply(kf.plan_apply("default"))
-        kf.cluster("default").requests.clear()  # type: ignore[attr-defined]
+        client_of(kf).requests.clear()
 
         report = kf.review("default")
 
         assert {o.object_id.name: o.status for o in report.objects} == {"a": "unchanged", "b": "unchanged"}
         assert report.server_validated
-        assert kf.cluster("default").requests["apply-dry-run"] == 0  # type: ignore[attr-defined]
+        assert client_of(kf).requests["apply-dry-run"] == 0
 
 
 def test_custom_resources_are_checked_against_the_clusters_crd(cluster_app: ClusterApp) -> None:

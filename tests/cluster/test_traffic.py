@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from kfkit import Action, App, Conflict, ConnectionOptions, ObjectErrors
-from tests.cluster.deploy_support import config_map, deployment
+from tests.cluster.deploy_support import client_of, config_map, deployment
 
 pytestmark = pytest.mark.cluster
 
@@ -36,9 +36,9 @@ def _components(kf: App, *objects: dict[str, Any]) -> None:
 
 def _requests(kf: App) -> Counter[str]:
     """What the client has sent so far, and reset: discovery, get, list, apply-dry-run, apply…"""
-    client = kf.cluster("default")
-    counts: Counter[str] = +client.requests  # type: ignore[attr-defined]
-    client.requests.clear()  # type: ignore[attr-defined]
+    client = client_of(kf)
+    counts = +client.requests
+    client.requests.clear()
     counts.pop("discovery", None)
     return counts
 
