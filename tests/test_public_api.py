@@ -117,5 +117,5 @@ def test_what_type_checkers_see_is_what_is_imported() -> None:
 
 def test_an_unknown_name_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="module 'kfkit' has no attribute 'Ap'"):
-        kfkit.Ap  # type: ignore[attr-defined]  # noqa: B018
+        kfkit.Ap  # noqa: B018
     assert "App" in dir(kfkit)
