@@ -191,7 +191,10 @@ def test_the_store_is_safe_under_concurrent_writers_and_stays_bounded(tmp_path: 
         t.join()
     store.trim()
     files = list((tmp_path / "cache").glob("*/*"))
-    assert sum(f.stat().st_size for f in files) <= 64 * 1024
+    kept = sum(f.stat().st_size for f in files)
+    assert kept <= 64 * 1024
+    # Trimmed to just under 80 % of the bound (one 4 KiB entry more would be over it), not emptied.
+    assert 0.8 * 64 * 1024 - 4096 < kept <= 0.8 * 64 * 1024
     assert all(f.read_bytes() == data[f.parent.name + f.name] for f in files)
     assert not list((tmp_path / "cache").glob("*/.tmp-*"))
 
