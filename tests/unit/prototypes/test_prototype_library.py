@@ -96,39 +96,70 @@ def _walk(value: object, path: str = "") -> Iterator[tuple[str, object]]:
             yield from _walk(v, f"{path}[{i}]")
 
 
+POD_KINDS = {"Deployment", "Job", "StatefulSet", "DaemonSet", "ReplicaSet"}
+# The kinds each prototype makes besides Istio's: a structural check below must see the
+# objects it checks, so a variant that stopped rendering them fails instead of passing empty.
+MAKES = {
+    "configMap.jsonnet": {"ConfigMap"},
+    "deployed-service.jsonnet": {"Service", "Deployment"},
+    "namespace.jsonnet": {"Namespace"},
+    "single-port-deployment.jsonnet": {"Deployment"},
+    "single-port-service.jsonnet": {"Service"},
+    "tf-serving.jsonnet": {"Service", "Deployment"},
+    "tf-serving-client.jsonnet": {"Job"},
+}
+
+
 def _pod_templates(obj: Obj) -> Iterator[dict[str, Any]]:
-    if obj["kind"] in ("Deployment", "Job", "StatefulSet", "DaemonSet", "ReplicaSet"):
+    if obj["kind"] in POD_KINDS:
         yield obj["spec"]["template"]
 
 
+Variant = tuple[str, dict[str, Any], dict[str, Any]]
+
+
 @pytest.fixture(params=VARIANTS, ids=lambda v: f"{v[0]}:{sorted({**v[1], **v[2]})}")
-def rendered(request: pytest.FixtureRequest, render_prototype: Render) -> list[Obj]:
-    proto_file, values, later = request.param
+def variant(request: pytest.FixtureRequest) -> Variant:
+    """(prototype file, values given to generate, params set before rendering)."""
+    value: Variant = request.param
+    return value
+
+
+@pytest.fixture
+def rendered(variant: Variant, render_prototype: Render) -> list[Obj]:
+    proto_file, values, later = variant
     return render_prototype(proto_file, "unit", set_params=later, **values)
 
 
-def test_workloads_use_current_apis_and_matching_selectors(rendered: list[Obj]) -> None:
+def _checked(variant: Variant, rendered: list[Obj], kinds: set[str]) -> list[Obj]:
+    """The objects of ``kinds``: some exactly when the variant's prototype makes such kinds."""
+    found = [obj for obj in rendered if obj["kind"] in kinds]
+    assert bool(found) == bool(MAKES[variant[0]] & kinds), (variant[0], sorted(kinds))
+    return found
+
+
+def test_workloads_use_current_apis_and_matching_selectors(variant: Variant, rendered: list[Obj]) -> None:
     for obj in rendered:
         assert (obj["apiVersion"], obj["kind"]) not in {
             ("extensions/v1beta1", "Deployment"),
             ("apps/v1beta1", "Deployment"),
             ("apps/v1beta2", "Deployment"),
         }
-        if obj["kind"] == "Deployment":
-            assert obj["apiVersion"] == "apps/v1"
-            match = obj["spec"]["selector"]["matchLabels"]
-            labels = obj["spec"]["template"]["metadata"]["labels"]
-            assert match
-            assert match.items() <= labels.items(), (match, labels)
+    for obj in _checked(variant, rendered, {"Deployment"}):
+        assert obj["apiVersion"] == "apps/v1"
+        match = obj["spec"]["selector"]["matchLabels"]
+        labels = obj["spec"]["template"]["metadata"]["labels"]
+        assert match
+        assert match.items() <= labels.items(), (match, labels)
 
 
-def test_pod_specs_have_no_misplaced_fields(rendered: list[Obj]) -> None:
+def test_pod_specs_have_no_misplaced_fields(variant: Variant, rendered: list[Obj]) -> None:
     container_security = {
         "allowPrivilegeEscalation", "appArmorProfile", "capabilities", "privileged", "procMount",
         "readOnlyRootFilesystem", "runAsGroup", "runAsNonRoot", "runAsUser", "seLinuxOptions",
         "seccompProfile", "windowsOptions",
     }  # fmt: skip
-    for obj in rendered:
+    for obj in _checked(variant, rendered, POD_KINDS):
         for template in _pod_templates(obj):
             spec = template["spec"]
             names = [c["name"] for c in spec["containers"]]
@@ -146,13 +177,12 @@ def test_pod_specs_have_no_misplaced_fields(rendered: list[Obj]) -> None:
                         assert isinstance(q, str), c["resources"]
 
 
-def test_services_have_int_ports_and_a_selector(rendered: list[Obj]) -> None:
-    for obj in rendered:
-        if obj["kind"] == "Service":
-            assert obj["spec"]["selector"]
-            for port in obj["spec"]["ports"]:
-                assert isinstance(port["port"], int)
-                assert isinstance(port["targetPort"], int | str)
+def test_services_have_int_ports_and_a_selector(variant: Variant, rendered: list[Obj]) -> None:
+    for obj in _checked(variant, rendered, {"Service"}):
+        assert obj["spec"]["selector"]
+        for port in obj["spec"]["ports"]:
+            assert isinstance(port["port"], int)
+            assert isinstance(port["targetPort"], int | str)
 
 
 def test_namespaced_objects_land_in_the_environment_namespace(rendered: list[Obj]) -> None:
