@@ -85,7 +85,7 @@ def test_malformed_jsonnet_names_file_and_line(seed_app: Path, kf: Kf) -> None:
 
 def test_runtime_error_names_file_and_line_and_debug_shows_the_stack(seed_app: Path, kf: Kf) -> None:
     assert kf("param", "delete", "model-server", "modelPath", cwd=seed_app).code == 0
-    kf("param", "set", "model-server", "modelPath", "null", cwd=seed_app)
+    assert kf("param", "set", "model-server", "modelPath", "null", cwd=seed_app).code == 0
     result = kf("show", "default", cwd=seed_app)
     assert result.code == 1
     assert "components/model-server.jsonnet:" in result.err and "modelPath" in result.err
