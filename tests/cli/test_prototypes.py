@@ -118,7 +118,8 @@ def test_values_file(app: Path, kf: Kf, tmp_path: Path) -> None:
 
 
 def test_component_list_and_rm(seed_app: Path, kf: Kf) -> None:
-    kf("param", "set", "model-server", "replicas", "2", "--env", "default", cwd=seed_app)
+    assert kf("param", "set", "model-server", "replicas", "2", "--env", "default", cwd=seed_app).code == 0
+    assert "model-server" in (seed_app / "environments/default/params.libsonnet").read_text()
     listed = json.loads(kf("component", "list", "-o", "json", cwd=seed_app).out)
     assert listed["data"] == [
         {"component": "model-server", "type": "jsonnet", "file": "components/model-server.jsonnet"}
