@@ -125,7 +125,7 @@ def test_bad_options_are_usage_errors(app: Path, kf: Kf) -> None:
 
 def test_apply_validates_offline_before_it_connects(app: Path, kf: Kf) -> None:
     _component(app, "web", _broken_deployment())
-    kf("env", "set", "default", "--server", "https://127.0.0.1:1", cwd=app)
+    assert kf("env", "set", "default", "--server", "https://127.0.0.1:1", cwd=app).code == 0
 
     result = kf("apply", "default", cwd=app)
 
