@@ -49,7 +49,7 @@ def test_an_environment_without_a_server_says_how_to_set_one(app: Path, kf: Kf) 
 
 
 def test_missing_kubeconfig_is_one_line(app: Path, kf: Kf) -> None:
-    kf("env", "set", "default", "--server", "https://127.0.0.1:6443", cwd=app)
+    assert kf("env", "set", "default", "--server", "https://127.0.0.1:6443", cwd=app).code == 0
     result = kf("diff", "default", cwd=app)
     assert result.code == 1
     assert result.err.startswith("error: cannot read kubeconfig")
@@ -84,7 +84,7 @@ def test_usage_errors(app: Path, kf: Kf, args: list[str], message: str) -> None:
 
 
 def test_two_local_environments_need_no_cluster(seed_app: Path, kf: Kf) -> None:
-    kf("env", "add", "prod", "--namespace", "prod", cwd=seed_app)
+    assert kf("env", "add", "prod", "--namespace", "prod", cwd=seed_app).code == 0
     assert kf("diff", "local:default", "local:default", cwd=seed_app).code == 0
 
     result = kf("diff", "local:prod", "local:default", cwd=seed_app)

@@ -35,7 +35,7 @@ def test_yaml_is_the_json_document(seed_app: Path, kf: Kf, command: tuple[str, .
 
 
 def test_param_values_keep_their_types_in_yaml(seed_app: Path, kf: Kf) -> None:
-    kf("param", "set", "model-server", "numGpus", "2", cwd=seed_app)
+    assert kf("param", "set", "model-server", "numGpus", "2", cwd=seed_app).code == 0
     rows = yaml.safe_load(kf("param", "list", "model-server", "-o", "yaml", cwd=seed_app).out)["data"]
     assert {r["param"]: r["value"] for r in rows}["numGpus"] == 2
 

@@ -127,10 +127,10 @@ def test_delete_each_form(echo_app: Path, kf: Kf) -> None:
 
 
 def test_param_diff(echo_app: Path, kf: Kf) -> None:
-    kf("env", "add", "prod", cwd=echo_app)
-    kf("param", "set", "echo", "replicas", "1", cwd=echo_app)
-    kf("param", "set", "echo", "replicas", "4", "--env", "prod", cwd=echo_app)
-    kf("param", "set", "echo", "only", "x", "--env", "default", cwd=echo_app)
+    assert kf("env", "add", "prod", cwd=echo_app).code == 0
+    assert kf("param", "set", "echo", "replicas", "1", cwd=echo_app).code == 0
+    assert kf("param", "set", "echo", "replicas", "4", "--env", "prod", cwd=echo_app).code == 0
+    assert kf("param", "set", "echo", "only", "x", "--env", "default", cwd=echo_app).code == 0
     out = kf("param", "diff", "default", "prod", cwd=echo_app).out.splitlines()
     assert out[0].split() == ["COMPONENT", "PARAM", "DEFAULT", "PROD"]
     assert [line.split() for line in out[2:]] == [

@@ -86,7 +86,7 @@ def test_show_json_is_a_v1_list(seed_app: Path, kf: Kf) -> None:
 
 def test_show_uses_the_current_environment(seed_app: Path, kf: Kf) -> None:
     assert kf("show", cwd=seed_app).out == kf("show", "default", cwd=seed_app).out  # init made it current
-    kf("env", "current", "--unset", cwd=seed_app)
+    assert kf("env", "current", "--unset", cwd=seed_app).code == 0
     result = kf("show", cwd=seed_app)
     assert result.code == 2 and "'kfkit env current --set ENV'" in result.err
 
