@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -18,8 +19,8 @@ def _envs(kf: Kf, app: Path) -> list[dict[str, str]]:
     return rows
 
 
-def _override(app: Path) -> dict[str, object]:
-    data: dict[str, object] = yaml.safe_load((app / "app.override.yaml").read_text())
+def _override(app: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((app / "app.override.yaml").read_text())
     return data
 
 
@@ -183,7 +184,7 @@ def test_env_targets_of_an_env_only_in_the_override_are_saved_there(with_module:
     result = kf("env", "targets", "prod", "--module", "db", cwd=with_module)
     assert result.code == 0, result.err
     assert (with_module / "app.yaml").read_text() == app_yaml
-    assert _override(with_module)["environments"]["prod"]["targets"] == ["db"]  # type: ignore[index]
+    assert _override(with_module)["environments"]["prod"]["targets"] == ["db"]
     assert yaml.safe_load(kf("env", "describe", "prod", cwd=with_module).out)["targets"] == ["db"]
     assert _shown(kf, with_module, "prod") == ["cfg"]
 
@@ -193,10 +194,10 @@ def test_env_targets_override_leaves_app_yaml_alone(with_module: Path, kf: Kf) -
     result = kf("env", "targets", "default", "--module", "db", "--override", cwd=with_module)
     assert result.code == 0, result.err
     assert (with_module / "app.yaml").read_text() == app_yaml
-    entry = _override(with_module)["environments"]["default"]  # type: ignore[index]
+    entry = _override(with_module)["environments"]["default"]
     assert entry["targets"] == ["db"] and entry["destination"]["server"] == "http://example.com"
     assert yaml.safe_load(kf("env", "describe", "default", cwd=with_module).out)["targets"] == ["db"]
     assert _shown(kf, with_module, "default") == ["cfg"]
     assert kf("env", "targets", "default", "-o", cwd=with_module).code == 0
-    assert "targets" not in _override(with_module)["environments"]["default"]  # type: ignore[index]
+    assert "targets" not in _override(with_module)["environments"]["default"]
     assert yaml.safe_load(kf("env", "describe", "default", cwd=with_module).out)["targets"] == []

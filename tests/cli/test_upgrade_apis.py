@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -24,7 +25,7 @@ spec:
 PSP = "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: restricted\nspec: {}\n"
 
 
-def _shown(kf: Kf, app: Path, *args: str) -> list[dict[str, object]]:
+def _shown(kf: Kf, app: Path, *args: str) -> list[dict[str, Any]]:
     result = kf("show", "default", *args, cwd=app)
     assert result.code == 0, result.err
     return [d for d in yaml.safe_load_all(result.out) if d]
@@ -36,7 +37,7 @@ def test_show_upgrades_only_when_asked_or_set(app: Path, kf: Kf) -> None:
     assert plain["apiVersion"] == "extensions/v1beta1"
     (upgraded,) = _shown(kf, app, "--upgrade-apis")
     assert upgraded["apiVersion"] == "apps/v1"
-    assert upgraded["spec"]["selector"] == {"matchLabels": {"app": "web"}}  # type: ignore[index]
+    assert upgraded["spec"]["selector"] == {"matchLabels": {"app": "web"}}
 
     assert kf("env", "set", "default", "--upgrade-apis", cwd=app).code == 0
     assert yaml.safe_load((app / "app.yaml").read_text())["environments"]["default"]["upgradeApis"] is True

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from kfkit import Action, ObjectId
+from kfkit._types import Obj
 
 
-def _deployment(version: str = "apps/v1", **meta: str) -> dict[str, object]:
+def _deployment(version: str = "apps/v1", **meta: str) -> Obj:
     return {"apiVersion": version, "kind": "Deployment", "metadata": {"name": "web", **meta}}
 
 
 def test_an_id_reads_group_version_kind_namespace_name_and_component() -> None:
     obj = _deployment(namespace="ns")
-    obj["metadata"]["labels"] = {"ksonnet.io/component": "model-server"}  # type: ignore[index]
+    obj["metadata"]["labels"] = {"ksonnet.io/component": "model-server"}
 
     oid = ObjectId.of(obj)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import gzip
 import json
+from typing import Any
 
 import pytest
 
@@ -57,25 +59,24 @@ def test_a_secret_is_restored_only_from_a_live_secret_with_exactly_the_recorded_
     assert restore_secret(stored, None, SALT) is None
 
 
-def _revision(**changes: object) -> Revision:
-    fields: dict[str, object] = {
-        "number": 3,
-        "app": "shop",
-        "env": "us-west/prod",
-        "operation": "apply",
-        "time": "2026-12-02T16:00:00Z",
-        "user": "ana@box",
-        "kfkit_version": "0.1.0",
-        "command": "kfkit apply us-west/prod",
-        "commit": "abc+dirty",
-        "components": ("web",),
-        "objects": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}],
-        "params": {"web": {"replicas": 2}},
-        "outcomes": [ObjectOutcome("ConfigMap ns/c", "created")],
-        "salt": SALT,
-    }
-    fields.update(changes)
-    return Revision(**fields)  # type: ignore[arg-type]
+def _revision(**changes: Any) -> Revision:
+    revision = Revision(
+        number=3,
+        app="shop",
+        env="us-west/prod",
+        operation="apply",
+        time="2026-12-02T16:00:00Z",
+        user="ana@box",
+        kfkit_version="0.1.0",
+        command="kfkit apply us-west/prod",
+        commit="abc+dirty",
+        components=("web",),
+        objects=[{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}],
+        params={"web": {"replicas": 2}},
+        outcomes=[ObjectOutcome("ConfigMap ns/c", "created")],
+        salt=SALT,
+    )
+    return dataclasses.replace(revision, **changes)
 
 
 def test_a_revision_round_trips_through_its_compressed_encoding() -> None:

@@ -44,6 +44,7 @@ from kfkit.jsonnet._ast import (
     Self,
     Slice,
     StringLit,
+    StringStyle,
     SuperIndex,
     Unary,
     Var,
@@ -238,8 +239,10 @@ def test_imports_errors_and_asserts() -> None:
         ("|||-\n  no newline\n|||", "no newline", "|||-"),
     ],
 )
-def test_string_literals_are_decoded_and_keep_their_style(source: str, value: str, style: str) -> None:
-    assert parse(source) == StringLit((0, len(source)), value, style)  # type: ignore[arg-type]
+def test_string_literals_are_decoded_and_keep_their_style(
+    source: str, value: str, style: StringStyle
+) -> None:
+    assert parse(source) == StringLit((0, len(source)), value, style)
 
 
 def test_number_literal_value() -> None:

@@ -4,13 +4,15 @@ component can see re-renders it (and only it)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
 
 from kfkit import App, RenderOptions
+from kfkit._types import JsonValue
 from kfkit.errors import RenderError
+from kfkit.evaluator import Evaluation
 from kfkit.manifests import to_yaml
 from kfkit.params import set_param
 from kfkit.render import _incremental
@@ -50,7 +52,7 @@ def evaluated(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     names: list[str] = []
     real = _incremental._evaluate_group
 
-    def spy(codes, evaluation):  # type: ignore[no-untyped-def]
+    def spy(codes: Mapping[str, str], evaluation: Evaluation) -> dict[str, JsonValue]:
         names.extend(codes)
         return real(codes, evaluation)
 
@@ -58,12 +60,13 @@ def evaluated(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
-OPTIONS = {"ext_strs": {"flavour": "vanilla"}}
+FLAVOUR = {"flavour": "vanilla"}
 
 
-def show(app: App, **options: object) -> str:
+def show(app: App, *, cache: bool = True, ext_strs: Mapping[str, str] = FLAVOUR) -> str:
     """``kfkit show default -V flavour=vanilla`` (the app read afresh, as a command would)."""
-    return to_yaml(App.load(app.root).render("default", options=RenderOptions(**{**OPTIONS, **options})))  # type: ignore[arg-type]
+    options = RenderOptions(cache=cache, ext_strs=ext_strs)
+    return to_yaml(App.load(app.root).render("default", options=options))
 
 
 def check(app: App, evaluated: list[str], expected: set[str]) -> str:
