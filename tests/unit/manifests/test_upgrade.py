@@ -6,7 +6,6 @@ suite (tests/cluster/test_upgrade_apis_on_server.py) dry-runs each after file st
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ import yaml
 
 from kfkit.errors import ManifestError
 from kfkit.manifests import API_CHANGES, to_yaml, upgrade_apis, upgrade_object
+from tests.golden_files import check_golden
 
 GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "upgrade-apis"
 CASES = sorted(p.name.removesuffix(".before.yaml") for p in GOLDEN.glob("*.before.yaml"))
@@ -29,11 +29,7 @@ def upgraded_text(case: str) -> str:
 
 @pytest.mark.parametrize("case", CASES)
 def test_after_matches_the_reviewed_golden(case: str) -> None:
-    golden = GOLDEN / f"{case}.after.yaml"
-    text = upgraded_text(case)
-    if os.environ.get("KFKIT_UPDATE_GOLDEN"):
-        golden.write_text(text)
-    assert text == golden.read_text()
+    check_golden(GOLDEN / f"{case}.after.yaml", upgraded_text(case))
 
 
 def test_every_upgradable_kind_in_the_table_has_a_golden() -> None:

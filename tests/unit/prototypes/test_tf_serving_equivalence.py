@@ -34,6 +34,7 @@ from kfkit.app import parse_prototype
 from kfkit.app._prototype import prototype_params
 from kfkit.errors import RenderError
 from kfkit.evaluator import Evaluation, evaluate_snippet
+from tests.golden_files import check_golden
 
 HERE = Path(__file__).resolve().parent
 CURRENT = HERE.parents[2] / "prototypes" / "tf-serving.jsonnet"
@@ -148,7 +149,7 @@ def recorded() -> dict[str, Any]:
                 env_id: [sha256(o) for o in evaluate(PRUNED, cases, env)] for env_id, env in ENVS.items()
             },
         }
-        DIGESTS.write_text(json.dumps(digests, indent=1) + "\n")
+        check_golden(DIGESTS, json.dumps(digests, indent=1) + "\n")
     result: dict[str, Any] = json.loads(DIGESTS.read_text())
     return result
 

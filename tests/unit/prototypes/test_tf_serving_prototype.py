@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import pytest
 from kfkit._types import Obj
 from kfkit.errors import RenderError
 from kfkit.manifests import COMPONENT_LABEL
+from tests.golden_files import check_golden
 from tests.unit.prototypes.conftest import Render
 
 SEED_COMPONENT = "model-server"
@@ -72,11 +72,7 @@ def seed(render_prototype: Render) -> list[Obj]:
 def test_seed_matches_golden(
     seed: list[Obj], show_yaml: Callable[[list[Obj]], str], golden_dir: Path
 ) -> None:
-    golden = golden_dir / "tf-serving-seed.yaml"
-    text = show_yaml(seed)
-    if os.environ.get("KFKIT_UPDATE_GOLDEN"):
-        golden.write_text(text)
-    assert text == golden.read_text()
+    check_golden(golden_dir / "tf-serving-seed.yaml", show_yaml(seed))
 
 
 def test_seed_renders_service_then_deployment(seed: list[Obj]) -> None:
