@@ -48,7 +48,8 @@ def _loaded(code: str, cwd: Path | None = None) -> set[str]:
 
 
 def _cli(*argv: str) -> str:
-    return f"from kfkit.cli.main import run\nrun({list(argv)!r})"
+    """The command, in-process; a non-zero exit fails ``_loaded`` (a command that stopped early loads little)."""
+    return f"from kfkit.cli.main import run\nassert run({list(argv)!r}) == 0"
 
 
 def _heavy(loaded: set[str], names: tuple[str, ...] = HEAVY) -> set[str]:
