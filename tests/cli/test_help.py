@@ -56,6 +56,8 @@ def test_usage_errors_are_one_line_and_a_hint(
     assert "╭" not in result.err and "Usage:" not in result.err
     if hint:
         assert len(lines) == 2 and lines[1].startswith(hint)
+    else:
+        assert len(lines) == 1
 
 
 def test_a_group_without_command_shows_its_help(kf: Kf) -> None:
