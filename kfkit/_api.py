@@ -646,14 +646,16 @@ class App:
         from kfkit.validate import ValidateOptions, validate_objects
 
         name = self.dir.resolve_env(env)
+        options = options or ValidateOptions()
         return validate_objects(
             objects,
-            options or ValidateOptions(),
+            options,
             env_k8s_version=self.dir.env(name).k8s_version,
             default_crd_dirs=[self.root / LIB, self.root / VENDOR],
             server=(cluster, self.scope(name, components=components)) if cluster is not None else None,
             default_namespace=self.dir.env(name).destination.namespace,
             dry_run=dry_run,
+            cache=cache_dir() / "validate" if options.cache else None,
         )
 
     def api_upgrades(

@@ -82,10 +82,15 @@ class BuiltinSchemas:
             raise UsageError(f"no schemas for Kubernetes {version[0]}.{version[1]}")
         return cls(version)
 
+    @property
+    def source(self) -> Path:
+        """The definitions file these schemas come from."""
+        return shipped_versions()[self.version] / "_definitions.json"
+
     def _load(self) -> None:
         from referencing import Registry, Resource  # lazy: jsonschema's stack costs ~0.3 s
 
-        with open(shipped_versions()[self.version] / "_definitions.json", encoding="utf-8") as f:
+        with open(self.source, encoding="utf-8") as f:
             document = json.load(f)
         self._definitions = document["$defs"]
         _tighten(self._definitions)
@@ -99,6 +104,10 @@ class BuiltinSchemas:
         if not self._definitions:
             self._load()
         return self._kinds
+
+    def knows(self, group: str, version: str, kind: str) -> bool:
+        """Whether ``kind`` in ``group/version`` is a built-in kind of this version."""
+        return (group, version, kind) in self.kinds()
 
     def groups(self) -> set[str]:
         """The API groups this version serves built in ("" is the core group)."""

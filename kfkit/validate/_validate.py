@@ -20,6 +20,7 @@ from kfkit._types import Obj
 from kfkit.deploy import Scope
 from kfkit.errors import Finding
 from kfkit.manifests import ApiChange, api_change, duplicate_message, duplicate_objects
+from kfkit.validate._cache import CleanObjects
 from kfkit.validate._crd import CrdIndex, LiveCrd, crds_in_dir, is_crd
 from kfkit.validate._findings import Code, Severity, ValidationResult, finding
 from kfkit.validate._formats import describe_format, name_format, name_matches
@@ -42,12 +43,14 @@ class ValidateOptions:
 
     ``k8s_version`` "" means the environment's ``k8sVersion``, else the newest shipped.
     ``crd_dirs`` are searched (besides the render) for CRDs; ``strict`` makes an object
-    nothing could check an error instead of a warning.
+    nothing could check an error instead of a warning. ``cache``: remember the objects of
+    built-in kinds found valid (in the user's cache dir) and skip them next time.
     """
 
     k8s_version: str = ""
     crd_dirs: Sequence[Path] = ()
     strict: bool = False
+    cache: bool = True
 
 
 def resolve_version(requested: str) -> tuple[K8sVersion, str]:
@@ -76,6 +79,7 @@ def validate_objects(
     server: tuple[SchemaCluster, Scope] | None = None,
     default_namespace: str = "",
     dry_run: bool = True,
+    cache: Path | None = None,
 ) -> ValidationResult:
     """Every finding about ``objects``; nothing is raised for an invalid object.
 
@@ -85,20 +89,37 @@ def validate_objects(
     unless ``dry_run`` is False (``kfkit review`` makes apply's own pre-flight instead).
     An object rendered by two components (the same one once ``default_namespace``, the
     environment's, is filled in) is a warning, so it can be seen and fixed before apply refuses it.
+    ``cache``: a directory remembering objects found valid (see :mod:`kfkit.validate._cache`).
     """
     version, note = resolve_version(options.k8s_version or env_k8s_version)
     dry_runs = server is not None and dry_run
     result = ValidationResult(_text(version), len(objects), server=dry_runs, notes=[note] if note else [])
     live_crd = live_crd_lookup(server[0]) if server is not None else None
-    checker = _Checker(BuiltinSchemas.load(version), options, default_crd_dirs, live_crd)
+    builtin = BuiltinSchemas.load(version)
+    checker = _Checker(builtin, options, default_crd_dirs, live_crd)
     checker.crds.add_all((obj, "the render") for obj in objects if is_crd(obj))
+    clean = CleanObjects.open(cache, builtin.source) if cache is not None else None
     for obj in objects:
-        result.extend(checker.check(obj))
+        result.extend(checker.check(obj) if clean is None else _check_unless_clean(checker, clean, obj))
+    if clean is not None:
+        clean.save()
     for key, owners in duplicate_objects(objects, default_namespace).items():
         result.extend([finding("warning", Code.DUPLICATE, key, "", duplicate_message(key, owners))])
     if server is not None and dry_runs:
         result.merge(server_findings(objects, *server))
     return result
+
+
+def _check_unless_clean(checker: _Checker, clean: CleanObjects, obj: Obj) -> list[Finding]:
+    """``checker.check(obj)``, skipped for an object found valid before; remembers one found valid now."""
+    digest = clean.digest(obj)
+    if digest in clean:
+        return []
+    findings = checker.check(obj)
+    ref = ObjectId.of(obj)
+    if not findings and checker.builtin.knows(ref.group, ref.version, ref.kind):
+        clean.add(digest)
+    return findings
 
 
 class _Checker:
