@@ -80,3 +80,29 @@ def test_a_param_edit_loads_no_render_or_cluster_stage(tmp_path: Path) -> None:
     unneeded = (*FOR_RENDERING, *NETWORK, "kfkit.ksonnetlib", "kubernetes", "jsonschema", "pydantic")
     assert not _heavy(loaded, unneeded)
     assert {r.param: r.value for r in kf.params("model-server")}["replicas"] == 2
+
+
+def test_the_cluster_client_loads_without_kubernetes_validate() -> None:
+    loaded = _loaded(
+        "import kfkit.cluster, importlib.util\nassert importlib.util.find_spec('kubernetes_validate')"
+    )
+    assert "kubernetes" in loaded
+    assert not _heavy(loaded, ("kubernetes_validate", "jsonschema", "referencing"))
+
+
+def test_objects_found_valid_before_are_not_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KFKIT_CACHE_DIR", str(tmp_path / "cache"))
+    kfkit.App.init(tmp_path / "app", server="")
+    service = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "web"},
+        "spec": {"ports": [{"port": 80}]},
+    }
+    check = (
+        f"import kfkit\nassert kfkit.App.load({str(tmp_path / 'app')!r}).validate_objects([{service!r}]).ok"
+    )
+    assert {"jsonschema", "referencing"} <= _loaded(check)
+    assert not _heavy(_loaded(check), ("jsonschema", "referencing"))
