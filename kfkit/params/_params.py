@@ -276,7 +276,7 @@ def diff_params(app: AppDir, env1: str, env2: str, *, component: str | None = No
     """Params that differ between two environments: changed, then only-left, then only-right."""
     if component is not None:
         app.component(component)
-    left, right = resolve_params(app, env1), resolve_params(app, env2)
+    left, right = (_rendered_params(app, env) for env in (env1, env2))
     changed: list[ParamDiff] = []
     only_left: list[ParamDiff] = []
     only_right: list[ParamDiff] = []
@@ -291,6 +291,13 @@ def diff_params(app: AppDir, env1: str, env2: str, *, component: str | None = No
             row = ParamDiff(comp, param, None if va is _MISSING else va, None if vb is _MISSING else vb)
             (only_right if va is _MISSING else only_left if vb is _MISSING else changed).append(row)
     return changed + only_left + only_right
+
+
+def _rendered_params(app: AppDir, env: str) -> dict[str, dict[str, Any]]:
+    """``env``'s effective params of the components it renders (as ``list_params`` lists them)."""
+    modules = app.env_modules(env)
+    hidden = _of_other_modules(app, modules)
+    return {c: v for c, v in resolve_params(app, env, modules=modules).items() if c not in hidden}
 
 
 def _lookup(value: Any, keys: list[str]) -> Any:

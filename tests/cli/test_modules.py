@@ -128,6 +128,9 @@ def test_param_list_without_modules_shows_only_the_environments_own_layer(ks_app
     assert {r["component"] for r in root["data"]} == {"web"}  # db.redis's override is not the root's
     _targets(ks_app, "default", "/")
     assert listed() == everything[2:]  # nor is it listed when the environment does not render db
+    assert kf("env", "add", "prod", cwd=ks_app).code == 0
+    diff = json.loads(kf("param", "diff", "default", "prod", "-o", "json", cwd=ks_app).out)["data"]
+    assert {r["component"] for r in diff} == {"web"}  # nor compared
     _targets(ks_app, "default", "/", "db")
     # The modules' params files are not read at all: a broken one does not stop the listing.
     (ks_app / "components" / "db" / "params.libsonnet").write_text("{ components: \n")
