@@ -17,6 +17,7 @@ from kfkit import App
 from kfkit.cli.main import run
 from kfkit.cluster import ClusterClient
 from tests.cli.support import Result
+from tests.cluster.conftest import cp
 
 SEED_STEPS = (
     ("generate", "tf-serving", "model-server", "--name=inception"),
@@ -132,7 +133,7 @@ def widget_crd(group: str) -> dict[str, Any]:
 
 @pytest.fixture(name="cluster_app")
 def cluster_app_fixture(
-    control_plane: Any,
+    control_plane: cp.ControlPlane,
     namespace: str,
     admin: Any,
     tmp_path: Path,

@@ -26,6 +26,7 @@ from kfkit._connection import Target
 from kfkit.cluster import ClusterClient
 from kfkit.cluster._discovery import TTL, Discovery
 from kfkit.cluster._kubeconfig import api_client
+from tests.cluster.conftest import cp
 from tests.cluster.deploy_support import client_of, config_map, widget_crd
 
 pytestmark = pytest.mark.cluster
@@ -36,7 +37,7 @@ def _cache_file() -> Path:
     return found
 
 
-def _discovery_requests(control_plane: Any, root: Path) -> int:
+def _discovery_requests(control_plane: cp.ControlPlane, root: Path) -> int:
     """Discovery requests of one ``plan_apply`` by a new client (a new kfkit process)."""
     connection = ConnectionOptions(kubeconfig=str(control_plane.kubeconfig), context="admin")
     with App.load(root, connection=connection) as kf:
@@ -45,7 +46,7 @@ def _discovery_requests(control_plane: Any, root: Path) -> int:
 
 
 def test_discovery_is_cached_for_six_hours_and_refetched_for_an_unknown_kind(
-    control_plane: Any, namespace: str, admin: Any, tmp_path: Path
+    control_plane: cp.ControlPlane, namespace: str, admin: Any, tmp_path: Path
 ) -> None:
     root = tmp_path / "app"
     App.init(root, server=control_plane.server, namespace=namespace)
@@ -76,7 +77,7 @@ def test_discovery_is_cached_for_six_hours_and_refetched_for_an_unknown_kind(
     assert _discovery_requests(control_plane, root) == 0  # the refetched answer was cached
 
 
-def test_servers_without_aggregated_discovery_give_the_same_answers(control_plane: Any) -> None:
+def test_servers_without_aggregated_discovery_give_the_same_answers(control_plane: cp.ControlPlane) -> None:
     with ClusterClient.connect(_target(control_plane)) as client:
         aggregated = Discovery(client._discover, None)
         legacy = Discovery(lambda path, _: client._discover(path, "application/json"), None)
@@ -153,7 +154,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def front(control_plane: Any, tmp_path: Path) -> Iterator[tuple[_Front, ClusterClient]]:
+def front(control_plane: cp.ControlPlane, tmp_path: Path) -> Iterator[tuple[_Front, ClusterClient]]:
     config = json.loads(Path(control_plane.kubeconfig).read_text())
     cluster = config["clusters"][0]["cluster"]
     server = _Front(cluster["server"], cluster["certificate-authority"])
@@ -199,5 +200,5 @@ def test_writes_are_retried_on_429_only(front: tuple[_Front, ClusterClient], nam
     assert [s for m, p, s in server.seen if (m, p) == ("PATCH", path)] == [429, 201, 503]
 
 
-def _target(control_plane: Any) -> Target:
+def _target(control_plane: cp.ControlPlane) -> Target:
     return Target("default", "admin", control_plane.server, "default", str(control_plane.kubeconfig))

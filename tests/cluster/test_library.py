@@ -14,12 +14,13 @@ import pytest
 import yaml
 
 from kfkit import Action, App, Conflict, ConnectionOptions, Forbidden, ObjectErrors, ObjectId
+from tests.cluster.conftest import cp
 from tests.cluster.deploy_support import config_map, deployment
 
 pytestmark = pytest.mark.cluster
 
 
-def _app(control_plane: Any, namespace: str, tmp_path: Path, context: str = "admin") -> App:
+def _app(control_plane: cp.ControlPlane, namespace: str, tmp_path: Path, context: str = "admin") -> App:
     connection = ConnectionOptions(kubeconfig=str(control_plane.kubeconfig), context=context)
     root = tmp_path / f"app-{namespace}"
     if (root / "app.yaml").exists():
@@ -28,7 +29,7 @@ def _app(control_plane: Any, namespace: str, tmp_path: Path, context: str = "adm
 
 
 @pytest.fixture
-def kf(control_plane: Any, namespace: str, tmp_path: Path) -> Iterator[App]:
+def kf(control_plane: cp.ControlPlane, namespace: str, tmp_path: Path) -> Iterator[App]:
     with _app(control_plane, namespace, tmp_path) as app:
         yield app
 
@@ -95,7 +96,9 @@ def test_a_failure_mid_tier_stops_before_the_next_tier(kf: App, namespace: str, 
     assert _live(admin, "apps/v1", "Deployment", "web", namespace) is None
 
 
-def test_forbidden_is_status_403_on_each_object(control_plane: Any, namespace: str, tmp_path: Path) -> None:
+def test_forbidden_is_status_403_on_each_object(
+    control_plane: cp.ControlPlane, namespace: str, tmp_path: Path
+) -> None:
     with _app(control_plane, namespace, tmp_path) as kf:
         (kf.root / "components" / "web.yaml").write_text(
             yaml.safe_dump_all([config_map("a"), config_map("b")])

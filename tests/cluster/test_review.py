@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 from kfkit import App, ConnectionOptions
 from kfkit.review import to_html
+from tests.cluster.conftest import cp
 from tests.cluster.deploy_support import (  # noqa: F401 - cluster_app_fixture registers the fixture
     ClusterApp,
     client_of,
@@ -150,7 +150,7 @@ def test_against_the_cluster_what_the_server_refuses_is_in_the_report(
 
 
 def test_review_of_an_applied_render_dry_runs_nothing_again(
-    control_plane: Any, namespace: str, tmp_path: Path
+    control_plane: cp.ControlPlane, namespace: str, tmp_path: Path
 ) -> None:
     """The pre-flight is apply's: an object whose render is what kfkit last applied is not
     dry-run (300 unchanged objects: a LIST per kind, not 300 dry runs)."""

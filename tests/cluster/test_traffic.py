@@ -16,13 +16,14 @@ import pytest
 import yaml
 
 from kfkit import Action, App, Conflict, ConnectionOptions, ObjectErrors
+from tests.cluster.conftest import cp
 from tests.cluster.deploy_support import client_of, config_map, deployment
 
 pytestmark = pytest.mark.cluster
 
 
 @pytest.fixture
-def kf(control_plane: Any, namespace: str, tmp_path: Path) -> Iterator[App]:
+def kf(control_plane: cp.ControlPlane, namespace: str, tmp_path: Path) -> Iterator[App]:
     connection = ConnectionOptions(kubeconfig=str(control_plane.kubeconfig), context="admin")
     with App.init(
         tmp_path / "app", server=control_plane.server, namespace=namespace, connection=connection
@@ -170,7 +171,7 @@ def test_a_field_another_manager_took_over_is_dry_run_and_conflicts(
 
 
 def test_objects_the_user_may_not_list_are_read_one_by_one(
-    control_plane: Any, kf: App, admin: Any, namespace: str, tmp_path: Path
+    control_plane: cp.ControlPlane, kf: App, admin: Any, namespace: str, tmp_path: Path
 ) -> None:
     _components(kf, config_map("a", k="1"), config_map("b", k="2"))
     kf.apply(kf.plan_apply("default"))

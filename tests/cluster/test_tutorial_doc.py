@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 import shlex
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from kfkit.cli.main import run
+from tests.cluster.conftest import cp
 
 pytestmark = pytest.mark.cluster
 
@@ -30,7 +30,7 @@ def commands() -> list[list[str]]:
 
 
 def test_the_tutorial_runs_as_written(
-    control_plane: Any, namespace: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    control_plane: cp.ControlPlane, namespace: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     steps = commands()
     assert (
