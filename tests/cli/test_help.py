@@ -66,7 +66,7 @@ def test_a_group_without_command_shows_its_help(kf: Kf) -> None:
 
 
 @pytest.mark.parametrize("where", ["before", "after"])
-def test_global_flags_anywhere(kf: Kf, where: str, tmp_path: object) -> None:
+def test_global_flags_anywhere(kf: Kf, where: str) -> None:
     flags = ["-v", "--color", "never"]
     argv = [*flags, "version"] if where == "before" else ["version", *flags]
     result = kf(*argv)

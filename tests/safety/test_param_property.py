@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -80,13 +81,15 @@ _SETTINGS = settings(
 
 @_SETTINGS
 @given(edits=st.lists(st.tuples(KEYS, TEXT), min_size=BATCH, max_size=BATCH))
-def test_typed_values_leave_exactly_the_model(tmp_path_factory: Any, edits: list[tuple[str, str]]) -> None:
+def test_typed_values_leave_exactly_the_model(
+    tmp_path_factory: pytest.TempPathFactory, edits: list[tuple[str, str]]
+) -> None:
     _run_batch(tmp_path_factory.mktemp("typed") / "app", edits, as_string=False)
 
 
 @_SETTINGS
 @given(edits=st.lists(st.tuples(KEYS, TEXT), min_size=BATCH, max_size=BATCH))
 def test_as_string_values_leave_exactly_the_model(
-    tmp_path_factory: Any, edits: list[tuple[str, str]]
+    tmp_path_factory: pytest.TempPathFactory, edits: list[tuple[str, str]]
 ) -> None:
     _run_batch(tmp_path_factory.mktemp("strings") / "app", edits, as_string=True)
