@@ -11,7 +11,9 @@ times, in the same run, alternating which tool goes first:
 - and, for the request counts only, a diff of 2 objects.
 
 Both tools read their discovery from a warm cache (kubectl's ``--cache-dir``, kfkit's under
-its cache dir) and kfkit's render cache is warm, as on a developer's machine. kubectl gets
+its cache dir) and kfkit's render cache is warm, as on a developer's machine; so is its cache
+of objects found valid once the first apply has validated them (an unchanged re-apply skips
+the offline validation's schema work). kubectl gets
 the same rendered objects as a file, in a namespace of its own. Requests are counted at the
 server: the change in kube-apiserver's ``apiserver_request_total`` over each command, less
 watches, the metric scrapes and the server's own lease, endpoints and IPAddress upkeep (but
