@@ -6,10 +6,12 @@ tests/cluster/test_traffic.py checks the same decisions against the real server.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from kfkit._types import Obj
 from kfkit.deploy._applied import is_applied, last_applied
 
 RENDER: dict[str, Any] = {
@@ -104,7 +106,7 @@ def test_the_render_kfkit_applied_is_recognised_despite_defaults_and_other_manag
         ),
     ],
 )
-def test_any_difference_means_not_applied(change: Any, why: str) -> None:
+def test_any_difference_means_not_applied(change: Callable[[Obj], object], why: str) -> None:
     render = copy.deepcopy(RENDER)
     change(render)
     assert not is_applied(render, _live(), "kfkit"), why

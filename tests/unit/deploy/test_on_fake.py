@@ -6,6 +6,7 @@ stays the judge of whether the fake's semantics are right.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from kfkit import (
     Forbidden,
     ObjectErrors,
     ObjectId,
+    ObjectResult,
     UsageError,
 )
 from kfkit.testing import FakeCluster
@@ -59,7 +61,7 @@ def component(kf: App, name: str, *objects: dict[str, Any]) -> None:
     (kf.root / "components" / f"{name}.yaml").write_text(yaml.safe_dump_all(objects))
 
 
-def actions(results: Any) -> list[tuple[str, Action]]:
+def actions(results: Iterable[ObjectResult]) -> list[tuple[str, Action]]:
     return [(str(r.object_id), r.action) for r in results]
 
 
