@@ -538,39 +538,65 @@ class AppDir:
             if not module.path.is_dir():
                 continue
             for path in sorted(module.path.iterdir()):
-                if path.suffix not in COMPONENT_SUFFIXES:
-                    continue
-                where = path.relative_to(self.root)
-                if not path.is_file():  # never skipped: a vanished component would be pruned
-                    raise AppError(f"{where}: {_not_a_file(path)}")
-                component = Component(module.qualify(path.stem), path, module.name)
-                if component.name in found:
-                    raise AppError(
-                        f"component {component.name!r} is ambiguous: "
-                        f"{found[component.name].path.relative_to(self.root)} and {where}"
-                    )
-                found[component.name] = component
+                if path.suffix in COMPONENT_SUFFIXES:
+                    self._add_component(found, module, path)
         return [found[name] for name in sorted(found)]
 
-    def component(self, name: str, components: Sequence[Component] | None = None) -> Component:
-        """The named component (of ``components``, default all), or a usage error listing the known ones."""
-        components = self.components() if components is None else components
-        for component in components:
-            if component.name == name:
-                return component
-        known = ", ".join(c.name for c in components) or "none"
+    def find_component(self, name: str, modules: Sequence[Module]) -> Component | None:
+        """Component ``name`` of ``modules``, from the file names it can have, not a listing.
+
+        ``show -c one`` in an app of 800 components spent most of its time listing them. This
+        finds what :meth:`components` finds for ``name``, with the same errors (a path that is
+        not a file, two files of one name); None when there is no such file.
+        """
+        found: dict[str, Component] = {}
+        for module in modules:
+            if module.name == ROOT_MODULE:
+                local = name
+            elif name.startswith(f"{module.name}."):
+                local = name[len(module.name) + 1 :]
+            else:
+                continue
+            if not local or "/" in local or "\0" in local:
+                continue  # no file has this name
+            for file in sorted(local + suffix for suffix in COMPONENT_SUFFIXES):
+                if os.path.lexists(module.path / file):
+                    self._add_component(found, module, module.path / file)
+        return found.get(name)
+
+    def _add_component(self, found: dict[str, Component], module: Module, path: Path) -> None:
+        """Add the component file at ``path`` to ``found``, refusing what is not a file and a
+        second file of the same component name."""
+        if not path.is_file():  # never skipped: a vanished component would be pruned
+            raise AppError(f"{path.relative_to(self.root)}: {_not_a_file(path)}")
+        component = Component(module.qualify(path.stem), path, module.name)
+        if component.name in found:
+            raise AppError(
+                f"component {component.name!r} is ambiguous: "
+                f"{found[component.name].path.relative_to(self.root)} and {path.relative_to(self.root)}"
+            )
+        found[component.name] = component
+
+    def component(self, name: str) -> Component:
+        """The named component, or a usage error listing the known ones."""
+        found = self.find_component(name, self.modules())
+        if found is not None:
+            return found
+        known = ", ".join(c.name for c in self.components()) or "none"
         raise UsageError(f'component "{name}" not found in app "{self.name}"; known: {known}')
 
-    def env_component(self, env: str, name: str, components: Sequence[Component]) -> Component:
-        """A component the environment renders; one of a module it does not target is an error.
+    def env_component(self, env: str, name: str, modules: Sequence[Module]) -> Component:
+        """A component of ``modules``, those the environment renders; one of a module it does
+        not target is an error.
 
         ksonnet rendered nothing for it (#839), which reads as success.
         """
-        for component in components:
-            if component.name == name:
-                return component
+        found = self.find_component(name, modules)
+        if found is not None:
+            return found
+        self.components(modules)  # what is wrong with the files it renders comes first, as it did
         other = self.component(name)
-        targets = ", ".join(m.name for m in self.env_modules(env))
+        targets = ", ".join(m.name for m in modules)
         raise UsageError(
             f'component "{name}" is in module "{other.module}", which environment "{env}" does not '
             f"target (it renders {targets}); `kfkit env targets {env} --module …` changes that"

@@ -18,6 +18,8 @@ from pathlib import Path
 from kfkit.errors import KfkitError
 from kfkit.jsonnet import Node, parse
 from kfkit.jsonnet._ast import Apply, Id, Import, Index, StringLit, Var, children
+from kfkit.render._cache import Store
+from kfkit.render._facts import file_facts, plain
 
 __all__ = ["ENVIRONMENTS_VAR", "PARAMS_VAR", "Dependencies", "dependencies"]
 
@@ -30,9 +32,6 @@ _HEADER = re.compile(
     r'local params = std\.extVar\("__ksonnet/params"\)\.components'
     r'(?:\.(?P<id>[A-Za-z_][A-Za-z0-9_]*)|\["(?P<str>[^"\\]*)"\]);\n'
 )
-# `std` not followed by `.name`: std used as a value, or indexed with a computed name.
-# (Spelled with the literal first, so the regex engine can scan for it: 100x faster.)
-_STD_AS_VALUE = re.compile(r"std(?<!\wstd)(?!\w)(?!\s*\.\s*[A-Za-z_])")
 
 
 @dataclass(frozen=True)
@@ -49,8 +48,13 @@ class Dependencies:
     """False when something could not be analysed: assume it reads everything."""
 
 
-def dependencies(path: Path, component: str, jpath: Sequence[Path]) -> Dependencies:
-    """Follow ``path``'s imports (relative first, then ``jpath`` from the end, like go-jsonnet)."""
+def dependencies(
+    path: Path, component: str, jpath: Sequence[Path], store: Store | None = None
+) -> Dependencies:
+    """Follow ``path``'s imports (relative first, then ``jpath`` from the end, like go-jsonnet).
+
+    With ``store``, large plain files (params) are known plain by their remembered facts.
+    """
     seen: dict[Path, None] = {}
     ext_vars: set[str] = set()
     own_only = exact = True
@@ -63,12 +67,14 @@ def dependencies(path: Path, component: str, jpath: Sequence[Path]) -> Dependenc
         if not is_code:
             continue
         try:
+            if store is not None and file_facts(file, store).plain:
+                continue
             text = file.read_text(encoding="utf-8")
             header = _HEADER.match(text)
-            if header and component in (header["id"], header["str"]) and _plain(text[header.end() :]):
+            if header and component in (header["id"], header["str"]) and plain(text[header.end() :]):
                 ext_vars |= {PARAMS_VAR, ENVIRONMENTS_VAR}
                 continue
-            if _plain(text):
+            if plain(text):
                 continue
             tree = parse(text, str(file))
         except (OSError, UnicodeDecodeError, KfkitError):
@@ -86,14 +92,6 @@ def dependencies(path: Path, component: str, jpath: Sequence[Path]) -> Dependenc
             else:
                 todo.append((resolved, kind == "import"))
     return Dependencies(tuple(seen), frozenset(ext_vars), own_only, exact)
-
-
-def _plain(text: str) -> bool:
-    """Nothing to follow, told without parsing: no import, no extVar, ``std`` only as ``std.name``.
-
-    Conservative: the words in a comment or string send the file to the parser instead.
-    """
-    return "import" not in text and "extVar" not in text and _STD_AS_VALUE.search(text) is None
 
 
 def _resolve(directory: Path, target: str, jpath: Sequence[Path]) -> Path | None:

@@ -31,6 +31,7 @@ from kfkit.errors import RenderError
 from kfkit.evaluator import Evaluation, engine_version, evaluate_snippet
 from kfkit.render._cache import Store
 from kfkit.render._deps import ENVIRONMENTS_VAR, PARAMS_VAR, Dependencies, dependencies
+from kfkit.render._facts import file_facts
 
 __all__ = [
     "TEMPLATES",
@@ -58,17 +59,19 @@ def is_template_env(main: Path, jpath: Sequence[Path]) -> bool:
     return deps.exact and found == expected
 
 
-def params_key(app: AppDir, env: str, names: Sequence[str] | None, environments: str) -> str | None:
+def params_key(
+    app: AppDir, env: str, names: Sequence[str] | None, environments: str, store: Store
+) -> str | None:
     """The sha256 naming the resolved params of ``names`` (None: all), or None: do not cache."""
     jpath = app.jpath(env)
     files: list[Path] = []
     # The params files of the modules the environment renders: their paths name the modules.
     for path in (*(m.params_file for m in app.env_modules(env)), app.env_dir(env) / "params.libsonnet"):
-        deps = dependencies(path, "", jpath)
+        deps = dependencies(path, "", jpath, store)
         if not deps.exact or not deps.ext_vars <= {PARAMS_VAR, ENVIRONMENTS_VAR}:
             return None
         files.extend(deps.files)
-    contents = file_contents(files)
+    contents = file_contents(files, store)
     return None if contents is None else digest(["params", contents, environments, names])
 
 
@@ -78,10 +81,11 @@ def component_key(
     params: Mapping[str, JsonValue],
     environments: str,
     ext_strs: Mapping[str, str],
+    store: Store | None,
 ) -> str | None:
     """The sha256 naming this component's value, or None when it must not be cached."""
     known = {PARAMS_VAR, ENVIRONMENTS_VAR, *ext_strs}
-    contents = file_contents(deps.files)
+    contents = file_contents(deps.files, store)
     if not deps.exact or not deps.ext_vars <= known or contents is None:
         return None
     return digest(
@@ -95,10 +99,10 @@ def component_key(
     )
 
 
-def file_contents(files: Sequence[Path]) -> list[tuple[str, str]] | None:
-    """Each file's path and sha256; None when one cannot be read."""
+def file_contents(files: Sequence[Path], store: Store | None) -> list[tuple[str, str]] | None:
+    """Each file's path and sha256 (large files' remembered in ``store``); None when one cannot be read."""
     try:
-        return [(str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files]
+        return [(str(f), file_facts(f, store).sha256) for f in files]
     except OSError:
         return None
 

@@ -49,14 +49,14 @@ def cached_params(
     app: AppDir, env: str, names: list[str] | None, environments: str, store: Store | None
 ) -> Params:
     """``resolve_params``, through the cache: the entry for these files, or a snapshot's update."""
-    key = params_key(app, env, names, environments) if store is not None else None
+    key = params_key(app, env, names, environments, store) if store is not None else None
     if store is None or key is None:
         return resolve_params(app, env, names)
     data = store.get(key)
     if data is not None:
         cached: Params = json.loads(data)
         return cached
-    slot = _slot(app, env, environments) if names is None else None
+    slot = _slot(app, env, environments, store) if names is None else None
     update = _from_snapshot(app, env, store, slot) if slot is not None else None
     if update is None:
         text = _read(app.params_file)
@@ -65,21 +65,21 @@ def cached_params(
     else:
         params, snapshot = update
     # A file edited while this ran: what was read may not match the key, so store nothing.
-    if params_key(app, env, names, environments) == key:
+    if params_key(app, env, names, environments, store) == key:
         store.put(key, json.dumps(params).encode())
         if slot is not None and snapshot is not None:
             store.put(slot, json.dumps(snapshot).encode())
     return params
 
 
-def _slot(app: AppDir, env: str, environments: str) -> str | None:
+def _slot(app: AppDir, env: str, environments: str, store: Store) -> str | None:
     """The name of this app's and environment's snapshot; None when one must not be used."""
     if not is_template(app, env, "params.libsonnet"):
         return None
     if [m.name for m in app.env_modules(env)] != [ROOT_MODULE]:
         return None  # the snapshot knows the root module's params file only
-    deps = dependencies(app.env_dir(env) / "globals.libsonnet", "", app.jpath(env))
-    contents = file_contents(deps.files)
+    deps = dependencies(app.env_dir(env) / "globals.libsonnet", "", app.jpath(env), store)
+    contents = file_contents(deps.files, store)
     if not deps.exact or not deps.ext_vars <= {ENVIRONMENTS_VAR} or contents is None:
         return None
     return digest(["params-snapshot", str(app.params_file.resolve()), env, environments, contents])

@@ -77,11 +77,10 @@ def render(
         if not directory.is_dir():
             raise UsageError(f"-J {directory}: no such directory")
     modules = app.env_modules(env)
-    available = app.components(modules)
     selected = (
-        [app.env_component(env, name, available) for name in dict.fromkeys(components)]
+        [app.env_component(env, name, modules) for name in dict.fromkeys(components)]
         if components
-        else available
+        else app.components(modules)
     )
     ticker = Ticker(options.on_progress, Stage.RENDER, len(selected))
     jpaths = {m.name: [*options.jpath, *app.jpath(env, m.path)] for m in modules}
@@ -155,7 +154,7 @@ def _render_module(
     if template:
         environments = evaluation.ext_codes[ENVIRONMENTS_VAR]
         keys = {
-            c.name: component_key(c.local_name, deps[c.name], params, environments, ext_strs)
+            c.name: component_key(c.local_name, deps[c.name], params, environments, ext_strs, store)
             for c in members
             if c.name in deps
         }
