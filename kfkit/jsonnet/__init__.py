@@ -8,6 +8,17 @@ classes of the trees ``parse`` and ``Document.get`` return are in :mod:`kfkit.js
 from kfkit.jsonnet._ast import Node
 from kfkit.jsonnet._edit import Document, ObjectRef, is_data, key_name, to_jsonnet
 from kfkit.jsonnet._lexer import is_identifier
+from kfkit.jsonnet._outline import Outline
 from kfkit.jsonnet._parser import parse
 
-__all__ = ["Document", "Node", "ObjectRef", "is_data", "is_identifier", "key_name", "parse", "to_jsonnet"]
+__all__ = [
+    "Document",
+    "Node",
+    "ObjectRef",
+    "Outline",
+    "is_data",
+    "is_identifier",
+    "key_name",
+    "parse",
+    "to_jsonnet",
+]

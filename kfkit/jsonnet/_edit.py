@@ -44,10 +44,19 @@ from kfkit.jsonnet._ast import (
     Var,
     children,
 )
-from kfkit.jsonnet._lexer import Kind, is_identifier, lex, position
+from kfkit.jsonnet._lexer import Kind, Token, is_identifier, lex, position
 from kfkit.jsonnet._parser import parse_tokens
 
-__all__ = ["Document", "ObjectRef", "changed_span", "is_data", "key_name", "to_jsonnet"]
+__all__ = [
+    "Document",
+    "ObjectRef",
+    "changed_span",
+    "indent_steps",
+    "is_data",
+    "key_name",
+    "style",
+    "to_jsonnet",
+]
 
 ObjectRef: TypeAlias = Object
 """A handle on an object literal of a :class:`Document`: the parsed node itself."""
@@ -150,11 +159,19 @@ class Document:
     be written back (and parsed again for a further edit).
     """
 
-    def __init__(self, source: str, filename: str) -> None:
+    def __init__(
+        self, source: str, filename: str, *, parsed: tuple[list[Token], Node, _Renderer] | None = None
+    ) -> None:
+        """Parse ``source``. ``parsed`` stands in for that when an outline of the file vouches
+        for all but the part an edit needs (:meth:`kfkit.jsonnet.Outline.document`): that part's
+        tokens, a tree of it and the fields leading to it, and the file's style."""
         self.source = source
         self.filename = filename
-        self._tokens = lex(source, filename)
-        self.root: Node = parse_tokens(self._tokens, source, filename)
+        if parsed is None:
+            self._tokens = lex(source, filename)
+            self.root: Node = parse_tokens(self._tokens, source, filename)
+        else:
+            self._tokens, self.root, self.__dict__["_render"] = parsed  # fills the cached property
         self._newline = "\r\n" if "\r\n" in source else "\n"
         self._inheriting: set[int] = set()
         """Objects found on the right of ``+`` (or ``a { … }``): their fields merge over others."""
@@ -168,8 +185,7 @@ class Document:
     def _render(self) -> _Renderer:
         """Writes values in the file's style: its indentation step and its more common quote."""
         kinds = Counter(t.kind for t in self._tokens)
-        single = kinds[Kind.STRING_SINGLE] > kinds[Kind.STRING_DOUBLE]
-        return _Renderer(_indent_unit(self.source), "'" if single else '"')
+        return style(kinds[Kind.STRING_SINGLE], kinds[Kind.STRING_DOUBLE], indent_steps(self.source))
 
     # --- finding objects -----------------------------------------------------------------
 
@@ -547,8 +563,8 @@ def _line_indent(src: str, pos: int) -> str:
     return src[start : _skip(src, start, " \t")]
 
 
-def _indent_unit(src: str) -> str:
-    """The file's indentation step: the most common increase from one line to the next."""
+def indent_steps(src: str) -> Counter[str]:
+    """How often each indentation step occurs: the increase from one non-blank line to the next."""
     steps: Counter[str] = Counter()
     previous: str | None = None
     for line in src.splitlines():
@@ -558,7 +574,14 @@ def _indent_unit(src: str) -> str:
         if previous is not None and len(indent) > len(previous) and indent.startswith(previous):
             steps[indent[len(previous) :]] += 1
         previous = indent
-    return steps.most_common(1)[0][0] if steps else "  "
+    return steps
+
+
+def style(single: int, double: int, steps: Counter[str]) -> _Renderer:
+    """Writes values in a file's style: its most common indentation step (or two spaces), and
+    single quotes when it has more single- than double-quoted strings."""
+    unit = steps.most_common(1)[0][0] if steps else "  "
+    return _Renderer(unit, "'" if single > double else '"')
 
 
 def changed_span(old: str, new: str) -> tuple[int, int]:

@@ -62,6 +62,12 @@ class ParamTarget:
     read_object: Callable[[str], Any] | None = None
     """For module params, whose layer is the file's own value: see :class:`Check`."""
 
+    @property
+    def block(self) -> str | None:
+        """The component whose block of a module params file the edit stays inside, if any."""
+        inside = self.read_object is not None and len(self.keys) > 2 and self.keys[0] == "components"
+        return self.keys[1] if inside else None
+
     @classmethod
     def of(cls, app: AppDir, component: str | None, key: str, env: str | None) -> ParamTarget:
         keys = parse_key(key)
@@ -125,6 +131,7 @@ def set_param(
         lambda doc: doc.set(target.locate(doc), target.keys, value, plus=target.plus),
         check,
         lock,
+        within=target.block,
     )
     return target.path
 
@@ -158,7 +165,8 @@ def delete_param(
             return _delete_in(old, target.keys)
         return _set_in(old, target.keys, copy.deepcopy(fallback))
 
-    edit_file(app, target.path, edit, Check(target.read, expect, f"deleting {key}", target.read_object), lock)
+    check = Check(target.read, expect, f"deleting {key}", target.read_object)
+    edit_file(app, target.path, edit, check, lock, within=target.block)
     return target.path
 
 

@@ -11,16 +11,27 @@ file is edited where it points (inside the app), the link kept.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
+import os
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kfkit._types import JsonValue
-from kfkit.app import DEFAULT_LOCK_TIMEOUT, AppDir, Component, locked, remove_stale_temps, write_atomic
+from kfkit.app import (
+    DEFAULT_LOCK_TIMEOUT,
+    AppDir,
+    Component,
+    cache_dir,
+    locked,
+    remove_stale_temps,
+    write_atomic,
+)
 from kfkit.errors import KfkitError, ParamsError, UsageError
-from kfkit.jsonnet import Document, ObjectRef
+from kfkit.jsonnet import Document, ObjectRef, Outline
 
 __all__ = ["Check", "LockOptions", "add_component_params", "edit_file", "remove_component_params"]
 
@@ -53,9 +64,20 @@ class LockOptions:
 
 
 def edit_file(
-    app: AppDir, path: Path, edit: Edit, check: Check | None = None, lock: LockOptions | None = None
+    app: AppDir,
+    path: Path,
+    edit: Edit,
+    check: Check | None = None,
+    lock: LockOptions | None = None,
+    *,
+    within: str | None = None,
 ) -> None:
-    """Apply ``edit`` to the file at ``path``; written only once parsed and checked."""
+    """Apply ``edit`` to the file at ``path``; written only once parsed and checked.
+
+    ``within`` names the component whose block ``components.<within>`` the edit stays inside
+    (strictly: not the block itself): a large file's remembered :class:`Outline` then lets
+    only that block be parsed.
+    """
     lock = lock or LockOptions()
     where = str(path.relative_to(app.root))
     with locked(app.root, what=where, timeout=lock.timeout, on_wait=lock.on_wait):
@@ -69,8 +91,13 @@ def edit_file(
             raise ParamsError(f"{where}: not UTF-8 text (byte {exc.start}); not editing it") from exc
         except OSError as exc:
             raise ParamsError(f"{where}: cannot read: {exc.strerror or exc}") from exc
-        doc = Document(original, where)
-        new = edit(doc)
+        large = within is not None and len(original) >= OUTLINE_FROM
+        outline = _load_outline(original) if large else None
+        made = _edit_in_block(outline, within, original, where, edit)
+        if made is None:
+            whole = Document(original, where)
+            made = whole, edit(whole)
+        doc, new = made
         if new == original:
             return
         changed = doc.changed_object(new)
@@ -79,6 +106,60 @@ def edit_file(
         if check is not None and not (changed and _exact_in_place(doc, *changed, check)):
             _verify(where, check, {real: new})
         write_atomic(real, new)
+        if large and within is not None:
+            outline = outline or Outline.of(doc)
+            after = outline.after(original, new, within, where) if outline else None
+            if after is not None:
+                _save_outline(new, after)
+
+
+OUTLINE_FROM = 64 * 1024
+"""Params files smaller than this are parsed whole: that costs less than reading an outline."""
+_OUTLINES_KEPT = 8
+
+
+def _outlines() -> Path:
+    return cache_dir() / "params-outlines"
+
+
+def _load_outline(text: str) -> Outline | None:
+    """The outline remembered for exactly this text, if any (a bad entry is no entry)."""
+    try:
+        return Outline.from_json((_outlines() / _digest(text)).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _save_outline(text: str, outline: Outline) -> None:
+    """Remember ``outline`` for ``text``, keeping the few newest: a cache, so failing is fine."""
+    directory = _outlines()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(outline.to_json())
+        os.replace(tmp, directory / _digest(text))
+        kept = sorted(directory.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in kept[_OUTLINES_KEPT:]:
+            stale.unlink()
+    except OSError:
+        return
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _edit_in_block(
+    outline: Outline | None, name: str | None, text: str, where: str, edit: Edit
+) -> tuple[Document, str] | None:
+    """The edit made on the outline's document of ``name``'s block; None when there is no
+    such document or the edit reaches outside the block (then the whole file is parsed)."""
+    doc = outline.document(text, where, name) if outline is not None and name is not None else None
+    if doc is None or outline is None or name is None:
+        return None
+    new = edit(doc)
+    return (doc, new) if new == text or outline.inside(name, text, new) else None
 
 
 def _exact_in_place(doc: Document, obj: ObjectRef, new_text: str, check: Check) -> bool:
