@@ -69,7 +69,7 @@ def dependencies(
         try:
             if store is not None and file_facts(file, store).plain:
                 continue
-            text = file.read_text(encoding="utf-8")
+            text = _read(file)
             header = _HEADER.match(text)
             if header and component in (header["id"], header["str"]) and plain(text[header.end() :]):
                 ext_vars |= {PARAMS_VAR, ENVIRONMENTS_VAR}
@@ -92,6 +92,13 @@ def dependencies(
             else:
                 todo.append((resolved, kind == "import"))
     return Dependencies(tuple(seen), frozenset(ext_vars), own_only, exact)
+
+
+def _read(file: Path) -> str:
+    """The file's text with universal newlines, as ``read_text`` gives it, at a fraction of
+    the cost (its text layer decoded 800 components slower than the rest of the analysis)."""
+    text = file.read_bytes().decode("utf-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _resolve(directory: Path, target: str, jpath: Sequence[Path]) -> Path | None:

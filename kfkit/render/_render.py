@@ -156,7 +156,7 @@ def _render_module(
         keys = {
             c.name: component_key(c.local_name, deps[c.name], params, environments, ext_strs, store)
             for c in members
-            if c.name in deps
+            if c.name in deps and store is not None  # --no-cache: hashing every closure for nothing
         }
         rendered = _ksonnet_lib_on_demand(
             app, env, lambda: render_components(codes, keys, evaluation, store, on_done=ticker.tick)

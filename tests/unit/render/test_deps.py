@@ -82,3 +82,18 @@ def test_later_jpath_entries_win(tmp_path: Path) -> None:
     deps = dependencies(path, "c", [tmp_path / "a", tmp_path / "b"])
     assert tmp_path / "b" / "k.libsonnet" in deps.files
     assert tmp_path / "a" / "k.libsonnet" not in deps.files
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_other_line_ends_are_analysed_as_newlines(tmp_path: Path, newline: str) -> None:
+    source = OWN + "{ p: params.x,\n e: std.extVar('__ksonnet/environments') }\n"
+    unix = dependencies(write(tmp_path / "unix", {"components/web.jsonnet": source}), "web", [])
+    other = write(tmp_path / "other", {"components/web.jsonnet": ""})
+    other.write_bytes(source.replace("\n", newline).encode())
+    analysed = dependencies(other, "web", [])
+    assert (analysed.ext_vars, analysed.own_params_only, analysed.exact) == (
+        unix.ext_vars,
+        unix.own_params_only,
+        unix.exact,
+    )
+    assert analysed.exact and analysed.own_params_only
