@@ -43,7 +43,8 @@ from _app import make_app  # noqa: E402
 from kfkit import App, RenderOptions  # noqa: E402
 from kfkit.app import parse_prototype  # noqa: E402
 from kfkit.app._prototype import prototype_params  # noqa: E402
-from kfkit.params import set_param  # noqa: E402
+from kfkit.params import _store, set_param  # noqa: E402
+from kfkit.render import _facts, _incremental  # noqa: E402
 
 ROOT = HERE.parent
 RESULTS = HERE / "results"
@@ -129,16 +130,47 @@ def prototype_rows(runs: int) -> list[Row]:
     return rows
 
 
-def engine_alone(app: App) -> Callable[[], object]:
-    """go-jsonnet evaluating every component in one evaluation, params given as JSON."""
-    params = app.dir.params_file
-    raw = _gojsonnet.evaluate_file(str(params), ext_codes={"__ksonnet/environments": "{}"})
-    ext = {
-        "__ksonnet/environments": json.dumps({"server": "", "namespace": "default"}),
-        "__ksonnet/params": json.dumps({"components": json.loads(raw)["components"]}),
-    }
+def engine_alone(app: App, *, with_params: bool = False) -> Callable[[], object]:
+    """go-jsonnet evaluating every component in one evaluation, params given as JSON
+    (``with_params``: evaluated from the params file first, as part of the timed work)."""
+    params = str(app.dir.params_file)
+    environments = json.dumps({"server": "", "namespace": "default"})
     code = "{\n" + "".join(f'  "{c.name}": import "{c.path}",\n' for c in app.dir.components()) + "}\n"
-    return lambda: json.loads(_gojsonnet.evaluate_snippet("engine", code, ext_codes=ext))
+
+    def ext() -> dict[str, str]:
+        raw = _gojsonnet.evaluate_file(params, ext_codes={"__ksonnet/environments": "{}"})
+        return {
+            "__ksonnet/environments": environments,
+            "__ksonnet/params": json.dumps({"components": json.loads(raw)["components"]}),
+        }
+
+    given = ext()
+    return lambda: json.loads(
+        _gojsonnet.evaluate_snippet("engine", code, ext_codes=ext() if with_params else given)
+    )
+
+
+def one_thread(app: App, runs: int) -> tuple[list[float], list[float]]:
+    """The --no-cache render with its components in one evaluation group (one thread)."""
+    parallel_from = _incremental._MIN_GROUP
+    _incremental._MIN_GROUP = 1 << 30  # a group per this many components: never a second one
+    try:
+        return timed(lambda: app.render("default", options=RenderOptions(cache=False)), runs)
+    finally:
+        _incremental._MIN_GROUP = parallel_from
+
+
+def cores_note(rows: list[Row]) -> str:
+    """How many cores each render kept busy: its CPU time over its wall time (medians)."""
+    busy = [
+        f"{r.name}: {statistics.median(c / w for w, c in zip(*r.measured, strict=True)):.2f}"
+        for r in rows
+        if ("--no-cache" in r.name and " vs " not in r.name) or r.name.startswith("go-jsonnet alone")
+    ]
+    return (
+        "Cores kept busy (CPU time / wall time; 2.00 = both cores all the time, "
+        f"and less whenever other work holds a core): {'; '.join(busy)}."
+    )
 
 
 def gil_note() -> str:
@@ -205,7 +237,9 @@ def render_rows(n: int, runs: int, tk: str | None, tmp: Path) -> list[Row]:
     os.environ["KFKIT_CACHE_DIR"] = str(tmp / "cache")
     app = make_app(tmp / f"app{n}", n)
     one = make_app(tmp / "app1", 1)
-    engine = Row(f"go-jsonnet alone, N={n} (reference)", timed(engine_alone(app), runs))
+    engine = Row(
+        f"go-jsonnet alone, N={n} (reference: one evaluation, as tk eval)", timed(engine_alone(app), runs)
+    )
     no_cache = RenderOptions(cache=False)
     cold = Row(
         f"kfkit render N={n}, --no-cache (components in parallel)",
@@ -213,7 +247,22 @@ def render_rows(n: int, runs: int, tk: str | None, tmp: Path) -> list[Row]:
         engine.name,
         "CPU ≤ 1.05x engine alone; wall ≤ 0.6x tk eval" + ("" if tk else " (no tk: of the engine alone)"),
     )
-    rows = [engine, cold]
+    single = Row(f"kfkit render N={n}, --no-cache, one thread", one_thread(app, runs), engine.name)
+    # kfkit evaluates the params file on every --no-cache render; the engine above got them for free.
+    with_params = Row(
+        f"go-jsonnet alone, N={n}, evaluating the params file too",
+        timed(engine_alone(app, with_params=True), runs),
+    )
+    rows = [
+        engine,
+        cold,
+        single,
+        Row("kfkit render --no-cache, parallel vs one thread", cold.measured, single.name),
+    ]
+    rows += [
+        with_params,
+        Row("kfkit render --no-cache vs the engine with params", cold.measured, with_params.name),
+    ]
     if tk is not None:
         tk_env = tanka_project(app, tmp / "tanka")
         params_json = (tmp / "tanka" / "params.json").read_text()
@@ -245,6 +294,9 @@ def render_rows(n: int, runs: int, tk: str | None, tmp: Path) -> list[Row]:
             "≤ 0.1x cold",
         )
     )
+    # A params file remembered by its stat once it is SETTLED seconds old: `show -c` as it runs
+    # when the params were not written in the last two seconds (kfkit/render/_facts.py).
+    time.sleep(_facts.SETTLED)
     show_one = Row("show -c one, N=1", timed(lambda: one.render("default", components=["model-0000"]), runs))
     rows.append(show_one)
     rows.append(
@@ -267,6 +319,16 @@ def render_rows(n: int, runs: int, tk: str | None, tmp: Path) -> list[Row]:
             f"param set, N={n} (library)",
             timed(lambda: set_param(app.dir, "model-0005", "modelName", f"m{next(values)}"), runs),
             goal="≤ 0.25 s",
+        )
+    )
+    rows.append(
+        Row(
+            f"param set, N={n}, first edit of the file (parsed whole; makes its outline)",
+            timed(
+                lambda: set_param(app.dir, "model-0006", "modelName", f"m{next(values)}"),
+                runs,
+                lambda: shutil.rmtree(_store._outlines(), ignore_errors=True),
+            ),
         )
     )
     return rows
@@ -371,7 +433,7 @@ def main() -> None:
         rows = prototype_rows(args.runs)
         rows += render_rows(args.n, args.runs, tk, Path(tmp))
         rows += startup_rows(max(args.runs, 5), Path(tmp))
-    write_results(rows, header + "\n\n" + gil_note())
+    write_results(rows, header + "\n\n" + gil_note() + "\n\n" + cores_note(rows))
 
 
 if __name__ == "__main__":
