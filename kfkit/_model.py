@@ -25,7 +25,7 @@ class ObjectId:
     Two ids are equal when group, kind, namespace and name are: ``apps/v1`` and
     ``apps/v1beta1`` Deployments of one name are the same object to the server, and
     the component is where it came from, not who it is. ``str()`` is how reports name
-    it: ``Deployment my-ns/inception-v1``.
+    it: ``Deployment my-ns/inception-v1`` (``TokenReview`` for a nameless object).
 
     Example::
 
@@ -60,6 +60,8 @@ class ObjectId:
         return f"{self.group}/{self.version}" if self.group else self.version
 
     def __str__(self) -> str:
+        if not self.name:  # a TokenReview or SubjectAccessReview: messages must not show "Kind /" or "Kind :"
+            return f"{self.kind} in namespace {self.namespace}" if self.namespace else self.kind
         return f"{self.kind} {self.namespace}/{self.name}" if self.namespace else f"{self.kind} {self.name}"
 
     def to_json(self) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kfkit import Action, ObjectId
 from kfkit._types import Obj
+from kfkit.errors import Finding
 
 
 def _deployment(version: str = "apps/v1", **meta: str) -> Obj:
@@ -61,3 +62,21 @@ def test_actions_are_their_verbs_and_report_in_the_past_tense() -> None:
         "not found",
         "ready",
     ]
+
+
+def test_nameless_objects_are_named_by_kind_alone_without_stray_separators() -> None:
+    review = ObjectId.of({"apiVersion": "authentication.k8s.io/v1", "kind": "TokenReview"})
+    local = ObjectId.of(
+        {
+            "apiVersion": "authorization.k8s.io/v1",
+            "kind": "LocalSubjectAccessReview",
+            "metadata": {"namespace": "ns"},
+        }
+    )
+    assert str(review) == "TokenReview"
+    assert str(local) == "LocalSubjectAccessReview in namespace ns"
+    assert review.to_json()["object"] == "TokenReview"
+    assert (
+        str(Finding("unknown field", object_id=review, field="spec.x"))
+        == "TokenReview: spec.x: unknown field"
+    )

@@ -123,3 +123,16 @@ def test_access_reviews_and_priority_levels_rename_fields() -> None:
                                  "spec": {"user": "u", "group": ["g"]}})  # fmt: skip
         assert review is not None and review.after["apiVersion"] == "authorization.k8s.io/v1"
         assert review.after["spec"] == {"user": "u", "groups": ["g"]}
+
+
+def test_messages_about_nameless_reviews_have_no_stray_space() -> None:
+    review = upgrade_object({"apiVersion": "authentication.k8s.io/v1beta1", "kind": "TokenReview"})
+    assert review is not None
+    assert review.summary() == "TokenReview: authentication.k8s.io/v1beta1 → authentication.k8s.io/v1"
+    local = {"apiVersion": "authorization.k8s.io/v1beta1", "kind": "LocalSubjectAccessReview",
+             "metadata": {"namespace": "ns"}, "spec": ["not", "an", "object"]}  # fmt: skip
+    with pytest.raises(ManifestError) as caught:
+        upgrade_apis([local])
+    assert str(caught.value).startswith(
+        "cannot upgrade authorization.k8s.io/v1beta1 LocalSubjectAccessReview in namespace ns: "
+    )
