@@ -153,7 +153,7 @@ def test_review_of_an_applied_render_dry_runs_nothing_again(
     control_plane: cp.ControlPlane, namespace: str, tmp_path: Path
 ) -> None:
     """The pre-flight is apply's: an object whose render is what kfkit last applied is not
-    dry-run (300 unchanged objects: a LIST per kind, not 300 dry runs)."""
+    dry-run (two unchanged ConfigMaps: read by LISTs, neither dry-run)."""
     connection = ConnectionOptions(kubeconfig=str(control_plane.kubeconfig), context="admin")
     with App.init(
         tmp_path / "app", server=control_plane.server, namespace=namespace, connection=connection
