@@ -22,7 +22,7 @@ from kfkit._model import Action, ObjectId
 from kfkit._progress import OnProgress
 from kfkit._types import Obj
 from kfkit.deploy._labels import ENV_KEY
-from kfkit.deploy._plan import Change, Scope, check, comparable, prune_candidates
+from kfkit.deploy._plan import Change, Scope, check, comparable, prune_candidates, served_identity
 from kfkit.deploy._protocol import Cluster
 from kfkit.manifests import yaml_document
 
@@ -153,8 +153,9 @@ def diff_changes(
 def diff_sides(first: Side, second: Side, *, mask: SecretMask | None = None) -> DiffResult:
     """How ``second`` would have to change to become ``first`` (ksonnet: ``-`` second, ``+`` first).
 
-    Objects match by group, kind and name, and by namespace unless each is in its
-    environment's default one; that namespace and the environment marks are not differences.
+    Objects match by group (a removed API's by its successor's), kind and name, and by
+    namespace unless each is in its environment's default one; that namespace and the
+    environment marks are not differences.
     """
     mask = mask or SecretMask()
     theirs = {_key(obj, second.namespace): obj for obj in second.objects}
@@ -189,8 +190,9 @@ def _path(label: str, oid: ObjectId) -> str:
 
 
 def _key(obj: Obj, home: str) -> ObjectId:
-    """The object's id, with the environment's own namespace left out."""
-    oid = ObjectId.of(obj)
+    """The object's id as a current server knows it (a removed API's successor group, as
+    prune does), with the environment's own namespace left out."""
+    oid = served_identity(ObjectId.of(obj))
     return dataclasses.replace(oid, namespace="") if oid.namespace == home else oid
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "preflight",
     "prune_candidates",
     "read_live",
+    "served_identity",
     "tier_of_live",
 ]
 
@@ -304,32 +305,40 @@ def prune_candidates(
 
     ``refused`` are rendered objects the pre-flight refused (``kfkit review`` goes on with
     the rest): they are in the render all the same. Identities are compared as the server
-    sees them (:func:`_served_identity`), so a render still naming an object by a removed API
+    sees them (:func:`served_identity`), so a render still naming an object by a removed API
     never makes the live object of that name a candidate.
     """
-    rendered = {_served_identity(c.object_id, client, scope) for c in changes}
-    rendered |= {_served_identity(oid, client, scope) for oid in refused}
+    rendered = {served_identity(c.object_id, client, scope) for c in changes}
+    rendered |= {served_identity(oid, client, scope) for oid in refused}
     namespaces = sorted({oid.namespace for oid in rendered if oid.namespace})
     return [
         obj
         for obj in live_objects(client, scope, namespaces)
-        if _served_identity(ObjectId.of(obj), client, scope) not in rendered
+        if served_identity(ObjectId.of(obj), client, scope) not in rendered
     ]
 
 
-def _served_identity(oid: ObjectId, client: Cluster, scope: Scope) -> ObjectId:
-    """``oid`` as a current server knows it: of the removed-API table's successor group (the
-    upgrade ``--upgrade-apis`` makes), so extensions/v1beta1 and apps/v1 Deployments of one
-    name are one object, as they were one object to the servers that served both. Not yet
-    placed (refused before placing), it is placed as its successor would be."""
+def served_identity(oid: ObjectId, client: Cluster | None = None, scope: Scope | None = None) -> ObjectId:
+    """``oid`` as a current server knows it: of the removed-API table's successor group and
+    version (the upgrade ``--upgrade-apis`` makes), so extensions/v1beta1 and apps/v1
+    Deployments of one name are one object, as they were one object to the servers that
+    served both. Given the cluster and scope, an object not yet placed (refused before
+    placing) is placed as its successor would be; without them, the namespace is left as is
+    (comparisons of environments match namespaces their own way)."""
     change = api_change(oid.api_version, oid.kind)
     successor = change.current_successor if change is not None else None
     if successor is None:
         return oid
     namespace = oid.namespace
-    if not namespace and client.is_namespaced(successor, oid.kind):
+    if (
+        not namespace
+        and client is not None
+        and scope is not None
+        and client.is_namespaced(successor, oid.kind)
+    ):
         namespace = scope.namespace
-    return replace(oid, group=successor.rpartition("/")[0], namespace=namespace)
+    group, _, version = successor.rpartition("/")
+    return replace(oid, group=group, version=version, namespace=namespace)
 
 
 def tier_of_live(obj: Obj) -> Tier:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from tests.cluster.deploy_support import (  # noqa: F401 - cluster_app_fixture r
     ClusterApp,
     cluster_app_fixture,
     config_map,
+    deployment,
 )
 
 pytestmark = pytest.mark.cluster
@@ -91,3 +93,25 @@ def test_two_environments_local_and_remote(cluster_app: ClusterApp) -> None:
         f"+++ remote:staging/ConfigMap/{other_ns}/settings",
     ]
     assert "-  level: info\n+  level: debug\n" in remote.out
+
+
+def test_a_render_on_a_removed_api_is_compared_with_its_live_successor(cluster_app: ClusterApp) -> None:
+    """local:A's extensions/v1beta1 Deployment and remote:B's live apps/v1 one of that name are one
+    object, as prune already treats them: one change in ``diff`` and in ``review --against``."""
+    app, ns = cluster_app, cluster_app.namespace
+    app.ok("env", "add", "legacy", "--server", app.server, "--namespace", ns)
+    app.component("web", deployment("web"))
+    app.ok("apply", "default")
+    app.component("web", {**deployment("web"), "apiVersion": "extensions/v1beta1"})
+
+    diff = app("diff", "local:legacy", "remote:default")
+
+    assert diff.code == 10
+    assert diff.out.splitlines()[:2] == [
+        f"--- remote:default/Deployment/{ns}/web",
+        "+++ local:legacy/Deployment/web",
+    ]
+    assert "-apiVersion: apps/v1\n+apiVersion: extensions/v1beta1\n" in diff.out
+    review = json.loads(app("review", "legacy", "--against", "remote:default", "-o", "json").out)
+    actions = [(o["object"], o["action"]) for c in review["components"] for o in c["objects"]]
+    assert actions == [("Deployment web", "configure")]

@@ -111,3 +111,33 @@ def test_equal_environments_have_no_changes() -> None:
     result = diff_sides(Side("local:a", side, "a"), Side("local:b", side, "b"))
     assert not result.has_changes
     assert result.counts()[Action.UNCHANGED] == 1
+
+
+def _deployment(api_version: str, name: str, namespace: str = "") -> dict[str, Any]:
+    meta = {"name": name, **({"namespace": namespace} if namespace else {})}
+    return {"apiVersion": api_version, "kind": "Deployment", "metadata": meta, "spec": {"replicas": 1}}
+
+
+def test_an_object_on_a_removed_api_matches_its_live_successor_by_name() -> None:
+    """extensions/v1beta1 and apps/v1 Deployments of one name are one object: a change, not -1 +1."""
+    first = Side("local:dev", [_deployment("extensions/v1beta1", "web")], "dev")
+    second = Side(
+        "remote:prod", [_deployment("apps/v1", "web", "prod"), _deployment("apps/v1", "api", "prod")], "prod"
+    )
+
+    result = diff_sides(first, second)
+
+    assert [(d.object_id.name, d.action) for d in result.objects] == [
+        ("web", Action.CONFIGURE),
+        ("api", Action.DELETE),
+    ]
+    assert "-apiVersion: apps/v1\n+apiVersion: extensions/v1beta1\n" in result.objects[0].unified()
+
+
+def test_a_removed_api_never_matches_an_unrelated_group() -> None:
+    """Only the table's successor counts: a Deployment of another group stays another object."""
+    other = {**_deployment("v1", "web"), "apiVersion": "example.com/v1"}
+    result = diff_sides(
+        Side("local:a", [_deployment("extensions/v1beta1", "web")], "a"), Side("local:b", [other], "b")
+    )
+    assert [d.action for d in result.objects] == [Action.CREATE, Action.DELETE]
