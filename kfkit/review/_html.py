@@ -148,7 +148,7 @@ def _summary(report: Report) -> str:
         f'<ul class="counts">{"".join(items)}</ul>',
         f'<p class="muted">{_e(report.checks())}</p>',
     ]
-    findings = [*report.removed_apis, *report.findings]
+    findings = report.listed_findings()
     if findings:
         parts.append(_findings(findings, report))
     parts.append("</section>")

@@ -70,7 +70,7 @@ def _document(report: Report, *, rendered: bool) -> str:
         _text(report.checks()),
         "",
     ]
-    findings = [*report.removed_apis, *report.findings]
+    findings = report.listed_findings()
     if findings:
         lines += [_finding(f) for f in findings] + [""]
     lines += ["To apply exactly this:", "", _block(report.command, "sh"), ""]

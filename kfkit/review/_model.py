@@ -217,12 +217,32 @@ class Report:
             if f.message != obj.refused and self.anchor_for(f.object_id) == obj.anchor
         ]
 
+    def refusals(self) -> list[Finding]:
+        """The findings that are a refused object's own refusal (the server's dry run, a removed
+        API): the object says and counts them, so the summary never counts one problem twice."""
+        refused = {(o.anchor, o.refused) for o in self.objects if o.refused}
+        return [
+            f
+            for f in (*self.removed_apis, *self.findings)
+            if refused and (self.anchor_for(f.object_id), f.message) in refused
+        ]
+
+    def listed_findings(self) -> list[Finding]:
+        """The removed APIs and findings the summary lists: all but :meth:`refusals`."""
+        refusals = self.refusals()
+        return [f for f in (*self.removed_apis, *self.findings) if f not in refusals]
+
     def counts(self) -> Counter[str]:
-        """Objects per :attr:`ObjectReview.status`, ``errors``/``warnings`` (findings), ``removedApis``."""
+        """Objects per :attr:`ObjectReview.status`, ``errors``/``warnings`` (findings), ``removedApis``.
+
+        Each problem counts once: a refused object under ``refused``, and the finding that is
+        its refusal (:meth:`refusals`) nowhere else.
+        """
         counts: Counter[str] = Counter(o.status for o in self.objects)
-        counts["errors"] = sum(f.severity == "error" for f in self.findings)
+        refusals = self.refusals()
+        counts["errors"] = sum(f.severity == "error" and f not in refusals for f in self.findings)
         counts["warnings"] = sum(f.severity == "warning" for f in self.findings)
-        counts["removedApis"] = len(self.removed_apis)
+        counts["removedApis"] = sum(f not in refusals for f in self.removed_apis)
         return counts
 
     def headline(self) -> list[tuple[int, str, str]]:
@@ -288,6 +308,8 @@ class Report:
         return to_markdown(self)
 
     def to_json(self) -> dict[str, JsonValue]:
+        refusals = self.refusals()
+
         def finding(f: Finding) -> dict[str, JsonValue]:
             oid = f.object_id or ObjectId("", "", "", "")
             return {
@@ -297,6 +319,7 @@ class Report:
                 "object": str(f.object_id or ""),
                 "field": f.field,
                 "message": f.message,
+                "refusal": f in refusals,
             }
 
         counts = self.counts()

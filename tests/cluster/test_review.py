@@ -120,7 +120,7 @@ def test_against_the_cluster_what_the_server_refuses_is_in_the_report(
     written = app("review", "default", "-o", str(out))
     assert written.code == 1  # the report is written, and says apply would stop
     assert "1 to create" in written.err and "2 refused" in written.err
-    verdict = "kfkit apply would stop: 2 refused objects, 1 removed API, 1 validation error."
+    verdict = "kfkit apply would stop: 2 refused objects."  # their findings are the refusals
     assert written.err.splitlines()[-1] == f"error: {verdict}"
     printed = app("review", "default", "-o", "json")
     assert printed.code == 1
@@ -129,7 +129,10 @@ def test_against_the_cluster_what_the_server_refuses_is_in_the_report(
     assert (data["validated"], data["serverValidated"]) == (True, True)
     assert data["summary"]["refused"] == 2 and data["summary"]["create"] == 1
     removed = "extensions/v1beta1 Deployment was removed in Kubernetes 1.16: use apps/v1"
-    assert [(f["object"], f["code"]) for f in data["removedApis"]] == [("Deployment legacy", "removed-api")]
+    assert [(f["object"], f["code"], f["refusal"]) for f in data["removedApis"]] == [
+        ("Deployment legacy", "removed-api", True)
+    ]
+    assert (data["summary"]["removedApis"], data["summary"]["errors"]) == (0, 0)
     assert data["removedApis"][0]["message"].startswith(removed)
     (server,) = [f for f in data["findings"] if f["code"] == "server"]
     assert server["object"] == f"Deployment {ns}/mismatched" and "selector" in server["message"]

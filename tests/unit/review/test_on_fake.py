@@ -34,6 +34,8 @@ def test_each_object_is_dry_run_once_and_refusals_are_in_the_report(tmp_path: Pa
     assert [(f.code, f.message) for f in report.findings if f.code == "server"] == [
         ("server", "data.k: Invalid value: the server says no")
     ]
+    # each refusal is both a finding and a refused object: one problem, counted once
+    assert report.verdict() == (False, "kfkit apply would stop: 2 refused objects.")
     # one dry run per object the pre-flight could send (the fake counts the refused dry run of
     # "bad" as not served), none for the removed API, none again for validation; nothing written
     assert (fake.requests["apply-dry-run"], fake.requests["apply"]) == (1, 0)

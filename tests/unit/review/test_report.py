@@ -10,6 +10,7 @@ from typing import Any
 
 from kfkit._model import Action, ObjectId
 from kfkit.deploy import DiffResult, SecretMask, Side, diff_sides
+from kfkit.errors import Finding
 from kfkit.params import ParamRow
 from kfkit.review import Report, to_html, to_markdown
 from kfkit.review._build import component_reviews
@@ -48,8 +49,9 @@ def test_the_report_groups_objects_by_component_with_their_params() -> None:
     }
     counts = report.counts()
     assert (counts["create"], counts["configure"], counts["unchanged"], counts["delete"]) == (1, 1, 1, 1)
-    assert (counts["errors"], counts["warnings"], counts["removedApis"], counts["refused"]) == (0, 1, 1, 1)
-    assert report.verdict() == (False, "kfkit apply would stop: 1 refused object, 1 removed API.")
+    # legacy's removed API is its refusal: one problem, counted once, as refused
+    assert (counts["errors"], counts["warnings"], counts["removedApis"], counts["refused"]) == (0, 1, 0, 1)
+    assert report.verdict() == (False, "kfkit apply would stop: 1 refused object.")
     assert report.exit_code == 1
     assert (report.to_json()["verdict"], report.to_json()["wouldApply"]) == (report.verdict()[1], False)
     changed = [o for o in report.objects if o.object_id.name == HOSTILE_NAME]
@@ -238,5 +240,34 @@ def test_an_objects_findings_are_shown_with_it_and_its_refusal_once() -> None:
     html = to_html(report)
     article = html[html.index(f'id="{by_name[HOSTILE_NAME].anchor}"') :]
     assert "is bad" in Page.of(article[: article.index("</article>")]).all_text()
-    assert html.count(REMOVED) == 2  # in the findings table and as the refusal, not a third time
-    assert to_markdown(report).count(REMOVED.replace(".", "\\.")) == 2  # prose: Markdown-escaped
+    assert html.count(REMOVED) == 1  # as the refusal, not again in the findings table or with it
+    assert to_markdown(report).count(REMOVED.replace(".", "\\.")) == 1  # prose: Markdown-escaped
+
+
+def test_each_problem_counts_once_in_the_verdict_json_and_summaries() -> None:
+    """A refusal that is also a finding (the server's dry run, a removed API) is one problem;
+    another finding about the refused object, or a removed API nothing refused, is one more."""
+    report = hostile_report()
+    legacy = next(o.object_id for o in report.objects if o.object_id.name == "legacy")
+    other_error = Finding("spec.replicas: expected integer", legacy, "spec.replicas", code="type")
+    report = replace(report, findings=[*report.findings, other_error])
+    verdict = "kfkit apply would stop: 1 refused object, 1 validation error."
+    assert report.verdict() == (False, verdict)
+    data: dict[str, Any] = report.to_json()
+    assert (data["verdict"], data["summary"]["refused"]) == (verdict, 1)
+    assert (data["summary"]["errors"], data["summary"]["removedApis"]) == (1, 0)
+    assert [f["refusal"] for f in data["removedApis"]] == [True]  # listed, flagged as counted in refused
+    assert [f["refusal"] for f in data["findings"]] == [False, False]
+    markdown = to_markdown(report)
+    assert f"**{verdict.replace('.', chr(92) + '.')}**" in markdown
+    assert (
+        "**1** refused: apply would stop · **1** validation errors · **1** warnings · **0** removed APIs"
+        in markdown
+    )
+    page = Page.of(to_html(report)).all_text()
+    assert verdict in page and "1refused: apply would stop1validation errors1warnings0removed APIs" in page
+
+    unrefused = replace(report, components=[replace(c, objects=[]) for c in report.components], findings=[])
+    assert unrefused.verdict() == (False, "kfkit apply would stop: 1 removed API.")  # against local:prod
+    unrefused_json: dict[str, Any] = unrefused.to_json()
+    assert unrefused_json["summary"]["removedApis"] == 1
