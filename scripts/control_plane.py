@@ -164,6 +164,17 @@ class ControlPlane:
         assert self.workdir is not None, "the plane is not started"
         return self.workdir / "kubeconfig"
 
+    @property
+    def client_ca(self) -> Path:
+        """The CA (PEM) whose certificates the server accepts as users: CN = name, O = groups."""
+        assert self.workdir is not None, "the plane is not started"
+        return self.workdir / "pki" / "client-ca.crt"
+
+    @property
+    def client_ca_key(self) -> Path:
+        """The client CA's private key, to sign test users' certificates with."""
+        return self.client_ca.with_name("client-ca.key")
+
     def start(self) -> None:
         """Start etcd and kube-apiserver and wait until the API serves the default namespace."""
         began = time.monotonic()
@@ -182,9 +193,15 @@ class ControlPlane:
         pki.mkdir()
         sa_key, sa_pub = str(pki / "sa.key"), str(pki / "sa.pub")
         rsa = ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"]
+        # A CA the server trusts for client certificates: tests sign their own users with it.
+        client_ca = ["-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
         for cmd in (
             ["openssl", "genpkey", *rsa, "-out", sa_key],
             ["openssl", "pkey", "-in", sa_key, "-pubout", "-out", sa_pub],
+            [
+                *("openssl", "req", *client_ca, "-subj", "/CN=kfkit-test-client-ca", "-days", "7"),
+                *("-keyout", str(self.client_ca_key), "-out", str(self.client_ca)),
+            ],
         ):
             done = subprocess.run(cmd, capture_output=True, text=True)
             if done.returncode != 0:
@@ -221,6 +238,7 @@ class ControlPlane:
             "--service-cluster-ip-range=10.0.0.0/24",
             "--authorization-mode=RBAC",
             f"--token-auth-file={tokens}",
+            f"--client-ca-file={self.client_ca}",
             # No controller is there to create the default service accounts.
             "--disable-admission-plugins=ServiceAccount",
             "--allow-privileged=true",

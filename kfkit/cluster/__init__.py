@@ -3,7 +3,7 @@
 Import it lazily (inside functions): ``kfkit show`` and ``kfkit --help`` never pay for it.
 """
 
-from kfkit.cluster import _k8s  # noqa: F401  # first: imports the client without kubernetes-validate
+from kfkit.cluster import _k8s  # noqa: F401  # first: imports only the client parts kfkit runs
 from kfkit.cluster._client import FIELD_MANAGER, ClusterClient
 from kfkit.cluster._discovery import ApiResource
 from kfkit.cluster._kubeconfig import ContextInfo, kube_contexts, kubeconfig_path
