@@ -42,11 +42,11 @@ from kfkit.history import (
     trim,
     who,
 )
-from kfkit.params import resolve_params
 
 if TYPE_CHECKING:
     from kfkit._api import App
     from kfkit.deploy import Cluster
+    from kfkit.render import RenderOptions
 
 __all__ = [
     "RecordOptions",
@@ -72,6 +72,9 @@ class RecordOptions:
     max_history: int = DEFAULT_MAX_HISTORY
     record: bool = True
     """False: write no revision (dry runs never write one)."""
+    render: RenderOptions | None = None
+    """The options the objects were rendered with: the params recorded are resolved the same
+    way, from the render cache when the render used it."""
 
 
 def record_revision(
@@ -87,11 +90,13 @@ def record_revision(
     rollback_of: int | None = None,
 ) -> Revision:
     """Store what ``operation`` sent and what became of each object as the next revision."""
+    from kfkit.render import env_params  # history list/show never render
+
     salt = os.urandom(16).hex()
     outcomes = [ObjectOutcome(str(r.object_id), r.action.done, r.note) for r in results]
     failures: Sequence[ObjectFailure] = failure.failures if failure else ()
     outcomes += [ObjectOutcome(str(f.object_id), "failed", str(f.error)) for f in failures]
-    params = resolve_params(app.dir, scope.env)  # rendered a moment ago, so this cannot fail
+    params = env_params(app.dir, scope.env, options.render)  # rendered a moment ago: cannot fail
     if scope.components:
         params = {name: value for name, value in params.items() if name in scope.components}
     draft = Revision(

@@ -236,7 +236,9 @@ def apply(
         }
         total = len(plan.changes) + len(plan.prune)
         with reporter(total, "applying", report=report if as_json else None) as outcome:
-            results, outcome.revision = kf.record_apply(plan, _record(max_history), on_result=outcome)
+            results, outcome.revision = kf.record_apply(
+                plan, _record(max_history, sel.options), on_result=outcome
+            )
     note(summary(results, dry_run=dry_run) + _recorded(outcome.revision))
 
 
@@ -269,7 +271,11 @@ def delete(
         report = _report(plan.scope, target, dry_run) if as_json else None
         with reporter(len(plan.objects), "deleting", report=report) as outcome:
             results, outcome.revision = kf.record_delete(
-                plan, _record(max_history), dry_run=dry_run, on_result=outcome, on_progress=progress()
+                plan,
+                _record(max_history, sel.options),
+                dry_run=dry_run,
+                on_result=outcome,
+                on_progress=progress(),
             )
     note(summary(results, dry_run=dry_run) + _recorded(outcome.revision))
 
@@ -280,8 +286,8 @@ def _report(scope: Scope, target: Target, dry_run: bool) -> dict[str, object]:
     return {"app": scope.app, "env": scope.env, "target": where, "dryRun": dry_run}
 
 
-def _record(max_history: int) -> RecordOptions:
-    return kfkit.RecordOptions(command=command_line(), max_history=max_history)
+def _record(max_history: int, render: RenderOptions) -> RecordOptions:
+    return kfkit.RecordOptions(command=command_line(), max_history=max_history, render=render)
 
 
 def _recorded(revision: Revision | None) -> str:

@@ -38,7 +38,7 @@ from kfkit.render._deps import ENVIRONMENTS_VAR, PARAMS_VAR, Dependencies, depen
 from kfkit.render._incremental import component_key, is_template_env, render_components
 from kfkit.render._params import cached_params
 
-__all__ = ["DEFAULT_MAX_OUTPUT", "RenderOptions", "render"]
+__all__ = ["DEFAULT_MAX_OUTPUT", "RenderOptions", "env_params", "render"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,17 @@ class RenderOptions:
     """An object rendered by two components: an error (``apply``, so it never flips between
     owners), a warning with both objects kept (``show``, as ksonnet showed them), or kept
     silently for a caller that reports it itself (``validate``)."""
+
+
+def env_params(app: AppDir, env: str, options: RenderOptions | None = None) -> dict[str, dict[str, Any]]:
+    """Every component's params in ``env``, as a whole render with ``options`` resolves them:
+    from the render cache when the render uses it (a moment after a render, no evaluation)."""
+    return cached_params(app, env, None, environment_ext(app, env), _store(options or RenderOptions()))
+
+
+def _store(options: RenderOptions) -> Store | None:
+    # An unconfined render is never cached: its entries would serve later, confined renders.
+    return Store(default_dir()) if options.cache and not options.allow_import_outside else None
 
 
 def render(
@@ -89,8 +100,7 @@ def render(
     }
     own_only = all(d.exact and d.own_params_only for d in deps.values())
     environments = environment_ext(app, env)
-    # An unconfined render is never cached: its entries would serve later, confined renders.
-    store = Store(default_dir()) if options.cache and not options.allow_import_outside else None
+    store = _store(options)
     names = [c.name for c in selected] if components and own_only else None
     params = cached_params(app, env, names, environments, store)
     template = is_template_env(app.env_dir(env) / "main.jsonnet", jpaths[modules[0].name])
