@@ -169,7 +169,9 @@ def _write(
         return ObjectResult(change.object_id, Action.UNCHANGED if unchanged else Action.CONFIGURE)
 
     for tier, group in by_tier(changes, lambda c: c.tier):
-        failures = for_each(one, group, lambda c: c.object_id, on_done=report)[1]
+        failures = for_each(
+            one, group, lambda c: c.object_id, on_done=report, local=lambda c: not c.needs_write
+        )[1]
         if failures:
             raise ObjectErrors(
                 f"{len(failures)} of {len(group)} objects failed while applying "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
 from kfkit._model import Action, ObjectId
@@ -67,6 +68,7 @@ def for_each(
     object_id: Callable[[T], ObjectId],
     *,
     on_done: Callable[[R], None] | None = None,
+    local: Callable[[T], bool] | None = None,
 ) -> tuple[list[R | None], list[ObjectFailure]]:
     """Run ``work`` on every item, DEFAULT_PARALLELISM at a time.
 
@@ -74,27 +76,38 @@ def for_each(
     ``on_done`` sees the results on the calling thread in item order too (each as soon as
     those before it are done), so output is the same on every run. An error that is not
     about one object stops everything: no further item is started, and it is raised once
-    the items in flight have finished.
+    the items in flight have finished. Items ``local`` says send no request are worked on
+    the calling thread: in a pool thread they would only add overhead (~0.1 ms CPU each).
     """
     results: dict[int, R] = {}
     failures: dict[int, ObjectFailure] = {}
     reported = 0
-    with ThreadPoolExecutor(DEFAULT_PARALLELISM) as pool:
-        futures: dict[Future[R], int] = {pool.submit(work, item): i for i, item in enumerate(items)}
+
+    def finish(index: int, result: Callable[[], R]) -> None:
+        nonlocal reported
         try:
+            results[index] = result()
+        except _PER_OBJECT as exc:
+            failed = object_id(items[index])
+            if exc.object_id is None:
+                exc.object_id, exc.component = failed, exc.component or failed.component
+            failures[index] = ObjectFailure(failed, exc)
+        while reported in results or reported in failures:
+            if on_done is not None and reported in results:
+                on_done(results[reported])
+            reported += 1
+
+    inline = [local is not None and local(item) for item in items]
+    with ThreadPoolExecutor(DEFAULT_PARALLELISM) as pool:
+        try:
+            futures: dict[Future[R], int] = {
+                pool.submit(work, item): i for i, item in enumerate(items) if not inline[i]
+            }
+            for i, item in enumerate(items):
+                if inline[i]:
+                    finish(i, partial(work, item))
             for future in as_completed(futures):
-                index = futures[future]
-                try:
-                    results[index] = future.result()
-                except _PER_OBJECT as exc:
-                    failed = object_id(items[index])
-                    if exc.object_id is None:
-                        exc.object_id, exc.component = failed, exc.component or failed.component
-                    failures[index] = ObjectFailure(failed, exc)
-                while reported in results or reported in failures:
-                    if on_done is not None and reported in results:
-                        on_done(results[reported])
-                    reported += 1
+                finish(futures[future], future.result)
         except BaseException:
             pool.shutdown(cancel_futures=True)  # (Ctrl-C too) start nothing more
             raise

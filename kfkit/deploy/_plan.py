@@ -92,6 +92,8 @@ class Change:
         """CREATE, CONFIGURE or UNCHANGED: the dry run against the live object."""
         if self.live is None:
             return Action.CREATE
+        if self.preview is self.live:
+            return Action.UNCHANGED  # known applied: no dry run was needed
         return Action.UNCHANGED if comparable(self.preview) == comparable(self.live) else Action.CONFIGURE
 
     @property
@@ -216,19 +218,29 @@ def preflight(
     checked (failures excepted), in order.
     """
     live = read_live([c.obj for c in changes], client, scope)
+    applied = {
+        c.object_id
+        for c in changes
+        if skip_applied and c.object_id in live and is_applied(c.obj, live[c.object_id], FIELD_MANAGER)
+    }
 
     def one(change: Change) -> Change:
-        change.live = live[change.object_id] if change.object_id in live else client.get(change.obj)
+        listed = change.object_id in live
+        change.live = live[change.object_id] if listed else client.get(change.obj)
         if not force:
             ensure_owned(change.live, owner_of(change.obj), "pass --force-conflicts to take it over")
-        if skip_applied and is_applied(change.obj, change.live, FIELD_MANAGER):
+        if change.object_id in applied or (
+            skip_applied and not listed and is_applied(change.obj, change.live, FIELD_MANAGER)
+        ):
             change.preview = change.live
         else:
             change.preview = client.apply(change.obj, dry_run=True, force=force)
         return change
 
     tell = (lambda change: on_done(change.object_id)) if on_done is not None else None
-    return for_each(one, changes, lambda c: c.object_id, on_done=tell)[1]
+    return for_each(
+        one, changes, lambda c: c.object_id, on_done=tell, local=lambda c: c.object_id in applied
+    )[1]
 
 
 def read_live(objects: Sequence[Obj], client: Cluster, scope: Scope) -> dict[ObjectId, Obj | None]:

@@ -77,3 +77,23 @@ def test_an_error_about_the_cluster_starts_nothing_more() -> None:
 
     # Those in flight (and at most one the freed worker took) finish; the queue is dropped.
     assert len(started) <= DEFAULT_PARALLELISM
+
+
+def test_local_items_run_on_the_calling_thread_in_the_same_order_and_failure_handling() -> None:
+    caller = threading.get_ident()
+    threads: dict[int, int] = {}
+
+    def work(i: int) -> int:
+        threads[i] = threading.get_ident()
+        if i == 3:
+            raise Invalid("bad 3")
+        time.sleep(0.02 if i % 2 else 0)
+        return i
+
+    done: list[int] = []
+    results, failures = for_each(work, range(6), _ref, on_done=done.append, local=lambda i: i % 2 == 0)
+
+    assert results == [0, 1, 2, None, 4, 5]
+    assert done == [0, 1, 2, 4, 5]
+    assert [f.object_id.name for f in failures] == ["c3"]
+    assert {i for i, thread in threads.items() if thread == caller} == {0, 2, 4}
