@@ -788,7 +788,7 @@ class App:
     ) -> Report:
         """A review report of applying ``env``: against its cluster, or ``against="local:prod"``.
 
-        ``connect(env)`` opens the cluster client (default: :meth:`connect`); format the
+        ``connect(env, purpose)`` opens a cluster client (default: :meth:`cluster`); format the
         result with :func:`kfkit.review.to_html` or :func:`kfkit.review.to_markdown`.
         """
         from kfkit import _review_api
@@ -799,7 +799,7 @@ class App:
             components=components,
             against=against,
             options=options,
-            connect=connect or (lambda name: nullcontext(self.cluster(name, purpose="comparing with"))),
+            connect=connect or (lambda name, purpose: nullcontext(self.cluster(name, purpose=purpose))),
         )
 
     def record_apply(

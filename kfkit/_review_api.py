@@ -4,7 +4,8 @@ It gathers what ``diff``, ``param list``, ``validate`` and the history already k
 render against the cluster (or another environment's render), each component's params with
 their source file against the other side's (another environment's, or those recorded by the
 last apply), Secrets masked by the diff's own mask, and the exact command that applies it.
-Against a cluster, custom resources are validated against its CRDs too.
+Custom resources are validated against the CRDs of the environment's own cluster too (the one
+the review is for), also when the render is compared with another environment's cluster.
 Against the environment's own cluster it makes apply's pre-flight once: what the server
 refuses (a removed API, an invalid field, another owner) is reported, not raised, so one
 bad object never hides the rest of the review.
@@ -30,13 +31,13 @@ from kfkit.deploy import (
     live_objects,
     prune_candidates,
 )
-from kfkit.errors import Finding
+from kfkit.errors import ClusterError, Finding
 from kfkit.history import app_commit, list_revisions, now
 from kfkit.params import list_params, resolve_params
 from kfkit.render import RenderOptions
 from kfkit.review import Report
 from kfkit.review._build import component_reviews
-from kfkit.validate import Code, SchemaCluster, dry_run_findings
+from kfkit.validate import Code, SchemaCluster, ValidationResult, dry_run_findings
 
 if TYPE_CHECKING:
     from kfkit._api import App
@@ -44,8 +45,8 @@ if TYPE_CHECKING:
 
 __all__ = ["apply_command", "review"]
 
-Connect = Callable[[str], AbstractContextManager["Cluster"]]
-"""Opens a client for an environment's cluster (the CLI's also says which one)."""
+Connect = Callable[[str, str], AbstractContextManager["Cluster"]]
+"""Opens a client for an environment's cluster, for a purpose (the CLI's says which and why)."""
 
 
 def review(
@@ -66,26 +67,30 @@ def review(
     target = f'server {dest.server or "(none)"}, namespace "{dest.namespace}"'
     refused: dict[ObjectId, str] = {}
     other_params: dict[str, Any] | None
+    crds_from = unread = ""
     if where == "local":
         validation = app.validate_objects(objects, name, components=components)
         theirs = app.render(other, components=components, options=options)
         diff = diff_sides(_side(app, "local", name, objects), _side(app, "local", other, theirs), mask=mask)
         other_params = resolve_params(app.dir, other)
     else:
-        with connect(other) as client:
-            target = client.target.describe()
-            # Custom resources are checked against the cluster's CRDs, as by validate --server;
-            # the server's dry run is apply's own pre-flight below, made once.
-            crds = client if isinstance(client, SchemaCluster) else None
-            validation = app.validate_objects(
-                objects, name, components=components, cluster=crds, dry_run=False
-            )
+        with connect(other, "comparing with") as client:
             scope = app.scope(other, components=components)
             if other == name:
+                target = crds_from = client.target.describe()
+                validation = _validate(app, objects, name, components, client)
+                # the server's dry run is apply's own pre-flight, made once
                 diff, refused, server = _preflight(objects, client, scope, mask)
                 validation.merge(server)
                 validation.server = True
             else:
+                try:  # the CRDs of the cluster this review is for, not of the one compared with
+                    with connect(name, "custom resources checked against") as own:
+                        target = crds_from = own.target.describe()
+                        validation = _validate(app, objects, name, components, own)
+                except ClusterError as exc:
+                    unread = str(exc)
+                    validation = _validate(app, objects, name, components, None)
                 live = _side(app, "remote", other, live_objects(client, scope))
                 diff = diff_sides(_side(app, "local", name, objects), live, mask=mask)
             revisions = list_revisions(client, scope.app, scope.env, scope.namespace)
@@ -108,7 +113,18 @@ def review(
         validated=True,
         k8s_version=validation.k8s_version,
         server_validated=validation.server,
+        crds_from=crds_from,
+        crds_unread=unread,
     )
+
+
+def _validate(
+    app: App, objects: Sequence[Obj], env: str, components: Sequence[str], cluster: Cluster | None
+) -> ValidationResult:
+    """Offline validation; custom resources also against ``cluster``'s CRDs (found as
+    ``validate --server`` finds them), without its dry run."""
+    crds = cluster if isinstance(cluster, SchemaCluster) else None
+    return app.validate_objects(objects, env, components=components, cluster=crds, dry_run=False)
 
 
 def _preflight(

@@ -73,7 +73,7 @@ def review(
             components=sel.components,
             against=against,
             options=sel.options,
-            connect=lambda env: sel.connect(env, "comparing with"),
+            connect=sel.connect,
         )
     text = _format(report, kind)
     if path is None:

@@ -185,6 +185,11 @@ class Report:
     """The Kubernetes version whose schemas the objects were checked against offline."""
     server_validated: bool = False
     """Whether the target's API server dry-ran every object as apply would (against a cluster)."""
+    crds_from: str = ""
+    """The cluster whose CRDs custom resources were also checked against: the environment's own
+    (it is the one the review is for), described as ``target`` is; empty when none was asked."""
+    crds_unread: str = ""
+    """Why the environment's cluster was not asked for CRDs although the review read a cluster."""
 
     @property
     def objects(self) -> list[ObjectReview]:
@@ -291,9 +296,17 @@ class Report:
         if not self.validated:
             return "Validation did not run for this report."
         offline = f"Checked offline against the schemas of Kubernetes {self.k8s_version}"
+        if self.crds_from:
+            offline += f", custom resources also against the CRDs of the cluster at {self.crds_from},"
         if self.server_validated:
-            return f"{offline} and by the target API server's dry run, as kfkit apply would send them."
-        return f"{offline}; no API server dry-ran them (the other side is not this environment's cluster)."
+            checked = f"{offline} and by the target API server's dry run, as kfkit apply would send them."
+        else:
+            checked = (
+                f"{offline}; no API server dry-ran them (the other side is not this environment's cluster)."
+            )
+        if self.crds_unread:
+            checked += f" The environment's cluster was not asked for CRDs: {self.crds_unread}."
+        return checked
 
     def to_html(self) -> str:
         """One self-contained HTML file (see :func:`kfkit.review.to_html`)."""
@@ -340,6 +353,8 @@ class Report:
             "validated": self.validated,
             "k8sVersion": self.k8s_version,
             "serverValidated": self.server_validated,
+            "crdsFrom": self.crds_from,
+            "crdsUnread": self.crds_unread,
             "findings": [finding(f) for f in self.findings],
             "removedApis": [finding(f) for f in self.removed_apis],
             "components": [c.to_json() for c in self.components],

@@ -199,6 +199,39 @@ def test_custom_resources_are_checked_against_the_clusters_crd(cluster_app: Clus
     ]
 
 
+def test_against_another_environment_crds_come_from_the_reviewed_environments_cluster(
+    cluster_app: ClusterApp,
+) -> None:
+    """``review A --against remote:B`` checks A's custom resources against A's cluster's CRDs (the
+    one A applies to), never silently against B's; a cluster it cannot reach is said so."""
+    app, ns = cluster_app, cluster_app.namespace
+    group = f"{ns}.example.com"
+    app.component("crd", widget_crd(group))
+    app.ok("apply", "default", "-c", "crd")
+    bad = {
+        "apiVersion": f"{group}/v1",
+        "kind": "Widget",
+        "metadata": {"name": "w"},
+        "spec": {"colour": "red"},
+    }
+    app.component("widget", bad)
+    app.admin.resources.get(api_version="v1", kind="Namespace").create(body={"metadata": {"name": f"{ns}-b"}})
+    app.ok("env", "add", "staging", "--server", app.server, "--namespace", f"{ns}-b")
+    app.ok("env", "add", "elsewhere", "--server", "https://elsewhere.invalid:6443", "--namespace", "x")
+
+    staging = app("review", "staging", "-c", "widget", "--against", "remote:default", "-o", "json")
+    data = json.loads(staging.out)
+    assert app.server in data["crdsFrom"] and f'namespace "{ns}-b"' in data["target"]
+    assert [(f["code"], f["field"]) for f in data["findings"]] == [("unknown-field", "spec.colour")]
+    assert "custom resources checked against: " in staging.err
+
+    elsewhere = json.loads(
+        app("review", "elsewhere", "-c", "widget", "--against", "remote:default", "-o", "json").out
+    )
+    assert elsewhere["crdsFrom"] == "" and "elsewhere.invalid" in elsewhere["crdsUnread"]
+    assert [f["code"] for f in elsewhere["findings"]] == ["not-checked"]  # not checked against default's CRD
+
+
 def test_an_object_named_by_a_removed_api_is_not_also_pruned(cluster_app: ClusterApp) -> None:
     """A render that names a live apps/v1 Deployment by extensions/v1beta1 refers to that very
     object: the review refuses it (the removed API) and does not list the live one as a prune."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from kfkit import App, ConnectionOptions
+from kfkit import App, ClusterError, ConnectionOptions, EnvironmentSpec
 from kfkit.testing import FakeCluster
 
 
@@ -39,3 +39,34 @@ def test_each_object_is_dry_run_once_and_refusals_are_in_the_report(tmp_path: Pa
     # one dry run per object the pre-flight could send (the fake counts the refused dry run of
     # "bad" as not served), none for the removed API, none again for validation; nothing written
     assert (fake.requests["apply-dry-run"], fake.requests["apply"]) == (1, 0)
+
+
+def test_against_another_cluster_the_environments_own_cluster_is_asked_for_crds(tmp_path: Path) -> None:
+    """The review is for ``default``: its cluster (not ``prod``'s, compared with) is the target and
+    has the CRDs custom resources are checked against; one that cannot be reached is said so."""
+    own, other = (
+        FakeCluster(server="https://own.example:6443"),
+        FakeCluster(server="https://other.example:6443"),
+    )
+    clusters = {"default": own, "prod": other}
+
+    def factory(env: EnvironmentSpec, options: ConnectionOptions) -> FakeCluster:
+        if env.name not in clusters:
+            raise ClusterError(f"no context for environment {env.name}")
+        return clusters[env.name].connect(env, options)
+
+    kf = App.init(tmp_path / "app", server=own.server, connection=ConnectionOptions(factory=factory))
+    kf.add_env("prod", server=other.server, namespace="prod")
+    kf.add_env("unreachable", server="https://nowhere.example:6443", namespace="x")
+
+    report = kf.review("default", against="remote:prod")
+    assert report.crds_from == report.target == own.target.describe()
+    assert "custom resources also against the CRDs of the cluster at" in report.checks()
+    assert own.target.server in report.checks() and other.target.server not in report.checks()
+
+    elsewhere = kf.review("unreachable", against="remote:prod").to_json()
+    assert (elsewhere["crdsFrom"], elsewhere["crdsUnread"]) == ("", "no context for environment unreachable")
+    assert (
+        "was not asked for CRDs: no context for environment unreachable"
+        in kf.review("unreachable", against="remote:prod").checks()
+    )
