@@ -784,12 +784,15 @@ class App:
         components: Sequence[str] = (),
         against: str | None = None,
         options: RenderOptions | None = None,
+        validate_options: ValidateOptions | None = None,
         connect: Connect | None = None,
     ) -> Report:
         """A review report of applying ``env``: against its cluster, or ``against="local:prod"``.
 
-        ``connect(env, purpose)`` opens a cluster client (default: :meth:`cluster`); format the
-        result with :func:`kfkit.review.to_html` or :func:`kfkit.review.to_markdown`.
+        ``validate_options`` as in :meth:`validate` (the Kubernetes version is the environment's
+        unless given); ``connect(env, purpose)`` opens a cluster client (default:
+        :meth:`cluster`). Format the result with :func:`kfkit.review.to_html` or
+        :func:`kfkit.review.to_markdown`.
         """
         from kfkit import _review_api
 
@@ -799,6 +802,7 @@ class App:
             components=components,
             against=against,
             options=options,
+            validate_options=validate_options,
             connect=connect or (lambda name, purpose: nullcontext(self.cluster(name, purpose=purpose))),
         )
 

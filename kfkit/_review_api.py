@@ -16,6 +16,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from kfkit import __version__
@@ -37,7 +38,7 @@ from kfkit.params import list_params, resolve_params
 from kfkit.render import RenderOptions
 from kfkit.review import Report
 from kfkit.review._build import component_reviews
-from kfkit.validate import Code, SchemaCluster, ValidationResult, dry_run_findings
+from kfkit.validate import Code, SchemaCluster, ValidateOptions, ValidationResult, dry_run_findings
 
 if TYPE_CHECKING:
     from kfkit._api import App
@@ -56,6 +57,7 @@ def review(
     components: Sequence[str] = (),
     against: str | None = None,
     options: RenderOptions | None = None,
+    validate_options: ValidateOptions | None = None,
     connect: Connect,
 ) -> Report:
     """A :class:`~kfkit.review.Report` of ``env`` against ``against`` (default: its cluster)."""
@@ -68,8 +70,9 @@ def review(
     refused: dict[ObjectId, str] = {}
     other_params: dict[str, Any] | None
     crds_from = unread = ""
+    check = partial(_validate, app, objects, name, components, validate_options)
     if where == "local":
-        validation = app.validate_objects(objects, name, components=components)
+        validation = check(None)
         theirs = app.render(other, components=components, options=options)
         diff = diff_sides(_side(app, "local", name, objects), _side(app, "local", other, theirs), mask=mask)
         other_params = resolve_params(app.dir, other)
@@ -78,7 +81,7 @@ def review(
             scope = app.scope(other, components=components)
             if other == name:
                 target = crds_from = client.target.describe()
-                validation = _validate(app, objects, name, components, client)
+                validation = check(client)
                 # the server's dry run is apply's own pre-flight, made once
                 diff, refused, server = _preflight(objects, client, scope, mask)
                 validation.merge(server)
@@ -87,10 +90,10 @@ def review(
                 try:  # the CRDs of the cluster this review is for, not of the one compared with
                     with connect(name, "custom resources checked against") as own:
                         target = crds_from = own.target.describe()
-                        validation = _validate(app, objects, name, components, own)
+                        validation = check(own)
                 except ClusterError as exc:
                     unread = str(exc)
-                    validation = _validate(app, objects, name, components, None)
+                    validation = check(None)
                 live = _side(app, "remote", other, live_objects(client, scope))
                 diff = diff_sides(_side(app, "local", name, objects), live, mask=mask)
             revisions = list_revisions(client, scope.app, scope.env, scope.namespace)
@@ -119,12 +122,19 @@ def review(
 
 
 def _validate(
-    app: App, objects: Sequence[Obj], env: str, components: Sequence[str], cluster: Cluster | None
+    app: App,
+    objects: Sequence[Obj],
+    env: str,
+    components: Sequence[str],
+    options: ValidateOptions | None,
+    cluster: Cluster | None,
 ) -> ValidationResult:
     """Offline validation; custom resources also against ``cluster``'s CRDs (found as
     ``validate --server`` finds them), without its dry run."""
     crds = cluster if isinstance(cluster, SchemaCluster) else None
-    return app.validate_objects(objects, env, components=components, cluster=crds, dry_run=False)
+    return app.validate_objects(
+        objects, env, components=components, options=options, cluster=crds, dry_run=False
+    )
 
 
 def _preflight(

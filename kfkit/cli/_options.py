@@ -48,7 +48,9 @@ TlaStr = Annotated[
 NoCache = Annotated[
     bool,
     typer.Option(
-        "--no-cache", help="Render every component afresh: neither read nor write the render cache."
+        "--no-cache",
+        help="Render (and validate) everything afresh: neither read nor write kfkit's render and "
+        "validation caches.",
     ),
 ]
 Output = Annotated[str, typer.Option("--output", "-o", help="table, json or yaml.")]
@@ -88,10 +90,12 @@ def render_options(
     ext_str: list[str] | None,
     tla_str: list[str] | None,
     upgrade_apis: bool | None = None,
+    no_cache: bool = False,
 ) -> RenderOptions:
     from kfkit import RenderOptions
 
     return RenderOptions(
+        cache=not no_cache,
         jpath=[p.resolve() for p in jpath or ()],
         ext_strs=key_values(ext_str, "--ext-str"),
         tla_strs=key_values(tla_str, "--tla-str"),

@@ -23,7 +23,7 @@ from kfkit.cli._state import use_color
 from kfkit.errors import Interrupted, KfkitError, UsageError
 
 if TYPE_CHECKING:
-    from kfkit import App, DiffResult, ObjectResult, Revision, ValidationResult
+    from kfkit import App, DiffResult, ObjectResult, Revision, ValidateOptions, ValidationResult
 
 __all__ = [
     "REPORT_VERSION",
@@ -194,9 +194,11 @@ def object_errors() -> Iterator[None]:
         raise
 
 
-def check_before_apply(kf: App, env: str, objects: list[dict[str, Any]], components: tuple[str, ...]) -> None:
+def check_before_apply(
+    kf: App, env: str, objects: list[dict[str, Any]], components: tuple[str, ...], options: ValidateOptions
+) -> None:
     """apply's offline validation: warnings and errors on stderr, and no apply on an error."""
-    result = kf.validate_objects(objects, env, components=components)
+    result = kf.validate_objects(objects, env, components=components, options=options)
     print_findings(result, sys.stderr)
     if not result.ok:
         summary = f"{finding_counts(result)}; nothing was applied (--no-validate skips this)"

@@ -29,6 +29,7 @@ from kfkit.cli._options import (
     Env,
     ExtStr,
     JPath,
+    NoCache,
     ReportOutput,
     TlaStr,
     UpgradeApis,
@@ -50,7 +51,17 @@ from kfkit.cli._report import (
 from kfkit.cli._state import command_line, current_app
 
 if TYPE_CHECKING:
-    from kfkit import App, ApplyPlan, Cluster, RecordOptions, RenderOptions, Revision, Scope, Target
+    from kfkit import (
+        App,
+        ApplyPlan,
+        Cluster,
+        RecordOptions,
+        RenderOptions,
+        Revision,
+        Scope,
+        Target,
+        ValidateOptions,
+    )
 
 __all__ = [
     "Context",
@@ -115,6 +126,7 @@ class Selection:
         context: str | None,
         force_context: bool,
         upgrade_apis: bool | None = None,
+        no_cache: bool = False,
     ) -> Selection:
         connection = ConnectionOptions(
             kubeconfig=str(kubeconfig) if kubeconfig else None,
@@ -122,8 +134,12 @@ class Selection:
             force_context=force_context,
             on_connect=_connected,
         )
-        options = render_options(jpath, ext_str, tla_str, upgrade_apis)
+        options = render_options(jpath, ext_str, tla_str, upgrade_apis, no_cache)
         return cls(current_app(connection), tuple(component or ()), options)
+
+    def validate_options(self) -> ValidateOptions:
+        """Validation as this command's flags ask: ``--no-cache`` skips the validation cache too."""
+        return kfkit.ValidateOptions(cache=self.options.cache)
 
     @contextmanager
     def connect(self, env: str, purpose: str) -> Iterator[Cluster]:
@@ -146,6 +162,7 @@ def diff(
     ext_str: ExtStr = None,
     tla_str: TlaStr = None,
     upgrade_apis: UpgradeApis = None,
+    no_cache: NoCache = False,
     output: ReportOutput = "text",
     context: Context = None,
     kubeconfig: Kubeconfig = None,
@@ -158,7 +175,9 @@ def diff(
     is the same as ``ENV``.
     """
     as_json = wants_json(output)
-    sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context, upgrade_apis)
+    sel = Selection.of(
+        component, jpath, ext_str, tla_str, kubeconfig, context, force_context, upgrade_apis, no_cache
+    )
     with sel.kf, object_errors():
         result = sel.kf.diff(
             first, second, components=sel.components, options=sel.options, on_progress=progress()
@@ -200,6 +219,7 @@ def apply(
     ext_str: ExtStr = None,
     tla_str: TlaStr = None,
     upgrade_apis: UpgradeApis = None,
+    no_cache: NoCache = False,
     output: ReportOutput = "text",
     context: Context = None,
     kubeconfig: Kubeconfig = None,
@@ -218,12 +238,14 @@ def apply(
         create_namespace=create_namespace,
         on_progress=progress(),
     )
-    sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context, upgrade_apis)
+    sel = Selection.of(
+        component, jpath, ext_str, tla_str, kubeconfig, context, force_context, upgrade_apis, no_cache
+    )
     with sel.kf as kf, object_errors():
         env = kf.environment(env_name).name
         objects = kf.render(env, components=sel.components, options=sel.options)
         if not no_validate:
-            check_before_apply(kf, env, objects, sel.components)
+            check_before_apply(kf, env, objects, sel.components, sel.validate_options())
         plan = kf.plan_apply(env, components=sel.components, objects=objects, options=options)
         show_plan(plan)
         target = kf.cluster(plan.scope.env).target

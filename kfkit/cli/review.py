@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr
+from kfkit.cli._options import Components, Env, ExtStr, JPath, NoCache, TlaStr
 from kfkit.cli._output import note
 from kfkit.cli._report import object_errors
 from kfkit.cli.cluster import Context, ForceContext, Kubeconfig, Selection
@@ -52,6 +52,7 @@ def review(
     jpath: JPath = None,
     ext_str: ExtStr = None,
     tla_str: TlaStr = None,
+    no_cache: NoCache = False,
     context: Context = None,
     kubeconfig: Kubeconfig = None,
     force_context: ForceContext = False,
@@ -66,13 +67,16 @@ def review(
     validation errors), after writing it; pending changes alone exit 0.
     """
     kind, path = _destination(output)
-    sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context)
+    sel = Selection.of(
+        component, jpath, ext_str, tla_str, kubeconfig, context, force_context, no_cache=no_cache
+    )
     with object_errors():
         report = sel.kf.review(
             env_name,
             components=sel.components,
             against=against,
             options=sel.options,
+            validate_options=sel.validate_options(),
             connect=sel.connect,
         )
     text = _format(report, kind)

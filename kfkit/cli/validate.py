@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-import kfkit
-from kfkit.cli._options import Components, Env, ExtStr, JPath, TlaStr, wants_json
+from kfkit.cli._options import Components, Env, ExtStr, JPath, NoCache, TlaStr, wants_json
 from kfkit.cli._output import note
 from kfkit.cli._report import count, finding_counts, print_findings
 from kfkit.cli.cluster import Context, ForceContext, Kubeconfig, Selection
@@ -56,6 +55,7 @@ def validate(
     jpath: JPath = None,
     ext_str: ExtStr = None,
     tla_str: TlaStr = None,
+    no_cache: NoCache = False,
     context: Context = None,
     kubeconfig: Kubeconfig = None,
     force_context: ForceContext = False,
@@ -71,10 +71,12 @@ def validate(
         kfkit validate prod --server --strict -o json
     """
     as_json = wants_json(output)
-    options = kfkit.ValidateOptions(
-        k8s_version=k8s_version or "", crd_dirs=tuple(crd_dir or ()), strict=strict
+    sel = Selection.of(
+        component, jpath, ext_str, tla_str, kubeconfig, context, force_context, no_cache=no_cache
     )
-    sel = Selection.of(component, jpath, ext_str, tla_str, kubeconfig, context, force_context)
+    options = replace(
+        sel.validate_options(), k8s_version=k8s_version or "", crd_dirs=tuple(crd_dir or ()), strict=strict
+    )
     env = sel.kf.environment(env_name).name
     # Objects rendered twice are kept: validate_objects reports them as warnings.
     objects = sel.kf.render(env, components=sel.components, options=replace(sel.options, duplicates="keep"))

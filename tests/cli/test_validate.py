@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+import pytest
 import yaml
 
 from kfkit import App, ValidateOptions
+from kfkit.render._cache import Store
+from kfkit.validate._cache import CleanObjects
 from tests.cli import support
 from tests.cli.support import Kf
 
@@ -148,3 +152,29 @@ def test_offline_validation_never_imports_the_client(seed_app: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_no_cache_neither_reads_nor_writes_the_render_or_validation_cache(
+    seed_app: Path, kf: Kf, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--no-cache`` on every command that renders and validates: validate, apply, diff, review."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("KFKIT_CACHE_DIR", str(cache))
+    assert kf("env", "set", "default", "--server", "https://127.0.0.1:1", cwd=seed_app).code == 0
+    assert kf("validate", "default", cwd=seed_app).code == 0
+    assert list((cache / "validate").glob("*.txt")) and list((cache / "render").iterdir())  # used by default
+    shutil.rmtree(cache)
+
+    def refuse(*_: object) -> NoReturn:
+        raise AssertionError("a cache was used despite --no-cache")
+
+    for cls, method in ((Store, "get"), (Store, "put"), (CleanObjects, "open")):
+        monkeypatch.setattr(cls, method, refuse)
+    result = kf("validate", "default", "--no-cache", cwd=seed_app)
+    assert result.code == 0, result.err
+    review = kf("review", "default", "--against", "local:default", "--no-cache", "-o", "json", cwd=seed_app)
+    assert review.code == 0, review.err
+    for command in ("apply", "diff"):  # rendered and (apply) validated, then they go on to connect
+        result = kf(command, "default", "--no-cache", cwd=seed_app)
+        assert result.err.startswith("error: cannot read kubeconfig"), result.err
+    assert not cache.exists()
