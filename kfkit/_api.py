@@ -786,12 +786,14 @@ class App:
         options: RenderOptions | None = None,
         validate_options: ValidateOptions | None = None,
         connect: Connect | None = None,
+        on_progress: OnProgress | None = None,
     ) -> Report:
         """A review report of applying ``env``: against its cluster, or ``against="local:prod"``.
 
         ``validate_options`` as in :meth:`validate` (the Kubernetes version is the environment's
         unless given); ``connect(env, purpose)`` opens a cluster client (default:
-        :meth:`cluster`). Format the result with :func:`kfkit.review.to_html` or
+        :meth:`cluster`); ``on_progress`` hears of the pre-flight's server checks, as in
+        :meth:`diff`. Format the result with :func:`kfkit.review.to_html` or
         :func:`kfkit.review.to_markdown`.
         """
         from kfkit import _review_api
@@ -804,6 +806,7 @@ class App:
             options=options,
             validate_options=validate_options,
             connect=connect or (lambda name, purpose: nullcontext(self.cluster(name, purpose=purpose))),
+            on_progress=on_progress,
         )
 
     def record_apply(
@@ -868,12 +871,18 @@ class App:
         prune: bool = False,
         force_conflicts: bool = False,
         client: Cluster,
+        on_progress: OnProgress | None = None,
     ) -> RollbackPlan:
-        """What rolling back to revision ``number`` would change (its diff); writes nothing."""
+        """What rolling back to revision ``number`` would change (its diff); writes nothing.
+
+        ``on_progress`` hears of the server checks, and of the apply when the plan is applied.
+        """
         from kfkit import _history_api
 
         name = self.dir.resolve_env(env)
-        return _history_api.plan_rollback(self, name, number, client, prune=prune, force=force_conflicts)
+        return _history_api.plan_rollback(
+            self, name, number, client, prune=prune, force=force_conflicts, on_progress=on_progress
+        )
 
     def apply_rollback(
         self,

@@ -238,14 +238,21 @@ class RollbackResult:
 
 
 def plan_rollback(
-    app: App, env: str, number: int, client: Cluster, *, prune: bool = False, force: bool = False
+    app: App,
+    env: str,
+    number: int,
+    client: Cluster,
+    *,
+    prune: bool = False,
+    force: bool = False,
+    on_progress: OnProgress | None = None,
 ) -> RollbackPlan:
     """What rolling ``env`` back to revision ``number`` would change; writes nothing."""
     base = app.scope(env)
     revision = get_revision(client, base.app, base.env, base.namespace, number)
     scope = replace(base, components=revision.components)
     chosen = rollback_objects(revision, client)
-    options = ApplyOptions(prune=prune, force_conflicts=force)
+    options = ApplyOptions(prune=prune, force_conflicts=force, on_progress=on_progress)
     plan = plan_apply(chosen.objects, client, scope, options)
     plan.prune = [obj for obj in plan.prune if ObjectId.of(obj) not in chosen.kept]
     diff = diff_changes(plan.changes, plan.prune)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from kfkit import __version__
 from kfkit._model import Action, ObjectId
+from kfkit._progress import OnProgress
 from kfkit._types import Obj
 from kfkit.deploy import (
     DiffResult,
@@ -59,6 +60,7 @@ def review(
     options: RenderOptions | None = None,
     validate_options: ValidateOptions | None = None,
     connect: Connect,
+    on_progress: OnProgress | None = None,
 ) -> Report:
     """A :class:`~kfkit.review.Report` of ``env`` against ``against`` (default: its cluster)."""
     name = app.dir.resolve_env(env)
@@ -83,7 +85,7 @@ def review(
                 target = crds_from = client.target.describe()
                 validation = check(client)
                 # the server's dry run is apply's own pre-flight, made once
-                diff, refused, server = _preflight(objects, client, scope, mask)
+                diff, refused, server = _preflight(objects, client, scope, mask, on_progress)
                 validation.merge(server)
                 validation.server = True
             else:
@@ -138,12 +140,14 @@ def _validate(
 
 
 def _preflight(
-    objects: Sequence[Obj], client: Cluster, scope: Scope, mask: SecretMask
+    objects: Sequence[Obj], client: Cluster, scope: Scope, mask: SecretMask, on_progress: OnProgress | None
 ) -> tuple[DiffResult, dict[ObjectId, str], list[Finding]]:
     """Apply's own pre-flight, made once: the diff of what the server accepts, what it refuses
     (and why), and the findings of its dry run for the report's validation section. As in
     apply, an object whose render is what kfkit last applied to it is not dry-run again."""
-    changes, failures = dry_run_all(objects, client, scope, force=False, skip_applied=True)
+    changes, failures = dry_run_all(
+        objects, client, scope, force=False, skip_applied=True, on_progress=on_progress
+    )
     refused = {f.object_id: str(f.error) for f in failures}
     accepted = [c for c in changes if c.object_id not in refused]
     prune = prune_candidates(client, scope, changes, refused=[f.object_id for f in failures])

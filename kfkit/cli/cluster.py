@@ -138,8 +138,9 @@ class Selection:
         return cls(current_app(connection), tuple(component or ()), options)
 
     def validate_options(self) -> ValidateOptions:
-        """Validation as this command's flags ask: ``--no-cache`` skips the validation cache too."""
-        return kfkit.ValidateOptions(cache=self.options.cache)
+        """Validation as this command's flags ask (``--no-cache`` skips the validation cache too),
+        its server checks drawn as apply's are."""
+        return kfkit.ValidateOptions(cache=self.options.cache, on_progress=progress())
 
     @contextmanager
     def connect(self, env: str, purpose: str) -> Iterator[Cluster]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import nullcontext
-from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -105,9 +104,8 @@ def rollback(
     assert number is not None  # required=True
     with sel.connect(env, "target") as client, object_errors():
         planned = sel.kf.plan_rollback(
-            env, number, prune=prune, force_conflicts=force_conflicts, client=client
+            env, number, prune=prune, force_conflicts=force_conflicts, client=client, on_progress=progress()
         )
-        planned = replace(planned, options=replace(planned.options, on_progress=progress()))
         rev = planned.revision
         note(f"rolling back to revision {rev.number} ({rev.time}, {rev.user}: {rev.command})")
         for oid, why in planned.kept.items():

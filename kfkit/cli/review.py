@@ -12,6 +12,7 @@ import typer
 
 from kfkit.cli._options import Components, Env, ExtStr, JPath, NoCache, TlaStr
 from kfkit.cli._output import note
+from kfkit.cli._progress import progress
 from kfkit.cli._report import object_errors
 from kfkit.cli.cluster import Context, ForceContext, Kubeconfig, Selection
 from kfkit.errors import UsageError
@@ -78,6 +79,7 @@ def review(
             options=sel.options,
             validate_options=sel.validate_options(),
             connect=sel.connect,
+            on_progress=progress(),
         )
     text = _format(report, kind)
     if path is None:

@@ -129,9 +129,11 @@ def apply_plan(
     _write([c for c in plan.changes if c.tier <= Tier.CRDS], client, options, written)
     crds = [c.obj for c in plan.changes if c.tier is Tier.CRDS]
     if crds:
-        wait_ready(client, crds, timeout=options.timeout)
+        wait_ready(client, crds, timeout=options.timeout, on_progress=options.on_progress)
     waiting = [c for c in plan.changes if c.waits_for]
-    failures = preflight(waiting, client, plan.scope, force=options.force_conflicts)
+    checking = Ticker(options.on_progress if waiting else None, Stage.CHECK, len(waiting))
+    failures = preflight(waiting, client, plan.scope, force=options.force_conflicts, on_done=checking.one)
+    checking.tick(checking.total)  # failed ones are done too
     if failures:
         summary = (
             f"pre-flight failed for {len(failures)} objects once their Namespaces and CRDs "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
+from kfkit._progress import OnProgress
 from kfkit._types import Obj
 from kfkit.deploy import Change, Cluster, Scope, dry_run_all
 from kfkit.errors import Finding, ObjectFailure
@@ -39,9 +40,11 @@ class SchemaCluster(Cluster, Protocol):
     def resource(self, api_version: str, kind: str) -> _Resource | None: ...
 
 
-def server_findings(objects: Sequence[Obj], cluster: Cluster, scope: Scope) -> list[Finding]:
+def server_findings(
+    objects: Sequence[Obj], cluster: Cluster, scope: Scope, *, on_progress: OnProgress | None = None
+) -> list[Finding]:
     """The server's refusals, and the objects it could not dry-run yet (they need a new CRD/Namespace)."""
-    return dry_run_findings(*dry_run_all(objects, cluster, scope, force=True))
+    return dry_run_findings(*dry_run_all(objects, cluster, scope, force=True, on_progress=on_progress))
 
 
 def dry_run_findings(changes: Sequence[Change], failures: Sequence[ObjectFailure]) -> list[Finding]:

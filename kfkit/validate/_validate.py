@@ -11,11 +11,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from kfkit._model import ObjectId
+from kfkit._progress import OnProgress
 from kfkit._types import Obj
 from kfkit.deploy import Scope
 from kfkit.errors import Finding
@@ -45,12 +46,14 @@ class ValidateOptions:
     ``crd_dirs`` are searched (besides the render) for CRDs; ``strict`` makes an object
     nothing could check an error instead of a warning. ``cache``: remember the objects of
     built-in kinds found valid (in the user's cache dir) and skip them next time.
+    ``on_progress`` hears of the server's dry runs (``--server``), as apply's pre-flight reports them.
     """
 
     k8s_version: str = ""
     crd_dirs: Sequence[Path] = ()
     strict: bool = False
     cache: bool = True
+    on_progress: OnProgress | None = field(default=None, compare=False, repr=False)
 
 
 def resolve_version(requested: str) -> tuple[K8sVersion, str]:
@@ -106,7 +109,7 @@ def validate_objects(
     for key, owners in duplicate_objects(objects, default_namespace).items():
         result.extend([finding("warning", Code.DUPLICATE, key, "", duplicate_message(key, owners))])
     if server is not None and dry_runs:
-        result.merge(server_findings(objects, *server))
+        result.merge(server_findings(objects, *server, on_progress=options.on_progress))
     return result
 
 

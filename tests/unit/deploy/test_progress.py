@@ -3,12 +3,38 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pytest
 
-from kfkit import App, ApplyOptions, ConnectionOptions, Progress, RenderOptions, Stage
+from kfkit import (
+    App,
+    ApplyOptions,
+    ConnectionOptions,
+    Progress,
+    RecordOptions,
+    RenderOptions,
+    Stage,
+    ValidateOptions,
+)
 from kfkit.testing import FakeCluster
 from tests.unit.deploy.test_on_fake import component, config_map, deployment
+
+if TYPE_CHECKING:
+    from kfkit.validate import SchemaCluster
+
+WIDGET_CRD = {
+    "apiVersion": "apiextensions.k8s.io/v1",
+    "kind": "CustomResourceDefinition",
+    "metadata": {"name": "widgets.example.com"},
+    "spec": {
+        "group": "example.com",
+        "names": {"kind": "Widget", "plural": "widgets"},
+        "scope": "Namespaced",
+        "versions": [{"name": "v1", "served": True, "storage": True}],
+    },
+}
+WIDGET = {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}, "spec": {"size": 1}}
 
 
 @pytest.fixture
@@ -90,3 +116,40 @@ def test_diff_and_delete_report_their_server_checks(kf: App) -> None:
     kf.delete(kf.plan_delete("default"), on_progress=events.append)
     assert list(dict.fromkeys(e.stage for e in events)) == [Stage.CHECK, Stage.DELETE]
     assert _trail(events)[-1] == ("deleting", 4, 4)
+
+
+def test_validate_server_review_and_rollback_report_their_server_checks(kf: App, fake: FakeCluster) -> None:
+    """The checks apply reports (Stage.CHECK, every object) are reported wherever else they run."""
+    events: list[Progress] = []
+    options = ValidateOptions(on_progress=events.append)
+    kf.validate("default", options=options, cluster=cast("SchemaCluster", fake))
+    assert _trail(events)[0] == ("checking", 0, 4) and _trail(events)[-1] == ("checking", 4, 4)
+
+    events.clear()
+    kf.review("default", on_progress=events.append)
+    assert _trail(events)[-1] == ("checking", 4, 4)
+
+    kf.record_apply(kf.plan_apply("default"), RecordOptions())
+    events.clear()
+    planned = kf.plan_rollback("default", 1, client=fake, on_progress=events.append)
+    assert _trail(events)[-1] == ("checking", 4, 4)
+    events.clear()
+    kf.apply_rollback(planned, client=fake)
+    assert list(dict.fromkeys(e.stage for e in events)) == [Stage.APPLY]  # the rollback's writes too
+
+
+def test_crds_are_waited_for_as_rollouts_are_then_their_resources_checked(tmp_path: Path) -> None:
+    fake = FakeCluster(establish_after=2)
+    kf = App.init(tmp_path / "app", server=fake.server, connection=ConnectionOptions(factory=fake.connect))
+    component(kf, "widgets", WIDGET, WIDGET_CRD)
+    events: list[Progress] = []
+
+    kf.apply(kf.plan_apply("default", options=ApplyOptions(on_progress=events.append)))
+
+    waits = [(str(e.object_id or ""), e.done, e.status) for e in events if e.stage is Stage.WAIT]
+    crd = "CustomResourceDefinition widgets.example.com"
+    assert waits[0] == ("", 0, "") and waits[-1] == (crd, 1, "")
+    assert (crd, 0, "not established") in waits  # said once, as a rollout's reasons are
+    after = events[max(i for i, e in enumerate(events) if e.stage is Stage.WAIT) :]
+    checks = [(e.done, e.total, str(e.object_id or "")) for e in after if e.stage is Stage.CHECK]
+    assert checks == [(0, 1, ""), (1, 1, "Widget default/w"), (1, 1, "")]  # before it is written
