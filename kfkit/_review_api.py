@@ -82,7 +82,7 @@ def review(
         with connect(other, "comparing with") as client:
             scope = app.scope(other, components=components)
             if other == name:
-                target = crds_from = client.target.describe()
+                target, crds_from = client.target.describe(), _crds_from(client)
                 validation = check(client)
                 # the server's dry run is apply's own pre-flight, made once
                 diff, refused, server = _preflight(objects, client, scope, mask, on_progress)
@@ -91,7 +91,7 @@ def review(
             else:
                 try:  # the CRDs of the cluster this review is for, not of the one compared with
                     with connect(name, "custom resources checked against") as own:
-                        target = crds_from = own.target.describe()
+                        target, crds_from = own.target.describe(), _crds_from(own)
                         validation = check(own)
                 except ClusterError as exc:
                     unread = str(exc)
@@ -121,6 +121,12 @@ def review(
         crds_from=crds_from,
         crds_unread=unread,
     )
+
+
+def _crds_from(cluster: Cluster) -> str:
+    """The cluster the report says custom resources were checked against; "" for a library
+    caller's cluster that cannot name a kind's resource (its CRDs cannot be looked up)."""
+    return cluster.target.describe() if isinstance(cluster, SchemaCluster) else ""
 
 
 def _validate(

@@ -41,12 +41,19 @@ def test_each_object_is_dry_run_once_and_refusals_are_in_the_report(tmp_path: Pa
     assert (fake.requests["apply-dry-run"], fake.requests["apply"]) == (1, 0)
 
 
+class _Resources(FakeCluster):
+    """A fake that can be asked for CRDs (a :class:`~kfkit.validate.SchemaCluster`): it has none."""
+
+    def resource(self, api_version: str, kind: str) -> None:
+        return None
+
+
 def test_against_another_cluster_the_environments_own_cluster_is_asked_for_crds(tmp_path: Path) -> None:
     """The review is for ``default``: its cluster (not ``prod``'s, compared with) is the target and
     has the CRDs custom resources are checked against; one that cannot be reached is said so."""
     own, other = (
-        FakeCluster(server="https://own.example:6443"),
-        FakeCluster(server="https://other.example:6443"),
+        _Resources(server="https://own.example:6443"),
+        _Resources(server="https://other.example:6443"),
     )
     clusters = {"default": own, "prod": other}
 
