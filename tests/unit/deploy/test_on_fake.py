@@ -170,27 +170,24 @@ def test_preflight_lists_every_failure_and_writes_nothing(kf: App, fake: FakeClu
     assert fake.requests["apply"] == 0
 
 
+WIDGET_CRD = {
+    "apiVersion": "apiextensions.k8s.io/v1",
+    "kind": "CustomResourceDefinition",
+    "metadata": {"name": "widgets.example.com"},
+    "spec": {
+        "group": "example.com",
+        "names": {"kind": "Widget", "plural": "widgets"},
+        "scope": "Namespaced",
+        "versions": [{"name": "v1", "served": True, "storage": True}],
+    },
+}
+WIDGET = {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}, "spec": {"size": 1}}
+
+
 def test_a_crd_is_waited_for_before_its_custom_resources(tmp_path: Path) -> None:
     fake = FakeCluster(establish_after=3)
     kf = App.init(tmp_path / "app", server=fake.server, connection=ConnectionOptions(factory=fake.connect))
-    crd = {
-        "apiVersion": "apiextensions.k8s.io/v1",
-        "kind": "CustomResourceDefinition",
-        "metadata": {"name": "widgets.example.com"},
-        "spec": {
-            "group": "example.com",
-            "names": {"kind": "Widget", "plural": "widgets"},
-            "scope": "Namespaced",
-            "versions": [{"name": "v1", "served": True, "storage": True}],
-        },
-    }
-    widget = {
-        "apiVersion": "example.com/v1",
-        "kind": "Widget",
-        "metadata": {"name": "w"},
-        "spec": {"size": 1},
-    }
-    component(kf, "widgets", widget, crd)
+    component(kf, "widgets", WIDGET, WIDGET_CRD)
 
     plan = kf.plan_apply("default")
     (waiting,) = [c for c in plan.changes if c.waits_for]

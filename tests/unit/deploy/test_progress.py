@@ -18,23 +18,10 @@ from kfkit import (
     ValidateOptions,
 )
 from kfkit.testing import FakeCluster
-from tests.unit.deploy.test_on_fake import component, config_map, deployment
+from tests.unit.deploy.test_on_fake import WIDGET, WIDGET_CRD, component, config_map, deployment
 
 if TYPE_CHECKING:
     from kfkit.validate import SchemaCluster
-
-WIDGET_CRD = {
-    "apiVersion": "apiextensions.k8s.io/v1",
-    "kind": "CustomResourceDefinition",
-    "metadata": {"name": "widgets.example.com"},
-    "spec": {
-        "group": "example.com",
-        "names": {"kind": "Widget", "plural": "widgets"},
-        "scope": "Namespaced",
-        "versions": [{"name": "v1", "served": True, "storage": True}],
-    },
-}
-WIDGET = {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}, "spec": {"size": 1}}
 
 
 @pytest.fixture
