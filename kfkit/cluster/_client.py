@@ -132,7 +132,7 @@ class ClusterClient:
                 self._object_path(obj),
                 purpose="apply-dry-run" if dry_run else "apply",
                 query=query,
-                body=obj,
+                body=json.dumps(obj),  # serialized: the client sends it as is, without walking it
                 content_type=_APPLY_PATCH,
             )
         except Conflict as exc:
