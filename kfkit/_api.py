@@ -26,42 +26,7 @@ from typing import TYPE_CHECKING
 
 from kfkit._connection import ConnectionOptions
 from kfkit._types import JsonValue, Obj
-from kfkit.app import (
-    API_VERSION,
-    KSONNET_LIB,
-    LIB,
-    VENDOR,
-    AppDir,
-    AppUpgrade,
-    Component,
-    EnvironmentSpec,
-    InstalledPackage,
-    LibrarySpec,
-    Module,
-    PackageInfo,
-    Prototype,
-    Registry,
-    RegistryIndex,
-    add_registry,
-    app_registries,
-    apply_upgrade,
-    cache_dir,
-    component_source,
-    describe_package,
-    detect_registry,
-    discover_prototypes,
-    find_prototype,
-    find_root,
-    install_package,
-    installed_packages,
-    list_packages,
-    plan_import,
-    plan_upgrade,
-    prototype_params,
-    remove_package,
-    remove_registry,
-    write_atomic,
-)
+from kfkit.app import API_VERSION, KSONNET_LIB, LIB, VENDOR, AppDir, cache_dir, find_root, write_atomic
 from kfkit.errors import AppError, ClusterError, UsageError
 from kfkit.params import (
     LockOptions,
@@ -79,6 +44,18 @@ if TYPE_CHECKING:  # imported where used, so that loading an app and editing par
     from kfkit._history_api import RecordOptions, RollbackPlan, RollbackResult
     from kfkit._progress import OnProgress
     from kfkit._review_api import Connect
+    from kfkit.app import (
+        AppUpgrade,
+        Component,
+        EnvironmentSpec,
+        InstalledPackage,
+        LibrarySpec,
+        Module,
+        PackageInfo,
+        Prototype,
+        Registry,
+        RegistryIndex,
+    )
     from kfkit.cluster import ClusterClient
     from kfkit.deploy import ApplyOptions, ApplyPlan, Cluster, DiffResult, ObjectResult, Scope, Side
     from kfkit.history import Revision
@@ -118,6 +95,8 @@ class Prototypes:
     """The prototypes an app can use: built-in ones, then its packages' (which win on equal names)."""
 
     def __init__(self, root: Path | None = None) -> None:
+        from kfkit.app import discover_prototypes  # lazy: prototypes parse Jsonnet; param set needs none
+
         self._all = discover_prototypes(root)
 
     @classmethod
@@ -135,6 +114,8 @@ class Prototypes:
 
     def get(self, name: str) -> Prototype:
         """The prototype named ``name`` or, as in ksonnet, ending in it (``tf-serving``)."""
+        from kfkit.app import find_prototype  # lazy: prototypes parse Jsonnet; param set needs none
+
         return find_prototype(name, self._all)
 
     def preview(
@@ -146,6 +127,8 @@ class Prototypes:
         values_file: Path | None = None,
     ) -> str:
         """The component source ``generate`` would write; the params are checked as generate does."""
+        from kfkit.app import component_source  # lazy: prototypes parse Jsonnet; param set needs none
+
         proto = self.get(name)
         _params(proto, "preview", flags, values, values_file)
         return component_source(proto, "preview")
@@ -225,6 +208,8 @@ class App:
         A classmethod: apps too old to load (app.yaml 0.0.1) are what it is for. With
         ``dry_run`` nothing is written; the result says what changes either way.
         """
+        from kfkit.app import apply_upgrade, plan_upgrade  # lazy: only upgrade needs it
+
         plan = plan_upgrade(find_root(Path(start)), to=to)
         if not dry_run:
             apply_upgrade(plan)
@@ -430,6 +415,8 @@ class App:
         their types, and win over flags. Everything is checked before anything is written;
         the params go in first so a failure leaves no component file without its params.
         """
+        from kfkit.app import component_source  # lazy: prototypes parse Jsonnet; param set needs none
+
         proto = self.prototypes.get(prototype)
         new = self.dir.new_component(component, module)
         params = _params(proto, new.local_name, flags, values, values_file)
@@ -446,6 +433,8 @@ class App:
         Jsonnet files are copied under their own names. Each gets an empty params entry (ksonnet
         wrote one too). Everything is checked before anything is written; returns the new files.
         """
+        from kfkit.app import plan_import  # lazy: only import needs it
+
         planned = plan_import(self.dir, str(source), module=module)
         for new in planned:
             self._add_params(new.component, {})
@@ -468,6 +457,8 @@ class App:
 
     def registries(self) -> dict[str, Registry]:
         """The app's registries by name, kfkit's built-in one included."""
+        from kfkit.app import app_registries  # lazy: registries and packages (hashing, tar)
+
         return app_registries(self.dir)
 
     def add_registry(
@@ -484,6 +475,11 @@ class App:
 
         ``override`` records it in app.override.yaml, replacing app.yaml's of that name there.
         """
+        from kfkit.app import (
+            add_registry,
+            detect_registry,
+        )  # lazy: registries and packages (hashing, tar)
+
         spec = detect_registry(name, uri, protocol=protocol, ref=ref, path=path, base=self.root)
         return add_registry(self.dir, spec, override=override)
 
@@ -491,6 +487,11 @@ class App:
         self, name: str, *, uri: str | None = None, ref: str | None = None, path: str | None = None
     ) -> RegistryIndex:
         """Change a registry's URI, ref or subpath where it is defined; the new location must read."""
+        from kfkit.app import (
+            add_registry,
+            detect_registry,
+        )  # lazy: registries and packages (hashing, tar)
+
         old = self.dir.spec.all_registries().get(name)
         if old is None:
             raise UsageError(f"registry {name!r} not found in app {self.dir.name!r}")
@@ -506,6 +507,8 @@ class App:
 
     def remove_registry(self, name: str, *, override: bool = False) -> None:
         """Forget a registry of app.yaml, or with ``override`` of app.override.yaml."""
+        from kfkit.app import remove_registry  # lazy: registries and packages (hashing, tar)
+
         remove_registry(self.dir, name, override=override)
 
     def registry_index(self, name: str, *, update: bool = False) -> RegistryIndex:
@@ -519,16 +522,24 @@ class App:
         self, package: str, *, name: str | None = None, env: str | None = None, force: bool = False
     ) -> InstalledPackage:
         """``pkg install <registry>/<pkg>[@version]``: vendor it and record it in app.yaml."""
+        from kfkit.app import install_package  # lazy: registries and packages (hashing, tar)
+
         return install_package(self.dir, package, alias=name, env=env, force=force)
 
     def uninstall(self, package: str, *, env: str | None = None) -> LibrarySpec:
         """``pkg remove <registry>/<pkg>``: forget it and delete its orphaned vendor dir."""
+        from kfkit.app import remove_package  # lazy: registries and packages (hashing, tar)
+
         return remove_package(self.dir, package, env=env)
 
     def packages(self, *, installed_only: bool = False) -> list[PackageInfo]:
+        from kfkit.app import list_packages  # lazy: registries and packages (hashing, tar)
+
         return list_packages(self.dir, installed_only=installed_only)
 
     def describe_package(self, query: str) -> PackageInfo:
+        from kfkit.app import describe_package  # lazy: registries and packages (hashing, tar)
+
         return describe_package(self.dir, query)
 
     def package_from_component(
@@ -544,6 +555,8 @@ class App:
 
     def package_problems(self) -> list[InstalledPackage]:
         """Installed packages whose vendored files are missing or changed since install."""
+        from kfkit.app import installed_packages  # lazy: registries and packages (hashing, tar)
+
         return [p for p in installed_packages(self.dir) if p.status in ("missing", "modified")]
 
     # --- params -----------------------------------------------------------------------------
@@ -988,6 +1001,8 @@ def _params(
     values_file: Path | None,
 ) -> dict[str, JsonValue]:
     """The prototype's params from flags, then ``values`` and the values file, checked alike."""
+    from kfkit.app import prototype_params  # lazy: prototypes parse Jsonnet; param set needs none
+
     if values_file is not None:
         values = {**(values or {}), **load_values_file(values_file)}
     source = f"values file {values_file}" if values_file is not None else "values"

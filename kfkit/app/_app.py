@@ -36,7 +36,6 @@ from kfkit.app._layout import (
     confined,
     find_root,
 )
-from kfkit.app._package import package_jpath
 from kfkit.errors import AppError, KfkitWarning, UsageError
 
 __all__ = ["ROOT_MODULE", "AppDir", "Component", "Module", "module_name"]
@@ -202,7 +201,13 @@ class AppDir:
         paths = [self.root / ENVIRONMENTS]
         if env is not None:
             paths.append(self.env_dir(env))
-        paths += [self.root / VENDOR, *package_jpath(self, env), self.root / LIB]
+        paths.append(self.root / VENDOR)
+        if self.spec.libraries or (env is not None and self.env(env).libraries):
+            # lazy: the package layer (registries, tar, hashing) costs ~20 ms; only apps with packages
+            from kfkit.app._package import package_jpath
+
+            paths += package_jpath(self, env)
+        paths.append(self.root / LIB)
         if env is not None:
             paths.append(self.ksonnet_lib_dir(env))
         return [*paths, module or self.components_dir]

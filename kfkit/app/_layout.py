@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from kfkit.errors import AppError
@@ -10,6 +11,7 @@ __all__ = [
     "APP_OVERRIDE_YAML",
     "APP_YAML",
     "BUILTIN",
+    "CACHE_ENV",
     "COMPONENTS",
     "COMPONENT_SUFFIXES",
     "CURRENT_ENV_FILE",
@@ -19,6 +21,7 @@ __all__ = [
     "LIB",
     "PARAMS_FILE",
     "VENDOR",
+    "cache_dir",
     "confined",
     "find_root",
 ]
@@ -36,6 +39,7 @@ DEFAULT_K8S_VERSION = "v1.8.0"
 PARAMS_FILE = "params.libsonnet"
 CURRENT_ENV_FILE = ".ks_environment"
 COMPONENT_SUFFIXES = (".jsonnet", ".yaml", ".yml", ".json")
+CACHE_ENV = "KFKIT_CACHE_DIR"
 
 
 def _builtin_dir() -> Path:
@@ -46,6 +50,14 @@ def _builtin_dir() -> Path:
 
 BUILTIN = _builtin_dir()
 """Holds ``prototypes/`` and ``environments/`` (the templates for new environments)."""
+
+
+def cache_dir() -> Path:
+    """kfkit's per-user cache: ``$KFKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/kfkit`` or ~/.cache/kfkit."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kfkit"
 
 
 def find_root(start: Path) -> Path:

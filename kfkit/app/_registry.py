@@ -31,7 +31,7 @@ import yaml
 from kfkit._constants import REGISTRY_PROTOCOLS
 from kfkit._yamllimit import BoundedLoader
 from kfkit.app._appyaml import RegistrySpec
-from kfkit.app._layout import BUILTIN
+from kfkit.app._layout import BUILTIN, CACHE_ENV, cache_dir
 from kfkit.errors import PackageError, UsageError
 
 __all__ = [
@@ -46,7 +46,6 @@ __all__ = [
     "parse_registry_yaml",
 ]
 
-CACHE_ENV = "KFKIT_CACHE_DIR"
 BUILTIN_REGISTRY = "builtin"
 """The registry serving kfkit's own prototypes as packages; always there, never in app.yaml."""
 PROTOCOLS = REGISTRY_PROTOCOLS
@@ -58,14 +57,6 @@ _GITHUB = re.compile(
 )
 _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:)", re.IGNORECASE)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
-
-
-def cache_dir() -> Path:
-    """kfkit's per-user cache: ``$KFKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/kfkit`` or ~/.cache/kfkit."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "kfkit"
 
 
 @dataclass(frozen=True)

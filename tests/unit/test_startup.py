@@ -41,6 +41,16 @@ HEAVY = (
 """Modules neither ``import kfkit`` nor ``kfkit --help`` may load."""
 FOR_RENDERING = ("kfkit.render", "kfkit.deploy", "kfkit.validate", "kfkit.review", "kfkit.history")
 """Stages a params edit has no use for."""
+FOR_PACKAGES = (
+    "kfkit.app._package",
+    "kfkit.app._registry",
+    "kfkit.app._prototype",
+    "kfkit.app._import",
+    "kfkit.app._upgrade",
+    "tarfile",
+)
+"""The app layer's registries, packages, prototypes, import and upgrade: an app without packages
+loads and renders without them."""
 
 
 def _loaded(code: str, cwd: Path | None = None) -> set[str]:
@@ -77,9 +87,33 @@ def test_a_param_edit_loads_no_render_or_cluster_stage(tmp_path: Path) -> None:
     kf.generate("tf-serving", "model-server", {"name": "inception"})
     loaded = _loaded(_cli("param", "set", "model-server", "replicas", "2"), cwd=kf.root)
     assert "kfkit.params" in loaded
-    unneeded = (*FOR_RENDERING, *NETWORK, "kfkit.ksonnetlib", "kubernetes", "jsonschema", "pydantic")
+    unneeded = (
+        *FOR_RENDERING,
+        *FOR_PACKAGES,
+        *NETWORK,
+        "kfkit.ksonnetlib",
+        "kubernetes",
+        "jsonschema",
+        "pydantic",
+    )
     assert not _heavy(loaded, unneeded)
     assert {r.param: r.value for r in kf.params("model-server")}["replicas"] == 2
+
+
+def test_import_kfkit_app_runs_no_submodule_until_a_name_is_used() -> None:
+    assert _heavy(_loaded("import kfkit.app"), ("kfkit.app",)) == {"kfkit.app"}
+    loaded = _loaded("from kfkit.app import AppDir")
+    assert "kfkit.app._app" in loaded
+    assert not _heavy(loaded, FOR_PACKAGES)
+
+
+def test_every_name_of_kfkit_app_can_be_imported() -> None:
+    import kfkit.app
+
+    for name in kfkit.app.__all__:
+        assert getattr(kfkit.app, name) is not None, name
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = kfkit.app.nothing
 
 
 def test_the_cluster_client_loads_without_kubernetes_validate() -> None:
@@ -106,3 +140,11 @@ def test_objects_found_valid_before_are_not_checked_again(
     )
     assert {"jsonschema", "referencing"} <= _loaded(check)
     assert not _heavy(_loaded(check), ("jsonschema", "referencing"))
+
+
+def test_showing_one_component_of_an_app_without_packages_loads_no_package_code(tmp_path: Path) -> None:
+    kf = kfkit.App.init(tmp_path / "app", server="")
+    kf.generate("tf-serving", "model-server", {"name": "inception", "modelPath": "/models/inception"})
+    loaded = _loaded(_cli("show", "-c", "model-server"), cwd=kf.root)
+    assert "kfkit.render" in loaded
+    assert not _heavy(loaded, (*FOR_PACKAGES, "kubernetes", "jsonschema", "pydantic"))
