@@ -99,11 +99,16 @@ def api_client(kubeconfig: str | None, context: str) -> Any:
     configuration = Configuration()
     configuration.retries = RETRIES
     try:
-        return k8s_config.new_client_from_config(  # type: ignore[no-untyped-call]
+        client = k8s_config.new_client_from_config(  # type: ignore[no-untyped-call]
             config_file=kubeconfig_path(kubeconfig), context=context, client_configuration=configuration
         )
     except (ConfigException, OSError, TypeError, ValueError) as exc:
         raise ClusterError(f"cannot use kubeconfig context {context!r}: {first_line(exc)}") from exc
+    # Before every request the loader's token hook sets the server again, and that setter reads
+    # the proxy variables of the whole environment again (~0.2 ms CPU a request). Setting the
+    # proxy it found (the environment's, or the kubeconfig's proxy-url) keeps it for the client.
+    configuration.proxy = configuration.proxy
+    return client
 
 
 def first_line(exc: BaseException) -> str:
