@@ -6,7 +6,8 @@ editor can find the exact bytes of a value and change only those.
 
 Nothing changes a node once the parser has returned it.
 They are not ``frozen`` dataclasses only because that doubles this module's import time,
-which every kfkit command pays.
+which every kfkit command pays; for the same reason :class:`Node` compares and prints every
+node, instead of a generated ``__eq__`` and ``__repr__`` per class (half the module's cost).
 """
 
 from __future__ import annotations
@@ -66,11 +67,20 @@ Span = tuple[int, int]
 StringStyle = TypingLiteral['"', "'", '@"', "@'", "|||", "|||-"]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Node:
-    """Base of every node."""
+    """Base of every node: equal when of the same type with equal fields, as dataclasses compare."""
 
     span: Span
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(self))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
+        return f"{type(self).__qualname__}({shown})"
 
 
 def children(node: Node) -> Iterator[Node]:
@@ -86,7 +96,7 @@ def children(node: Node) -> Iterator[Node]:
 # --- literals and names ---------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class StringLit(Node):
     """A string literal: ``value`` is decoded, ``style`` is how it was written."""
 
@@ -94,7 +104,7 @@ class StringLit(Node):
     style: StringStyle
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class NumberLit(Node):
     """A number literal; ``text`` is the source spelling (``1_000``, ``1e3``)."""
 
@@ -106,14 +116,14 @@ class NumberLit(Node):
         return float(self.text.replace("_", ""))
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class BoolLit(Node):
     """``true`` or ``false``."""
 
     value: bool
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class NullLit(Node):
     """``null``."""
 
@@ -121,38 +131,38 @@ class NullLit(Node):
 Literal = StringLit | NumberLit | BoolLit | NullLit
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Id(Node):
     """A bare identifier where a name is expected: a field name, or the ``b`` of ``a.b``."""
 
     name: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Var(Node):
     """A variable reference."""
 
     name: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Self(Node):
     """``self``."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Dollar(Node):
     """``$``, the outermost object."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class SuperIndex(Node):
     """``super.x`` (``index`` is an :class:`Id`) or ``super[e]``."""
 
     index: Node
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class InSuper(Node):
     """``e in super``."""
 
@@ -162,7 +172,7 @@ class InSuper(Node):
 # --- objects --------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ComputedKey(Node):
     """A ``[expr]`` field name; the span includes the brackets."""
 
@@ -172,7 +182,7 @@ class ComputedKey(Node):
 FieldKey = Id | StringLit | ComputedKey
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Param(Node):
     """A function parameter, with its default value if it has one."""
 
@@ -180,7 +190,7 @@ class Param(Node):
     default: Node | None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Field(Node):
     """An object field ``key[+]sep value`` or method ``key(params) sep body``.
 
@@ -197,7 +207,7 @@ class Field(Node):
     comma: Span | None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Bind(Node):
     """``name = value`` or ``name(params) = value`` in a ``local``."""
 
@@ -206,7 +216,7 @@ class Bind(Node):
     value: Node
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ObjectLocal(Node):
     """``local x = e`` inside an object."""
 
@@ -214,7 +224,7 @@ class ObjectLocal(Node):
     comma: Span | None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ObjectAssert(Node):
     """``assert cond [: message]`` inside an object."""
 
@@ -226,7 +236,7 @@ class ObjectAssert(Node):
 Member = Field | ObjectLocal | ObjectAssert
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Object(Node):
     """An object literal ``{ … }``; the span includes the braces."""
 
@@ -238,7 +248,7 @@ class Object(Node):
         return tuple(m for m in self.members if isinstance(m, Field))
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ForSpec(Node):
     """``for var in expr`` in a comprehension."""
 
@@ -246,7 +256,7 @@ class ForSpec(Node):
     expr: Node
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class IfSpec(Node):
     """``if cond`` in a comprehension."""
 
@@ -256,7 +266,7 @@ class IfSpec(Node):
 CompSpec = ForSpec | IfSpec
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ObjectComp(Node):
     """``{ [k]: v for … }``; ``members`` holds the one field plus any object locals."""
 
@@ -267,14 +277,14 @@ class ObjectComp(Node):
 # --- arrays ---------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Array(Node):
     """``[a, b, …]``."""
 
     elements: tuple[Node, ...]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ArrayComp(Node):
     """``[body for … if …]``."""
 
@@ -285,7 +295,7 @@ class ArrayComp(Node):
 # --- expressions ----------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Local(Node):
     """``local a = …, b = …; body``."""
 
@@ -293,7 +303,7 @@ class Local(Node):
     body: Node
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Binary(Node):
     """``left op right``; ``op`` is the operator text (``+``, ``&&``, ``in``, …)."""
 
@@ -302,7 +312,7 @@ class Binary(Node):
     right: Node
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Unary(Node):
     """``op operand`` for ``- + ! ~``."""
 
@@ -310,7 +320,7 @@ class Unary(Node):
     operand: Node
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class If(Node):
     """``if cond then a [else b]``."""
 
@@ -319,7 +329,7 @@ class If(Node):
     orelse: Node | None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Function(Node):
     """``function(params) body``."""
 
@@ -327,7 +337,7 @@ class Function(Node):
     body: Node
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Arg(Node):
     """A call argument; ``name`` is set for ``name=value``."""
 
@@ -335,7 +345,7 @@ class Arg(Node):
     value: Node
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Apply(Node):
     """``target(args) [tailstrict]``."""
 
@@ -344,7 +354,7 @@ class Apply(Node):
     tailstrict: bool
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ApplyBrace(Node):
     """``target { … }``: the object is merged onto ``target`` like ``target + { … }``."""
 
@@ -352,7 +362,7 @@ class ApplyBrace(Node):
     obj: Object | ObjectComp
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Index(Node):
     """``target.name`` (``index`` is an :class:`Id`) or ``target[index]``."""
 
@@ -360,7 +370,7 @@ class Index(Node):
     index: Node
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Slice(Node):
     """``target[begin:end:step]`` with any part omitted."""
 
@@ -370,7 +380,7 @@ class Slice(Node):
     step: Node | None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Import(Node):
     """``import``, ``importstr`` or ``importbin`` of a literal path."""
 
@@ -378,14 +388,14 @@ class Import(Node):
     path: StringLit
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Error(Node):
     """``error expr``."""
 
     expr: Node
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Assert(Node):
     """``assert cond [: message]; rest``."""
 
@@ -394,7 +404,7 @@ class Assert(Node):
     rest: Node
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Parens(Node):
     """``( inner )``."""
 

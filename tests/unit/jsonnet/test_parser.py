@@ -491,3 +491,13 @@ def test_the_fast_lexer_makes_the_tokens_the_rules_make(source: str) -> None:
 def test_the_fast_lexer_makes_the_tokens_the_rules_make_on_soup(pieces: list[str]) -> None:
     source = "".join(pieces)
     assert lexed(source) == one_token_at_a_time(source)
+
+
+def test_nodes_compare_and_print_like_dataclasses() -> None:
+    """Node's shared __eq__/__repr__ (cheaper to import than one generated per class) keep their meaning."""
+    assert parse("{a: [1, 'x']}") == parse("{a: [1, 'x']}")
+    assert parse("{a: [1, 'x']}") != parse("{a: [1, 'y']}")
+    assert Var((0, 1), "x") != Id((0, 1), "x")  # same fields, different kinds
+    assert repr(Var((0, 1), "x")) == "Var(span=(0, 1), name='x')"
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(Var((0, 1), "x"))
