@@ -96,3 +96,29 @@ def test_unknown_context_and_missing_server(tmp_path: Path) -> None:
         select_target("dev", DEV, "ns", kubeconfig=path, context="nope")
     with pytest.raises(ClusterError, match="set one with `kfkit env set dev --server URL`"):
         select_target("dev", "", "ns", kubeconfig=path)
+
+
+def test_the_kubeconfig_is_read_once_for_the_context_and_the_client_and_again_once_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kubernetes.config import kube_config
+
+    from kfkit.cluster._kubeconfig import api_client
+
+    reads: list[str] = []
+    real = kube_config.KubeConfigMerger.load_config
+
+    def load_config(merger: kube_config.KubeConfigMerger, path: str) -> None:
+        reads.append(path)
+        real(merger, path)  # type: ignore[no-untyped-call]
+
+    monkeypatch.setattr(kube_config.KubeConfigMerger, "load_config", load_config)
+    path = _kubeconfig(tmp_path, {"dev": (DEV, "me"), "prod": (PROD, "me")}, current="dev")
+
+    target = select_target("prod", PROD, "serving", kubeconfig=path)
+    client = api_client(path, target.context)
+    assert (client.configuration.host, reads) == (PROD, [path])
+
+    _kubeconfig(tmp_path, {"dev": (DEV, "me"), "prod": (PROD + "0", "me")}, current="dev")
+    assert api_client(path, "prod").configuration.host == PROD + "0"
+    assert reads == [path, path]
