@@ -37,9 +37,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from kfkit._model import ObjectId
+if TYPE_CHECKING:  # annotations only: the CLI's error handling need not load the object model
+    from kfkit._model import ObjectId
 
 __all__ = [
     "FORCE_CONFLICTS_HINT",

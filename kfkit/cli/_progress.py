@@ -14,7 +14,7 @@ import sys
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from kfkit import Progress, Stage
+import kfkit
 from kfkit.cli._output import note
 from kfkit.cli._state import use_color
 
@@ -22,13 +22,12 @@ if TYPE_CHECKING:
     from rich.progress import Progress as Bars
     from rich.progress import TaskID
 
+    from kfkit import Progress, Stage
+
 __all__ = ["PROGRESS_THRESHOLD", "Display", "progress", "stop_progress"]
 
 PROGRESS_THRESHOLD = 20
 """Stages with more items than this get a bar (waits always do): shorter ones end before it helps."""
-
-_NOUNS = {Stage.RENDER: "component"}
-_VERBS = {Stage.WAIT: "waiting for"}
 
 
 class Display:
@@ -40,15 +39,17 @@ class Display:
         self._tasks: dict[Stage, TaskID] = {}
 
     def __call__(self, event: Progress, /) -> None:
-        if event.stage is Stage.WAIT and event.status:
+        waiting = event.stage is kfkit.Stage.WAIT  # kfkit.Stage: not loaded to print --help
+        if waiting and event.status:
             note(f"waiting for {event.object_id}: {event.status}")
         if not self.live:
             return
-        noun = _NOUNS.get(event.stage, "object") + "s" * (event.total != 1)
-        what = f"{_VERBS.get(event.stage, event.stage.value)} {event.object_id or f'{event.total} {noun}'}"
+        noun = ("component" if event.stage is kfkit.Stage.RENDER else "object") + "s" * (event.total != 1)
+        verb = "waiting for" if waiting else event.stage.value
+        what = f"{verb} {event.object_id or f'{event.total} {noun}'}"
         task = self._tasks.get(event.stage)
         if task is None:
-            long = event.total > PROGRESS_THRESHOLD or event.stage is Stage.WAIT
+            long = event.total > PROGRESS_THRESHOLD or waiting
             if event.done >= event.total or not long:
                 return
             bars = self._start()

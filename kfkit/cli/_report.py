@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
-from kfkit import Action, ObjectErrors, ValidationError
+import kfkit
+from kfkit import ObjectErrors, ValidationError
 from kfkit.cli._output import dump, note
 from kfkit.cli._progress import progress
 from kfkit.cli._state import use_color
@@ -41,10 +42,6 @@ __all__ = [
     "summary",
 ]
 
-_DIFF_WORDS = ((Action.CONFIGURE, "changed"), (Action.CREATE, "new"), (Action.UNCHANGED, "unchanged"))
-"""How diff summaries count objects (ksonnet's words)."""
-_GONE_WORDS = ((Action.PRUNE, "would be pruned"), (Action.DELETE, "removed"))
-"""Objects only the live side has: apply --prune deletes them; in another environment, absent."""
 _NO_NAMESPACE = re.compile(r'namespaces "([^"]+)" not found')
 """How the API server refuses an object whose namespace does not exist (404 NotFound)."""
 _COLOURS = (
@@ -75,8 +72,12 @@ def print_diff(result: DiffResult, *, as_json: bool = False) -> None:
                 text = "".join(_colour(line) + "\n" for line in text.splitlines())
             sys.stdout.write(text)
     counts = result.counts()
-    parts = [f"{counts[action]} {word}" for action, word in _DIFF_WORDS]
-    parts += [f"{counts[action]} {word}" for action, word in _GONE_WORDS if counts[action]]
+    action = kfkit.Action  # looked up here: printing --help does not load the object model
+    words = ((action.CONFIGURE, "changed"), (action.CREATE, "new"), (action.UNCHANGED, "unchanged"))
+    # only the live side has these: apply --prune deletes them; in another environment, absent
+    gone = ((action.PRUNE, "would be pruned"), (action.DELETE, "removed"))
+    parts = [f"{counts[a]} {w}" for a, w in words]
+    parts += [f"{counts[a]} {w}" for a, w in gone if counts[a]]
     note(", ".join(parts))
 
 

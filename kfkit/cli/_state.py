@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from kfkit import DEFAULT_MAX_OUTPUT, ConnectionOptions
+from kfkit import DEFAULT_MAX_OUTPUT
 
 if TYPE_CHECKING:
-    from kfkit import App
+    from kfkit import App, ConnectionOptions
 
 __all__ = ["State", "command_line", "current_app", "set_argv", "set_state", "state", "use_color"]
 

@@ -15,15 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 import kfkit
-from kfkit import (
-    DEFAULT_MAX_HISTORY,
-    DEFAULT_WAIT_TIMEOUT,
-    Action,
-    ConnectionOptions,
-    ObjectId,
-    format_duration,
-    parse_duration,
-)
+from kfkit import DEFAULT_MAX_HISTORY, DEFAULT_WAIT_TIMEOUT, format_duration
 from kfkit.cli._options import (
     Components,
     Env,
@@ -128,7 +120,7 @@ class Selection:
         upgrade_apis: bool | None = None,
         no_cache: bool = False,
     ) -> Selection:
-        connection = ConnectionOptions(
+        connection = kfkit.ConnectionOptions(
             kubeconfig=str(kubeconfig) if kubeconfig else None,
             context=context,
             force_context=force_context,
@@ -234,7 +226,7 @@ def apply(
         dry_run=dry_run,
         prune=prune,
         wait=wait,
-        timeout=parse_duration(timeout),
+        timeout=kfkit.parse_duration(timeout),
         force_conflicts=force_conflicts,
         create_namespace=create_namespace,
         on_progress=progress(),
@@ -289,7 +281,7 @@ def delete(
         target = kf.cluster(plan.scope.env).target
         note(f'{count(len(plan.objects), "object")} of environment "{plan.scope.env}" to delete')
         for obj in plan.objects:
-            note(f"  will delete {ObjectId.of(obj)}")
+            note(f"  will delete {kfkit.ObjectId.of(obj)}")
         confirm(f"delete them from {target.describe()}?", skip=yes or dry_run or not plan.objects)
         report = _report(plan.scope, target, dry_run) if as_json else None
         with reporter(len(plan.objects), "deleting", report=report) as outcome:
@@ -319,11 +311,12 @@ def _recorded(revision: Revision | None) -> str:
 
 def show_plan(plan: ApplyPlan) -> None:
     counts = plan.counts()
+    action = kfkit.Action  # looked up here: printing --help does not load the object model
     note(
-        f"plan: {counts[Action.CREATE]} to create, {counts[Action.CONFIGURE]} to configure, "
-        f"{counts[Action.UNCHANGED]} unchanged, {counts[Action.PRUNE]} to prune"
+        f"plan: {counts[action.CREATE]} to create, {counts[action.CONFIGURE]} to configure, "
+        f"{counts[action.UNCHANGED]} unchanged, {counts[action.PRUNE]} to prune"
     )
     if plan.new_namespace:
         note(f'  will create namespace "{plan.new_namespace}" first (--create-namespace)')
     for obj in plan.prune:
-        note(f"  will prune {ObjectId.of(obj)}")
+        note(f"  will prune {kfkit.ObjectId.of(obj)}")

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kfkit import ConnectionOptions, UsageError
+import kfkit
+from kfkit import UsageError
 from kfkit.cli._options import Output
 from kfkit.cli._output import emit, note
 from kfkit.cli._state import current_app
+
+if TYPE_CHECKING:
+    from kfkit import ConnectionOptions
 
 app = typer.Typer(help="Manage environments: where and how the app is deployed.", no_args_is_help=True)
 
@@ -41,7 +45,7 @@ ApiSpec = Annotated[str | None, typer.Option("--api-spec", metavar="SOURCE", hel
 
 def recording(kubeconfig: Path | None, context: str | None) -> ConnectionOptions:
     """Where ``init`` and ``env add`` read the server they record, when no --server is given."""
-    return ConnectionOptions(kubeconfig=str(kubeconfig) if kubeconfig else None, context=context)
+    return kfkit.ConnectionOptions(kubeconfig=str(kubeconfig) if kubeconfig else None, context=context)
 
 
 @app.command("add")

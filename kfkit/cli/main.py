@@ -15,12 +15,12 @@ import time
 import traceback
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 import kfkit
-from kfkit import DEFAULT_MAX_OUTPUT, ObjectId, __version__
+from kfkit import DEFAULT_MAX_OUTPUT, __version__
 from kfkit.cli import (
     cluster,
     component,
@@ -45,6 +45,9 @@ from kfkit.cli._progress import stop_progress
 from kfkit.cli._state import State, current_app, set_argv, set_state, state
 from kfkit.cli._tree import lazy_tree
 from kfkit.errors import KfkitError, UsageError
+
+if TYPE_CHECKING:
+    from kfkit import ObjectId
 
 __all__ = ["app", "main", "run"]
 
@@ -183,7 +186,7 @@ def show(
     if state().verbose:
         note(f"rendered {len(objects)} objects in {time.monotonic() - started:.2f}s")
     if output == "name":
-        sys.stdout.write("".join(f"{_kubectl_name(ObjectId.of(o))}\n" for o in objects))
+        sys.stdout.write("".join(f"{_kubectl_name(kfkit.ObjectId.of(o))}\n" for o in objects))
     else:
         sys.stdout.write(kfkit.to_yaml(objects) if output == "yaml" else kfkit.to_json(objects))
 

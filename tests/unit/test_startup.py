@@ -80,6 +80,8 @@ def test_help_and_version_load_no_library_stage(argv: list[str]) -> None:
     loaded = _loaded(_cli(*argv))
     expected = {"_gojsonnet", "kfkit.evaluator"} if argv == ["version"] else set()
     assert _heavy(loaded) == expected
+    # the object model, progress events and connection options load with the commands that use them
+    assert not _heavy(loaded, ("kfkit._model", "kfkit._progress", "kfkit._connection"))
 
 
 def test_a_param_edit_loads_no_render_or_cluster_stage(tmp_path: Path) -> None:
