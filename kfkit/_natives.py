@@ -13,9 +13,6 @@ from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import Any
 
-import re2
-
-from kfkit._goyaml import load_documents
 from kfkit._types import JsonValue
 
 __all__ = ["NATIVES", "forget_failure", "last_failure"]
@@ -54,6 +51,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def _parse_yaml(text: str) -> JsonValue:
     """Every document of a YAML stream, as an array, read as ksonnet's Go code read it."""
+    from kfkit._goyaml import load_documents  # lazy: PyYAML (~90 M instructions) only when called
+
     return load_documents(text)
 
 
@@ -118,6 +117,8 @@ def _utf8_width(data: bytes, position: int) -> int:
 @functools.lru_cache(maxsize=256)
 def _compile(pattern: str) -> Any:
     """RE2, the engine behind Go's regexp; its errors are worded as Go words them."""
+    import re2  # lazy: ~5 M instructions, only for Jsonnet that calls the regex natives
+
     if _ANY_BYTE.search(pattern):
         raise ValueError("error parsing regexp: invalid escape sequence: `\\C`")
     options = re2.Options()

@@ -3,21 +3,25 @@
 Saving is lossless: kfkit patches only the fields that changed into the file as it is on
 disk (under a lock, so concurrent edits of other fields survive), keeping its apiVersion,
 key order, quoting and comments. ksonnet rewrote the whole file at 0.3.0 on every save.
+
+Reading remembers what each file's text parsed to, as JSON in the user cache (one entry per
+file, valid only for exactly that text): importing PyYAML costs more than most commands' own
+work (~90 M instructions, a third of ``param set``'s start-up beyond typer), so it is imported
+only when a file changed or holds values JSON cannot carry (dates, non-string keys).
 """
 
 from __future__ import annotations
 
 import io
+import json
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from kfkit._yamllimit import BoundedLoader
 from kfkit.app._files import locked, write_atomic
-from kfkit.app._layout import APP_OVERRIDE_YAML, APP_YAML
+from kfkit.app._layout import APP_OVERRIDE_YAML, APP_YAML, cache_dir
 from kfkit.errors import AppError
 
 __all__ = [
@@ -276,12 +280,59 @@ def _load_override(path: Path) -> OverrideSpec:
 
 def _read_yaml(path: Path) -> dict[Any, Any]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=BoundedLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AppError(f"cannot read {path}: {_first_line(exc)}") from exc
+    data = _remembered(path, text)
+    if data is None:
+        data = _parse(path, text)
+        _remember(path, text, data)
+    return data
+
+
+def _parse(path: Path, text: str) -> dict[Any, Any]:
+    import yaml  # lazy: see the module's docstring
+
+    from kfkit._yamllimit import BoundedLoader
+
+    try:
+        data = yaml.load(text, Loader=BoundedLoader)
+    except yaml.YAMLError as exc:
         raise AppError(f"cannot read {path}: {_first_line(exc)}") from exc
     if not isinstance(data, dict):
         raise AppError(f"{path}: expected a mapping at the top level")
     return data
+
+
+def _memo(path: Path) -> Path:
+    """Where ``path``'s parse is remembered; entries name their file, so a shared name only misses."""
+    return cache_dir() / "app-yaml" / f"{zlib.crc32(str(path).encode()):08x}.json"
+
+
+def _remembered(path: Path, text: str) -> dict[Any, Any] | None:
+    """What ``text`` parsed to when ``path`` last held exactly it, if remembered."""
+    try:
+        entry = json.loads(_memo(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(entry, dict) and entry.get("file") == str(path) and entry.get("text") == text:
+        data = entry.get("data")
+        return data if isinstance(data, dict) else None
+    return None
+
+
+def _remember(path: Path, text: str, data: dict[Any, Any]) -> None:
+    """Keep the parse if JSON gives back exactly ``data``; the cache is optional (errors ignored)."""
+    try:
+        encoded = json.dumps({"file": str(path), "text": text, "data": data})
+    except (TypeError, ValueError):  # dates, binary, sets, keys JSON cannot hold
+        return
+    if json.loads(encoded)["data"] != data:  # non-string keys become strings; NaN is unequal
+        return
+    try:
+        write_atomic(_memo(path), encoded)
+    except AppError:
+        return
 
 
 def _mapping(path: Path, what: str, data: Any) -> dict[Any, Any]:
@@ -357,6 +408,8 @@ def save_app_yaml(root: Path, spec: AppSpec) -> None:
 
 def _save(path: Path, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
     if not path.exists():
+        import yaml  # lazy: see the module's docstring
+
         text = yaml.dump(dict(new), Dumper=yaml.CSafeDumper, sort_keys=True, default_flow_style=False)
     else:
         text = _patched(path, old, new)
