@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from kfkit import __version__
@@ -163,6 +162,8 @@ def _evaluate(
         alone = _evaluate_group(codes, evaluation)
         on_done(len(alone))
         return alone
+    from concurrent.futures import ThreadPoolExecutor  # lazy: ~15 M instructions, unused by small renders
+
     groups = [{n: codes[n] for n in names[i::workers]} for i in range(workers)]
     values: dict[str, JsonValue] = {}
     try:

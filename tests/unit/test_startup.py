@@ -155,4 +155,5 @@ def test_show_loads_only_the_render_stage(tmp_path: Path) -> None:
         loaded = _loaded(_cli(*argv), cwd=kf.root)
         assert "kfkit.render" in loaded
         unneeded = ("kfkit.deploy", "kfkit.ksonnetlib", "kfkit.validate", "kfkit.cluster", *FOR_PACKAGES)
+        assert "concurrent.futures" not in loaded, argv  # one evaluation: no thread pool
         assert not _heavy(loaded, (*unneeded, *NETWORK, "kubernetes", "jsonschema", "pydantic")), argv
