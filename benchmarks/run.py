@@ -13,7 +13,8 @@ numbers from a loaded or a different machine stay comparable. The references:
 Writes benchmarks/results/results.md (min/median/max), results.json and, when matplotlib
 is installed (``pip install -e '.[bench]'``), results.png.
 
-Usage: ``benchmarks/run.py [--n 800] [--runs 3] [--build-tk]``.
+Usage: ``benchmarks/run.py [--n 800] [--runs 3] [--build-tk] [--only startup]``; ``--only startup``
+times start-up alone (seconds, not the N-component renders) into results/startup.md and .json.
 """
 
 from __future__ import annotations
@@ -371,7 +372,7 @@ def startup_rows(runs: int, tmp: Path) -> list[Row]:
     return rows
 
 
-def write_results(rows: list[Row], header: str) -> None:
+def write_results(rows: list[Row], header: str, stem: str = "results") -> None:
     RESULTS.mkdir(exist_ok=True)
     by_name = {r.name: r for r in rows}
     lines = [
@@ -389,8 +390,8 @@ def write_results(rows: list[Row], header: str) -> None:
             wall_ratio = med / statistics.median(ref.times)
             ratio = f"{wall_ratio:.2f}x ({cpu / statistics.median(ref.cpu):.2f}x) {row.reference}"
         lines.append(f"| {row.name} | {lo:.3f} | {med:.3f} | {hi:.3f} | {cpu:.3f} | {ratio} | {row.goal} |")
-    (RESULTS / "results.md").write_text("\n".join(lines) + "\n")
-    (RESULTS / "results.json").write_text(
+    (RESULTS / f"{stem}.md").write_text("\n".join(lines) + "\n")
+    (RESULTS / f"{stem}.json").write_text(
         json.dumps(
             [{"name": r.name, "wall": r.times, "cpu": r.cpu, "reference": r.reference} for r in rows],
             indent=1,
@@ -404,7 +405,7 @@ def write_results(rows: list[Row], header: str) -> None:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        print("matplotlib not installed: no results.png (pip install -e '.[bench]')")
+        print(f"matplotlib not installed: no {stem}.png (pip install -e '.[bench]')")
         return
     fig, ax = plt.subplots(figsize=(10, 0.4 * len(rows) + 1))
     names = [r.name for r in rows][::-1]
@@ -414,7 +415,7 @@ def write_results(rows: list[Row], header: str) -> None:
     ax.set_xlabel("seconds (median, bars: min..max; log scale)")
     ax.set_title(header.splitlines()[0].lstrip("# "), fontsize=8)
     fig.tight_layout()
-    fig.savefig(RESULTS / "results.png", dpi=100)
+    fig.savefig(RESULTS / f"{stem}.png", dpi=100)
 
 
 def main() -> None:
@@ -422,7 +423,18 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=800, help="components in the large app")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--build-tk", action="store_true", help="go install Tanka's tk if missing")
+    parser.add_argument(
+        "--only", choices=["startup"], help="only these rows (startup: seconds, into results/startup.*)"
+    )
     args = parser.parse_args()
+    if args.only == "startup":
+        header = (
+            f"# kfkit start-up: {max(args.runs, 5)} runs, {os.cpu_count()} cores, "
+            f"load average {os.getloadavg()[0]:.1f} at start"
+        )
+        with tempfile.TemporaryDirectory() as tmp:
+            write_results(startup_rows(max(args.runs, 5), Path(tmp)), header, "startup")
+        return
     tk = find_tk(args.build_tk)
     load = os.getloadavg()[0]
     header = (
