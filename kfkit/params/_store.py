@@ -11,7 +11,6 @@ file is edited where it points (inside the app), the link kept.
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import os
 import tempfile
@@ -147,6 +146,8 @@ def _save_outline(text: str, outline: Outline) -> None:
 
 
 def _digest(text: str) -> str:
+    import hashlib  # lazy: OpenSSL's ~11 M instructions, only for large files' outlines
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -100,6 +100,7 @@ def test_a_param_edit_loads_no_render_or_cluster_stage(tmp_path: Path) -> None:
         "yaml",  # app.yaml's parse is remembered (kfkit.App.init above read it once)
         "ruamel",
         "re2",
+        "hashlib",  # only a large params file's outline is keyed by digest
     )
     assert not _heavy(loaded, unneeded)
     assert {r.param: r.value for r in kf.params("model-server")}["replicas"] == 2
