@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from kfkit._api import App
+from kfkit._yamllimit import BoundedLoader
 from kfkit.app import parse_parts_yaml, parse_prototype
 from kfkit.app._package import check_package_dir
 from kfkit.errors import KfkitError, PackageError
@@ -75,7 +76,7 @@ def _examples(directory: Path, quick: Any) -> list[tuple[str, str, str, dict[str
             sources.append(
                 (
                     f"examples/{path.name}",
-                    yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader),
+                    yaml.load(path.read_text(encoding="utf-8"), Loader=BoundedLoader),
                 )
             )
         except yaml.YAMLError as exc:

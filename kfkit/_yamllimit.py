@@ -5,6 +5,9 @@ aliases load in microseconds, and then JSON encoding (Jsonnet, the API server) e
 to billions of nodes. :class:`BoundedLoader` counts, on the composed node graph and before
 anything is constructed, how many nodes the document would have written out in full, and
 refuses one where aliases add more than :data:`MAX_ALIAS_NODES` (or refer to themselves).
+
+It also keeps an unquoted date or timestamp (``2020-01-01``) as the string it was written as,
+as go-yaml does for kubectl and ksonnet: PyYAML's ``datetime`` cannot become JSON.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ class YamlBomb(yaml.YAMLError):
 
 
 class BoundedLoader(yaml.CSafeLoader):
-    """PyYAML's C safe loader with the alias-expansion limit."""
+    """PyYAML's C safe loader with the alias-expansion limit, and timestamps kept as text."""
 
     def __init__(self, stream: Any) -> None:
         super().__init__(stream)
@@ -35,6 +38,13 @@ class BoundedLoader(yaml.CSafeLoader):
         if self._may_alias:
             _check_expansion(node)
         return super().construct_document(node)
+
+
+def _as_written(loader: BoundedLoader, node: yaml.Node) -> str:
+    return str(node.value)
+
+
+BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", _as_written)
 
 
 def _check_expansion(root: yaml.Node) -> None:

@@ -7,7 +7,7 @@ key order, quoting and comments. ksonnet rewrote the whole file at 0.3.0 on ever
 Reading remembers what each file's text parsed to, as JSON in the user cache (one entry per
 file, valid only for exactly that text): importing PyYAML costs more than most commands' own
 work (~90 M instructions, a third of ``param set``'s start-up beyond typer), so it is imported
-only when a file changed or holds values JSON cannot carry (dates, non-string keys).
+only when a file changed or holds values JSON cannot carry (non-string keys, binary).
 """
 
 from __future__ import annotations
@@ -325,7 +325,7 @@ def _remember(path: Path, text: str, data: dict[Any, Any]) -> None:
     """Keep the parse if JSON gives back exactly ``data``; the cache is optional (errors ignored)."""
     try:
         encoded = json.dumps({"file": str(path), "text": text, "data": data})
-    except (TypeError, ValueError):  # dates, binary, sets, keys JSON cannot hold
+    except (TypeError, ValueError):  # binary, sets, keys JSON cannot hold
         return
     if json.loads(encoded)["data"] != data:  # non-string keys become strings; NaN is unequal
         return

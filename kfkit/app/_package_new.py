@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from kfkit._types import JsonValue, Obj
+from kfkit._yamllimit import BoundedLoader
 from kfkit.app._files import write_atomic
 from kfkit.app._layout import COMPONENT_SUFFIXES
 from kfkit.errors import UsageError
@@ -119,7 +120,7 @@ def read_manifests(source: str) -> list[Obj]:
     objects: list[Obj] = []
     for where, text in texts:
         try:
-            docs = list(yaml.load_all(text, Loader=yaml.CSafeLoader))
+            docs = list(yaml.load_all(text, Loader=BoundedLoader))
         except yaml.YAMLError as exc:
             raise UsageError(f"{where}: not YAML: {str(exc).splitlines()[0]}") from exc
         for doc in docs:
@@ -385,7 +386,7 @@ def _registry_index(registry_dir: Path) -> dict[str, Any]:
     from kfkit.app._registry import parse_registry_yaml  # checks its shape
 
     libraries = parse_registry_yaml(path)
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=BoundedLoader)
     data["libraries"] = {n: {"path": e.path, "version": e.version} for n, e in libraries.items()}
     return dict(data)
 

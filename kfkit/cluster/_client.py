@@ -23,6 +23,7 @@ from kubernetes.client.exceptions import OpenApiException
 from kubernetes.config.config_exception import ConfigException
 
 from kfkit._connection import FIELD_MANAGER, Target
+from kfkit._model import ObjectId
 from kfkit._types import Obj
 from kfkit.cluster._discovery import (
     DISCOVERY_PARALLELISM,
@@ -219,7 +220,7 @@ class ClusterClient:
         meta = obj.get("metadata", {})
         namespace = meta.get("namespace", "") if resource.namespaced else ""
         if resource.namespaced and not namespace:
-            raise Invalid(f"{kind} {meta.get('name', '')} is namespaced but has no namespace")
+            raise Invalid(f"{ObjectId.of(obj)} is namespaced but has no namespace")
         return resource.path(namespace, meta.get("name", ""))
 
     # --- HTTP ------------------------------------------------------------------------------

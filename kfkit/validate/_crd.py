@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from kfkit._types import Obj
+from kfkit._yamllimit import BoundedLoader
 from kfkit.errors import UsageError
 
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ def crds_in_dir(directory: Path, *, strict: bool) -> Iterator[tuple[Obj, str]]:
             text = path.read_text(encoding="utf-8")
             if "CustomResourceDefinition" not in text:
                 continue
-            documents = list(yaml.load_all(text, Loader=yaml.CSafeLoader))
+            documents = list(yaml.load_all(text, Loader=BoundedLoader))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             if strict:
                 raise UsageError(f"cannot read CRDs from {path}: {exc}") from exc

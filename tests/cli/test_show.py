@@ -170,6 +170,20 @@ def test_globals_do_not_become_fields_of_yaml_components(app: Path, kf: Kf) -> N
     assert obj["metadata"]["labels"] == {"team": "ml", "ksonnet.io/component": "cm"}
 
 
+def test_unquoted_dates_in_yaml_components_stay_the_text_written(app: Path, kf: Kf) -> None:
+    """As go-yaml reads them for kubectl and ksonnet; PyYAML's dates are not JSON."""
+    _write(
+        app,
+        "components/dated.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dated\n"
+        "data:\n  day: 2020-01-01\n  at: 2001-12-14t21:59:43.10-05:00\n",
+    )
+    result = kf("show", "default", "-o", "json", cwd=app)
+    assert result.code == 0, result.err
+    (obj,) = json.loads(result.out)["items"]
+    assert obj["data"] == {"day": "2020-01-01", "at": "2001-12-14t21:59:43.10-05:00"}
+
+
 def test_dash_c_gives_a_component_that_reads_other_params_all_of_them(app: Path, kf: Kf) -> None:
     params = app / "components/params.libsonnet"
     params.write_text(
