@@ -12,6 +12,8 @@ the deploy stage), so ``import kfkit`` and the CLI's start-up stay cheap.
 from __future__ import annotations
 
 import importlib
+import sys
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -248,13 +250,24 @@ _HOME = {
 """The module each public name is imported from on first use."""
 
 
-def __getattr__(name: str) -> object:
-    """Import a public name's module on first use and keep the name here."""
-    if name not in _HOME:
-        raise AttributeError(f"module 'kfkit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOME[name]), name)
-    globals()[name] = value
-    return value
+def _lazy_attributes(package: str, home: Mapping[str, str]) -> Callable[[str], object]:
+    """A module ``__getattr__`` (PEP 562) for ``package``: each name of ``home`` comes from ``home[name]``.
+
+    A name is imported once and then kept in the package's namespace; kfkit.app uses it too.
+    """
+    namespace = sys.modules[package].__dict__
+
+    def __getattr__(name: str) -> object:
+        if name not in home:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(home[name]), name)
+        namespace[name] = value
+        return value
+
+    return __getattr__
+
+
+__getattr__ = _lazy_attributes(__name__, _HOME)
 
 
 def __dir__() -> list[str]:

@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING
 
-from kfkit._lazy import lazy_attributes
+from kfkit import _lazy_attributes
 
 if TYPE_CHECKING:
     from kfkit.app._app import ROOT_MODULE, AppDir, Component, Module, module_name
@@ -106,73 +106,72 @@ __all__ = [
     "write_atomic",
 ]
 
-__getattr__ = lazy_attributes(
-    __name__,
-    {
-        "kfkit.app._app": (
-            "ROOT_MODULE",
-            "AppDir",
-            "Component",
-            "Module",
-            "module_name",
-        ),
-        "kfkit.app._appyaml": (
-            "API_VERSION",
-            "AppSpec",
-            "Destination",
-            "EnvironmentSpec",
-            "LibrarySpec",
-            "RegistrySpec",
-        ),
-        "kfkit.app._files": (
-            "DEFAULT_LOCK_TIMEOUT",
-            "locked",
-            "remove_stale_temps",
-            "write_atomic",
-        ),
-        "kfkit.app._import": (
-            "NewComponent",
-            "plan_import",
-        ),
-        "kfkit.app._layout": ("CACHE_ENV", "KSONNET_LIB", "LIB", "VENDOR", "cache_dir", "find_root"),
-        "kfkit.app._package": (
-            "InstalledPackage",
-            "PackageInfo",
-            "add_registry",
-            "app_registries",
-            "content_hash",
-            "describe_package",
-            "install_package",
-            "installed_packages",
-            "list_packages",
-            "parse_parts_yaml",
-            "remove_package",
-            "remove_registry",
-        ),
-        "kfkit.app._prototype": (
-            "Param",
-            "Prototype",
-            "component_source",
-            "discover_prototypes",
-            "find_prototype",
-            "parse_prototype",
-            "prototype_params",
-        ),
-        "kfkit.app._registry": (
-            "BUILTIN_REGISTRY",
-            "PROTOCOLS",
-            "Registry",
-            "RegistryIndex",
-            "detect_registry",
-            "parse_registry_yaml",
-        ),
-        "kfkit.app._upgrade": (
-            "UPGRADE_VERSIONS",
-            "AppUpgrade",
-            "Move",
-            "apply_upgrade",
-            "plan_upgrade",
-        ),
-    },
-)
-"""Each name is imported from its module on first use: loading an app never loads the registries."""
+_HOMES = {
+    "kfkit.app._app": (
+        "ROOT_MODULE",
+        "AppDir",
+        "Component",
+        "Module",
+        "module_name",
+    ),
+    "kfkit.app._appyaml": (
+        "API_VERSION",
+        "AppSpec",
+        "Destination",
+        "EnvironmentSpec",
+        "LibrarySpec",
+        "RegistrySpec",
+    ),
+    "kfkit.app._files": (
+        "DEFAULT_LOCK_TIMEOUT",
+        "locked",
+        "remove_stale_temps",
+        "write_atomic",
+    ),
+    "kfkit.app._import": (
+        "NewComponent",
+        "plan_import",
+    ),
+    "kfkit.app._layout": ("CACHE_ENV", "KSONNET_LIB", "LIB", "VENDOR", "cache_dir", "find_root"),
+    "kfkit.app._package": (
+        "InstalledPackage",
+        "PackageInfo",
+        "add_registry",
+        "app_registries",
+        "content_hash",
+        "describe_package",
+        "install_package",
+        "installed_packages",
+        "list_packages",
+        "parse_parts_yaml",
+        "remove_package",
+        "remove_registry",
+    ),
+    "kfkit.app._prototype": (
+        "Param",
+        "Prototype",
+        "component_source",
+        "discover_prototypes",
+        "find_prototype",
+        "parse_prototype",
+        "prototype_params",
+    ),
+    "kfkit.app._registry": (
+        "BUILTIN_REGISTRY",
+        "PROTOCOLS",
+        "Registry",
+        "RegistryIndex",
+        "detect_registry",
+        "parse_registry_yaml",
+    ),
+    "kfkit.app._upgrade": (
+        "UPGRADE_VERSIONS",
+        "AppUpgrade",
+        "Move",
+        "apply_upgrade",
+        "plan_upgrade",
+    ),
+}
+"""The names of each module, imported from it on first use: loading an app never loads the registries."""
+
+__getattr__ = _lazy_attributes(__name__, {name: module for module, names in _HOMES.items() for name in names})
