@@ -24,6 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from kfkit import app as app_layer  # its registry, package and prototype code loads on first use
 from kfkit._connection import ConnectionOptions
 from kfkit._types import JsonValue, Obj
 from kfkit.app import API_VERSION, KSONNET_LIB, LIB, VENDOR, AppDir, cache_dir, find_root, write_atomic
@@ -95,9 +96,7 @@ class Prototypes:
     """The prototypes an app can use: built-in ones, then its packages' (which win on equal names)."""
 
     def __init__(self, root: Path | None = None) -> None:
-        from kfkit.app import discover_prototypes  # lazy: prototypes parse Jsonnet; param set needs none
-
-        self._all = discover_prototypes(root)
+        self._all = app_layer.discover_prototypes(root)
 
     @classmethod
     def near(cls, start: Path | str = ".") -> Prototypes:
@@ -114,9 +113,7 @@ class Prototypes:
 
     def get(self, name: str) -> Prototype:
         """The prototype named ``name`` or, as in ksonnet, ending in it (``tf-serving``)."""
-        from kfkit.app import find_prototype  # lazy: prototypes parse Jsonnet; param set needs none
-
-        return find_prototype(name, self._all)
+        return app_layer.find_prototype(name, self._all)
 
     def preview(
         self,
@@ -127,11 +124,9 @@ class Prototypes:
         values_file: Path | None = None,
     ) -> str:
         """The component source ``generate`` would write; the params are checked as generate does."""
-        from kfkit.app import component_source  # lazy: prototypes parse Jsonnet; param set needs none
-
         proto = self.get(name)
         _params(proto, "preview", flags, values, values_file)
-        return component_source(proto, "preview")
+        return app_layer.component_source(proto, "preview")
 
 
 @dataclass(frozen=True)
@@ -208,11 +203,9 @@ class App:
         A classmethod: apps too old to load (app.yaml 0.0.1) are what it is for. With
         ``dry_run`` nothing is written; the result says what changes either way.
         """
-        from kfkit.app import apply_upgrade, plan_upgrade  # lazy: only upgrade needs it
-
-        plan = plan_upgrade(find_root(Path(start)), to=to)
+        plan = app_layer.plan_upgrade(find_root(Path(start)), to=to)
         if not dry_run:
-            apply_upgrade(plan)
+            app_layer.apply_upgrade(plan)
         return plan
 
     @property
@@ -415,13 +408,11 @@ class App:
         their types, and win over flags. Everything is checked before anything is written;
         the params go in first so a failure leaves no component file without its params.
         """
-        from kfkit.app import component_source  # lazy: prototypes parse Jsonnet; param set needs none
-
         proto = self.prototypes.get(prototype)
         new = self.dir.new_component(component, module)
         params = _params(proto, new.local_name, flags, values, values_file)
         self._add_params(new, params)
-        write_atomic(new.path, component_source(proto, new.local_name))
+        write_atomic(new.path, app_layer.component_source(proto, new.local_name))
         return new.path
 
     def import_manifests(self, source: str | Path, *, module: str = "") -> list[Path]:
@@ -433,9 +424,7 @@ class App:
         Jsonnet files are copied under their own names. Each gets an empty params entry (ksonnet
         wrote one too). Everything is checked before anything is written; returns the new files.
         """
-        from kfkit.app import plan_import  # lazy: only import needs it
-
-        planned = plan_import(self.dir, str(source), module=module)
+        planned = app_layer.plan_import(self.dir, str(source), module=module)
         for new in planned:
             self._add_params(new.component, {})
             write_atomic(new.path, new.text, replace=False)
@@ -457,9 +446,7 @@ class App:
 
     def registries(self) -> dict[str, Registry]:
         """The app's registries by name, kfkit's built-in one included."""
-        from kfkit.app import app_registries  # lazy: registries and packages (hashing, tar)
-
-        return app_registries(self.dir)
+        return app_layer.app_registries(self.dir)
 
     def add_registry(
         self,
@@ -475,27 +462,17 @@ class App:
 
         ``override`` records it in app.override.yaml, replacing app.yaml's of that name there.
         """
-        from kfkit.app import (
-            add_registry,
-            detect_registry,
-        )  # lazy: registries and packages (hashing, tar)
-
-        spec = detect_registry(name, uri, protocol=protocol, ref=ref, path=path, base=self.root)
-        return add_registry(self.dir, spec, override=override)
+        spec = app_layer.detect_registry(name, uri, protocol=protocol, ref=ref, path=path, base=self.root)
+        return app_layer.add_registry(self.dir, spec, override=override)
 
     def set_registry(
         self, name: str, *, uri: str | None = None, ref: str | None = None, path: str | None = None
     ) -> RegistryIndex:
         """Change a registry's URI, ref or subpath where it is defined; the new location must read."""
-        from kfkit.app import (
-            add_registry,
-            detect_registry,
-        )  # lazy: registries and packages (hashing, tar)
-
         old = self.dir.spec.all_registries().get(name)
         if old is None:
             raise UsageError(f"registry {name!r} not found in app {self.dir.name!r}")
-        spec = detect_registry(
+        spec = app_layer.detect_registry(
             name,
             old.uri if uri is None else uri,
             protocol=old.protocol if uri is None else None,
@@ -503,13 +480,11 @@ class App:
             path=old.path if path is None else path,
             base=self.root,
         )
-        return add_registry(self.dir, spec, replace=True, override=old.overridden)
+        return app_layer.add_registry(self.dir, spec, replace=True, override=old.overridden)
 
     def remove_registry(self, name: str, *, override: bool = False) -> None:
         """Forget a registry of app.yaml, or with ``override`` of app.override.yaml."""
-        from kfkit.app import remove_registry  # lazy: registries and packages (hashing, tar)
-
-        remove_registry(self.dir, name, override=override)
+        app_layer.remove_registry(self.dir, name, override=override)
 
     def registry_index(self, name: str, *, update: bool = False) -> RegistryIndex:
         """A registry's packages at its ref; ``update`` fetches git registries first."""
@@ -522,25 +497,17 @@ class App:
         self, package: str, *, name: str | None = None, env: str | None = None, force: bool = False
     ) -> InstalledPackage:
         """``pkg install <registry>/<pkg>[@version]``: vendor it and record it in app.yaml."""
-        from kfkit.app import install_package  # lazy: registries and packages (hashing, tar)
-
-        return install_package(self.dir, package, alias=name, env=env, force=force)
+        return app_layer.install_package(self.dir, package, alias=name, env=env, force=force)
 
     def uninstall(self, package: str, *, env: str | None = None) -> LibrarySpec:
         """``pkg remove <registry>/<pkg>``: forget it and delete its orphaned vendor dir."""
-        from kfkit.app import remove_package  # lazy: registries and packages (hashing, tar)
-
-        return remove_package(self.dir, package, env=env)
+        return app_layer.remove_package(self.dir, package, env=env)
 
     def packages(self, *, installed_only: bool = False) -> list[PackageInfo]:
-        from kfkit.app import list_packages  # lazy: registries and packages (hashing, tar)
-
-        return list_packages(self.dir, installed_only=installed_only)
+        return app_layer.list_packages(self.dir, installed_only=installed_only)
 
     def describe_package(self, query: str) -> PackageInfo:
-        from kfkit.app import describe_package  # lazy: registries and packages (hashing, tar)
-
-        return describe_package(self.dir, query)
+        return app_layer.describe_package(self.dir, query)
 
     def package_from_component(
         self, component: str, name: str, registry_dir: Path | str = ".", *, registry: str | None = None
@@ -555,9 +522,7 @@ class App:
 
     def package_problems(self) -> list[InstalledPackage]:
         """Installed packages whose vendored files are missing or changed since install."""
-        from kfkit.app import installed_packages  # lazy: registries and packages (hashing, tar)
-
-        return [p for p in installed_packages(self.dir) if p.status in ("missing", "modified")]
+        return [p for p in app_layer.installed_packages(self.dir) if p.status in ("missing", "modified")]
 
     # --- params -----------------------------------------------------------------------------
 
@@ -1004,12 +969,10 @@ def _params(
     values_file: Path | None,
 ) -> dict[str, JsonValue]:
     """The prototype's params from flags, then ``values`` and the values file, checked alike."""
-    from kfkit.app import prototype_params  # lazy: prototypes parse Jsonnet; param set needs none
-
     if values_file is not None:
         values = {**(values or {}), **load_values_file(values_file)}
     source = f"values file {values_file}" if values_file is not None else "values"
-    return prototype_params(proto, component, flags or {}, values, values_from=source)
+    return app_layer.prototype_params(proto, component, flags or {}, values, values_from=source)
 
 
 def _spec_before_writing(source: str | None) -> tuple[str, Obj, str] | None:
