@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from typing import Literal as TypingLiteral
+from typing import TypeVar, dataclass_transform
 
 __all__ = [
     "Apply",
@@ -67,7 +68,16 @@ Span = tuple[int, int]
 StringStyle = TypingLiteral['"', "'", '@"', "@'", "|||", "|||-"]
 
 
-@dataclass(slots=True, repr=False, eq=False)
+_N = TypeVar("_N")
+
+
+@dataclass_transform(eq_default=False)
+def _node(cls: type[_N]) -> type[_N]:
+    """A node class: a slotted dataclass that uses :class:`Node`'s ``__eq__`` and ``__repr__``."""
+    return dataclass(slots=True, repr=False, eq=False)(cls)
+
+
+@_node
 class Node:
     """Base of every node: equal when of the same type with equal fields, as dataclasses compare."""
 
@@ -96,7 +106,7 @@ def children(node: Node) -> Iterator[Node]:
 # --- literals and names ---------------------------------------------------------------------
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class StringLit(Node):
     """A string literal: ``value`` is decoded, ``style`` is how it was written."""
 
@@ -104,7 +114,7 @@ class StringLit(Node):
     style: StringStyle
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class NumberLit(Node):
     """A number literal; ``text`` is the source spelling (``1_000``, ``1e3``)."""
 
@@ -116,14 +126,14 @@ class NumberLit(Node):
         return float(self.text.replace("_", ""))
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class BoolLit(Node):
     """``true`` or ``false``."""
 
     value: bool
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class NullLit(Node):
     """``null``."""
 
@@ -131,38 +141,38 @@ class NullLit(Node):
 Literal = StringLit | NumberLit | BoolLit | NullLit
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Id(Node):
     """A bare identifier where a name is expected: a field name, or the ``b`` of ``a.b``."""
 
     name: str
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Var(Node):
     """A variable reference."""
 
     name: str
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Self(Node):
     """``self``."""
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Dollar(Node):
     """``$``, the outermost object."""
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class SuperIndex(Node):
     """``super.x`` (``index`` is an :class:`Id`) or ``super[e]``."""
 
     index: Node
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class InSuper(Node):
     """``e in super``."""
 
@@ -172,7 +182,7 @@ class InSuper(Node):
 # --- objects --------------------------------------------------------------------------------
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class ComputedKey(Node):
     """A ``[expr]`` field name; the span includes the brackets."""
 
@@ -182,7 +192,7 @@ class ComputedKey(Node):
 FieldKey = Id | StringLit | ComputedKey
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Param(Node):
     """A function parameter, with its default value if it has one."""
 
@@ -190,7 +200,7 @@ class Param(Node):
     default: Node | None
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Field(Node):
     """An object field ``key[+]sep value`` or method ``key(params) sep body``.
 
@@ -207,7 +217,7 @@ class Field(Node):
     comma: Span | None
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Bind(Node):
     """``name = value`` or ``name(params) = value`` in a ``local``."""
 
@@ -216,7 +226,7 @@ class Bind(Node):
     value: Node
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class ObjectLocal(Node):
     """``local x = e`` inside an object."""
 
@@ -224,7 +234,7 @@ class ObjectLocal(Node):
     comma: Span | None
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class ObjectAssert(Node):
     """``assert cond [: message]`` inside an object."""
 
@@ -236,7 +246,7 @@ class ObjectAssert(Node):
 Member = Field | ObjectLocal | ObjectAssert
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Object(Node):
     """An object literal ``{ … }``; the span includes the braces."""
 
@@ -248,7 +258,7 @@ class Object(Node):
         return tuple(m for m in self.members if isinstance(m, Field))
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class ForSpec(Node):
     """``for var in expr`` in a comprehension."""
 
@@ -256,7 +266,7 @@ class ForSpec(Node):
     expr: Node
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class IfSpec(Node):
     """``if cond`` in a comprehension."""
 
@@ -266,7 +276,7 @@ class IfSpec(Node):
 CompSpec = ForSpec | IfSpec
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class ObjectComp(Node):
     """``{ [k]: v for … }``; ``members`` holds the one field plus any object locals."""
 
@@ -277,14 +287,14 @@ class ObjectComp(Node):
 # --- arrays ---------------------------------------------------------------------------------
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Array(Node):
     """``[a, b, …]``."""
 
     elements: tuple[Node, ...]
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class ArrayComp(Node):
     """``[body for … if …]``."""
 
@@ -295,7 +305,7 @@ class ArrayComp(Node):
 # --- expressions ----------------------------------------------------------------------------
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Local(Node):
     """``local a = …, b = …; body``."""
 
@@ -303,7 +313,7 @@ class Local(Node):
     body: Node
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Binary(Node):
     """``left op right``; ``op`` is the operator text (``+``, ``&&``, ``in``, …)."""
 
@@ -312,7 +322,7 @@ class Binary(Node):
     right: Node
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Unary(Node):
     """``op operand`` for ``- + ! ~``."""
 
@@ -320,7 +330,7 @@ class Unary(Node):
     operand: Node
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class If(Node):
     """``if cond then a [else b]``."""
 
@@ -329,7 +339,7 @@ class If(Node):
     orelse: Node | None
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Function(Node):
     """``function(params) body``."""
 
@@ -337,7 +347,7 @@ class Function(Node):
     body: Node
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Arg(Node):
     """A call argument; ``name`` is set for ``name=value``."""
 
@@ -345,7 +355,7 @@ class Arg(Node):
     value: Node
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Apply(Node):
     """``target(args) [tailstrict]``."""
 
@@ -354,7 +364,7 @@ class Apply(Node):
     tailstrict: bool
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class ApplyBrace(Node):
     """``target { … }``: the object is merged onto ``target`` like ``target + { … }``."""
 
@@ -362,7 +372,7 @@ class ApplyBrace(Node):
     obj: Object | ObjectComp
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Index(Node):
     """``target.name`` (``index`` is an :class:`Id`) or ``target[index]``."""
 
@@ -370,7 +380,7 @@ class Index(Node):
     index: Node
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Slice(Node):
     """``target[begin:end:step]`` with any part omitted."""
 
@@ -380,7 +390,7 @@ class Slice(Node):
     step: Node | None
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Import(Node):
     """``import``, ``importstr`` or ``importbin`` of a literal path."""
 
@@ -388,14 +398,14 @@ class Import(Node):
     path: StringLit
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Error(Node):
     """``error expr``."""
 
     expr: Node
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Assert(Node):
     """``assert cond [: message]; rest``."""
 
@@ -404,7 +414,7 @@ class Assert(Node):
     rest: Node
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@_node
 class Parens(Node):
     """``( inner )``."""
 
