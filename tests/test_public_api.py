@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 import kfkit
+import kfkit.app as kfkit_app
 
 PUBLIC = [
     "DEFAULT_LOCK_TIMEOUT",
@@ -101,9 +103,19 @@ def test_every_public_name_exists_and_says_where_it_lives() -> None:
         assert member.__doc__, name
 
 
-def test_what_type_checkers_see_is_what_is_imported() -> None:
-    """The ``if TYPE_CHECKING:`` imports in kfkit/__init__.py and the lazy table name the same homes."""
-    tree = ast.parse(Path(kfkit.__file__).read_text())
+def _lazy_homes(package: ModuleType) -> dict[str, str]:
+    """Where each lazily imported name of ``package`` comes from, as its lazy table says."""
+    if package is kfkit:
+        return kfkit._HOME
+    return {name: module for module, names in kfkit_app._HOMES.items() for name in names}
+
+
+@pytest.mark.parametrize("package", [kfkit, kfkit_app], ids=lambda p: p.__name__)
+def test_what_type_checkers_see_is_what_is_imported(package: ModuleType) -> None:
+    """A lazy package's ``if TYPE_CHECKING:`` imports, its lazy table and its ``__all__`` name
+    the same names from the same homes: mypy reads the first, Python the second."""
+    assert package.__file__
+    tree = ast.parse(Path(package.__file__).read_text())
     guarded = next(n for n in tree.body if isinstance(n, ast.If))
     seen = {
         alias.name: node.module
@@ -111,8 +123,8 @@ def test_what_type_checkers_see_is_what_is_imported() -> None:
         if isinstance(node, ast.ImportFrom) and node.module
         for alias in node.names
     }
-    assert seen == kfkit._HOME
-    assert sorted(seen) == sorted(kfkit.__all__)
+    assert seen == _lazy_homes(package)
+    assert sorted(seen) == sorted(package.__all__)
 
 
 def test_an_unknown_name_is_an_attribute_error() -> None:
