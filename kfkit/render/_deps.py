@@ -21,10 +21,12 @@ from kfkit.jsonnet._ast import Apply, Id, Import, Index, StringLit, Var, childre
 from kfkit.render._cache import Store
 from kfkit.render._facts import file_facts, plain
 
-__all__ = ["ENVIRONMENTS_VAR", "PARAMS_VAR", "Dependencies", "dependencies"]
+__all__ = ["ENVIRONMENTS_VAR", "PARAMS_JSON", "PARAMS_VAR", "Dependencies", "dependencies"]
 
 PARAMS_VAR = "__ksonnet/params"
 ENVIRONMENTS_VAR = "__ksonnet/environments"
+PARAMS_JSON = "__kfkit/params.json"
+"""The ext string a render passes the params in, as JSON: ``__ksonnet/params`` parses it."""
 
 # The two lines `kfkit generate` writes at the top of a component (kfkit.app.component_source).
 _HEADER = re.compile(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from kfkit import __version__
@@ -29,7 +29,7 @@ from kfkit.app._layout import BUILTIN
 from kfkit.errors import RenderError
 from kfkit.evaluator import Evaluation, engine_version, evaluate_snippet
 from kfkit.render._cache import Store
-from kfkit.render._deps import ENVIRONMENTS_VAR, PARAMS_VAR, Dependencies, dependencies
+from kfkit.render._deps import ENVIRONMENTS_VAR, PARAMS_JSON, PARAMS_VAR, Dependencies, dependencies
 from kfkit.render._facts import file_facts
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "is_template_env",
     "params_key",
     "render_components",
+    "sees_own_params_only",
 ]
 
 TEMPLATES = BUILTIN / "environments"
@@ -98,6 +99,13 @@ def component_key(
     )
 
 
+def sees_own_params_only(deps: Dependencies, ext_strs: Mapping[str, str]) -> bool:
+    """Whether the component reads nothing of the params but its own entry (and no other input
+    that holds them): evaluated with only that entry, its value is the same."""
+    known = {PARAMS_VAR, ENVIRONMENTS_VAR, *ext_strs} - {PARAMS_JSON}
+    return deps.exact and deps.own_params_only and deps.ext_vars <= known
+
+
 def file_contents(files: Sequence[Path], store: Store | None) -> list[tuple[str, str]] | None:
     """Each file's path and sha256 (large files' remembered in ``store``); None when one cannot be read."""
     try:
@@ -115,12 +123,15 @@ def digest(parts: list[object]) -> str:
 def render_components(
     codes: Mapping[str, str],
     keys: Mapping[str, str | None],
-    evaluation: Evaluation,
+    evaluation: Callable[[Collection[str]], Evaluation],
     store: Store | None,
     *,
     on_done: Callable[[int], None] | None = None,
 ) -> dict[str, JsonValue]:
     """Each component's value (``codes``: its Jsonnet), from ``store`` where its key is there.
+
+    ``evaluation(names)`` is what evaluating those components together needs: made only for
+    the missing ones, it passes the engine no more params than they read.
 
     ``on_done(n)`` hears how many are done: the cached ones at once, then each evaluated group.
     """
@@ -146,7 +157,9 @@ def render_components(
 
 
 def _evaluate(
-    codes: Mapping[str, str], evaluation: Evaluation, on_done: Callable[[int], None]
+    codes: Mapping[str, str],
+    evaluation: Callable[[Collection[str]], Evaluation],
+    on_done: Callable[[int], None],
 ) -> dict[str, JsonValue]:
     """One evaluation per group of components, the groups on parallel threads.
 
@@ -159,7 +172,7 @@ def _evaluate(
     names = sorted(codes)
     workers = min(os.cpu_count() or 1, max(1, len(names) // _MIN_GROUP))
     if workers == 1:
-        alone = _evaluate_group(codes, evaluation)
+        alone = _evaluate_group(codes, evaluation(codes))
         on_done(len(alone))
         return alone
     from concurrent.futures import ThreadPoolExecutor  # lazy: ~15 M instructions, unused by small renders
@@ -168,11 +181,11 @@ def _evaluate(
     values: dict[str, JsonValue] = {}
     try:
         with ThreadPoolExecutor(workers) as pool:
-            for result in pool.map(lambda group: _evaluate_group(group, evaluation), groups):
+            for result in pool.map(lambda group: _evaluate_group(group, evaluation(group)), groups):
                 values.update(result)
                 on_done(len(result))
     except RenderError:
-        return _evaluate_group(codes, evaluation)
+        return _evaluate_group(codes, evaluation(codes))
     return values
 
 
