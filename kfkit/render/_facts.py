@@ -17,7 +17,7 @@ import json
 import os
 import re
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kfkit.render._cache import Store
@@ -35,6 +35,9 @@ class Facts:
     sha256: str
     plain: bool
     """UTF-8 text with nothing :func:`kfkit.render._deps.dependencies` would follow in it."""
+    text: str | None = field(default=None, compare=False)
+    """The text when it was read to find these (so the caller need not read it again) and is
+    UTF-8; never remembered."""
 
 
 # `std` not followed by `.name`: std used as a value, or indexed with a computed name.
@@ -65,7 +68,7 @@ def file_facts(path: Path, store: Store | None) -> Facts:
         return Facts(**json.loads(data))
     facts = _facts(path.read_bytes())
     if _stamp(os.stat(path)) == _stamp(before) and before.st_ctime_ns < (start - SETTLED) * 1e9:
-        store.put(key, json.dumps(asdict(facts)).encode())
+        store.put(key, json.dumps({"sha256": facts.sha256, "plain": facts.plain}).encode())
     return facts
 
 
@@ -74,7 +77,7 @@ def _facts(content: bytes) -> Facts:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
         return Facts(hashlib.sha256(content).hexdigest(), False)
-    return Facts(hashlib.sha256(content).hexdigest(), plain(text))
+    return Facts(hashlib.sha256(content).hexdigest(), plain(text), text)
 
 
 def _stamp(stat: os.stat_result) -> tuple[int, ...]:

@@ -30,13 +30,11 @@ from kfkit.errors import RenderError
 from kfkit.evaluator import Evaluation, engine_version, evaluate_snippet
 from kfkit.render._cache import Store
 from kfkit.render._deps import ENVIRONMENTS_VAR, PARAMS_JSON, PARAMS_VAR, Dependencies, dependencies
-from kfkit.render._facts import file_facts
 
 __all__ = [
     "TEMPLATES",
     "component_key",
     "digest",
-    "file_contents",
     "is_template_env",
     "params_key",
     "render_components",
@@ -64,15 +62,14 @@ def params_key(
 ) -> str | None:
     """The sha256 naming the resolved params of ``names`` (None: all), or None: do not cache."""
     jpath = app.jpath(env)
-    files: list[Path] = []
+    contents: list[tuple[str, str]] = []
     # The params files of the modules the environment renders: their paths name the modules.
     for path in (*(m.params_file for m in app.env_modules(env)), app.env_dir(env) / "params.libsonnet"):
         deps = dependencies(path, "", jpath, store)
-        if not deps.exact or not deps.ext_vars <= {PARAMS_VAR, ENVIRONMENTS_VAR}:
+        if not deps.exact or not deps.ext_vars <= {PARAMS_VAR, ENVIRONMENTS_VAR} or deps.digests is None:
             return None
-        files.extend(deps.files)
-    contents = file_contents(files, store)
-    return None if contents is None else digest(["params", contents, environments, names])
+        contents.extend(deps.digests)
+    return digest(["params", contents, environments, names])
 
 
 def component_key(
@@ -81,17 +78,15 @@ def component_key(
     params: Mapping[str, JsonValue],
     environments: str,
     ext_strs: Mapping[str, str],
-    store: Store | None,
 ) -> str | None:
     """The sha256 naming this component's value, or None when it must not be cached."""
     known = {PARAMS_VAR, ENVIRONMENTS_VAR, *ext_strs}
-    contents = file_contents(deps.files, store)
-    if not deps.exact or not deps.ext_vars <= known or contents is None:
+    if not deps.exact or not deps.ext_vars <= known or deps.digests is None:
         return None
     return digest(
         [
             name,
-            contents,
+            deps.digests,
             params.get(name) if deps.own_params_only else params,
             environments if ENVIRONMENTS_VAR in deps.ext_vars else None,
             {k: ext_strs[k] for k in sorted(deps.ext_vars & set(ext_strs))},
@@ -104,14 +99,6 @@ def sees_own_params_only(deps: Dependencies, ext_strs: Mapping[str, str]) -> boo
     that holds them): evaluated with only that entry, its value is the same."""
     known = {PARAMS_VAR, ENVIRONMENTS_VAR, *ext_strs} - {PARAMS_JSON}
     return deps.exact and deps.own_params_only and deps.ext_vars <= known
-
-
-def file_contents(files: Sequence[Path], store: Store | None) -> list[tuple[str, str]] | None:
-    """Each file's path and sha256 (large files' remembered in ``store``); None when one cannot be read."""
-    try:
-        return [(str(f), file_facts(f, store).sha256) for f in files]
-    except OSError:
-        return None
 
 
 def digest(parts: list[object]) -> str:

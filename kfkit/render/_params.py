@@ -38,7 +38,7 @@ from kfkit.params import resolve_params
 from kfkit.params._resolve import is_template
 from kfkit.render._cache import Store
 from kfkit.render._deps import ENVIRONMENTS_VAR, dependencies
-from kfkit.render._incremental import digest, file_contents, params_key
+from kfkit.render._incremental import digest, params_key
 
 __all__ = ["cached_params"]
 
@@ -79,10 +79,9 @@ def _slot(app: AppDir, env: str, environments: str, store: Store) -> str | None:
     if [m.name for m in app.env_modules(env)] != [ROOT_MODULE]:
         return None  # the snapshot knows the root module's params file only
     deps = dependencies(app.env_dir(env) / "globals.libsonnet", "", app.jpath(env), store)
-    contents = file_contents(deps.files, store)
-    if not deps.exact or not deps.ext_vars <= {ENVIRONMENTS_VAR} or contents is None:
+    if not deps.exact or not deps.ext_vars <= {ENVIRONMENTS_VAR} or deps.digests is None:
         return None
-    return digest(["params-snapshot", str(app.params_file.resolve()), env, environments, contents])
+    return digest(["params-snapshot", str(app.params_file.resolve()), env, environments, deps.digests])
 
 
 def _from_snapshot(app: AppDir, env: str, store: Store, slot: str) -> tuple[Params, dict[str, Any]] | None:

@@ -152,14 +152,12 @@ def _render_module(
 
     ``params`` are those the module's components see, by local name.
     """
-    codes = _component_codes(app, env, members, params)
+    codes = _component_codes(app, env, members, params, deps)
     main_file = app.env_dir(env) / "main.jsonnet"
     if template:
         environments = evaluation.ext_codes[ENVIRONMENTS_VAR]
         keys = {
-            c.name: component_key(
-                c.local_name, deps[c.name], params, environments, evaluation.ext_strs, store
-            )
+            c.name: component_key(c.local_name, deps[c.name], params, environments, evaluation.ext_strs)
             for c in members
             if c.name in deps and store is not None  # --no-cache: hashing every closure for nothing
         }
@@ -250,17 +248,23 @@ def _ksonnet_lib_on_demand(app: AppDir, env: str, evaluate: Callable[[], JsonVal
 
 
 def _component_codes(
-    app: AppDir, env: str, members: Sequence[Component], params: Mapping[str, object]
+    app: AppDir,
+    env: str,
+    members: Sequence[Component],
+    params: Mapping[str, object],
+    deps: Mapping[str, Dependencies],
 ) -> dict[str, str]:
     """Each component's value as Jsonnet source (an import, or a data component).
 
-    ``members`` are one module's; ``params`` what they see, by local name.
+    ``members`` are one module's; ``params`` what they see, by local name. A component whose
+    analysis is exact was read as UTF-8 text just now: only the others are checked again.
     """
     codes = {}
     shared: set[str] | None = None
     for component in members:
         if component.kind == "jsonnet":
-            _check_text(app, component)
+            if not deps[component.name].exact:
+                _check_text(app, component)
             codes[component.name] = f"import {json.dumps(str(component.path))}"
         else:
             if shared is None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 
 from kfkit.render._deps import dependencies
+from kfkit.render._incremental import component_key
 
 OWN = 'local params = std.extVar("__ksonnet/params").components.web;\n'
 
@@ -97,3 +99,35 @@ def test_other_line_ends_are_analysed_as_newlines(tmp_path: Path, newline: str) 
         unix.exact,
     )
     assert analysed.exact and analysed.own_params_only
+
+
+def test_the_digests_are_of_every_file_of_the_closure(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        {
+            "components/web.jsonnet": OWN + 'importstr "conf.txt"',
+            "components/conf.txt": "not parsed: std.extVar(",
+        },
+    )
+    deps = dependencies(path, "web", [])
+    assert deps.digests == tuple((str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in deps.files)
+    assert len(deps.files) == 2
+
+
+def test_a_file_that_cannot_be_read_leaves_no_digests_and_no_cache_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(
+        tmp_path, {"components/web.jsonnet": OWN + 'importstr "conf.txt"', "components/conf.txt": ""}
+    )
+    original = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "conf.txt":  # tests run as root, who reads anything: fail the read instead
+            raise PermissionError(13, "Permission denied", str(self))
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    deps = dependencies(path, "web", [])
+    assert deps.exact and deps.digests is None  # importstr text is not analysed, only named
+    assert component_key("web", deps, {}, "{}", {}) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -187,6 +188,22 @@ def test_a_component_reading_others_params_is_passed_them_all(
     passed.clear()
     assert "path: /new" in check(app, evaluated, {"model-1", "reader", "plain"})
     assert passed[0] == ({"model-1", "reader", "plain"}, {"model-0", "model-1", "model-2"})
+
+
+def test_a_render_reads_each_file_of_a_component_once(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    """For its analysis, its cache key and the check that it is text alike."""
+    show(app)
+    reads: Counter[str] = Counter()
+    original = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        reads[self.name] += 1
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    show(app)
+    files = ("model-0.jsonnet", "libuser.jsonnet", "util.libsonnet")
+    assert [reads[n] for n in files] == [1, 1, 1]
 
 
 def test_what_the_analysis_cannot_follow_is_never_cached(app: App, evaluated: list[str]) -> None:
