@@ -24,7 +24,7 @@ import copy
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -246,14 +246,16 @@ class FakeCluster:
                 self._unserve(stored.obj)
             return True
 
-    def list_labelled(self, selector: str, namespaces: Sequence[str]) -> list[Obj]:
+    def list_labelled(
+        self, selector: str, namespaces: Sequence[str], *, skip: Collection[tuple[str, str]] = ()
+    ) -> list[Obj]:
         matches = _selector(selector)
         found = []
         with self._lock:
             self.requests["list"] += 1
             for oid, stored in self._objects.items():
                 namespaced = self._kinds.get((stored.obj["apiVersion"], oid.kind))
-                if namespaced and oid.namespace not in namespaces:
+                if (namespaced and oid.namespace not in namespaces) or (oid.group, oid.kind) in skip:
                     continue
                 if any(r.match(oid) and "list" in r.verbs for r in self._rules):
                     continue  # as the real client: types the user may not list are skipped

@@ -12,7 +12,7 @@ import contextlib
 import json
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -190,12 +190,14 @@ class ClusterClient:
         resource = self.resource(api_version, kind)
         return [] if resource is None else self.list_objects(resource, selector=selector, namespace=namespace)
 
-    def list_labelled(self, selector: str, namespaces: Sequence[str]) -> list[Obj]:
+    def list_labelled(
+        self, selector: str, namespaces: Sequence[str], *, skip: Collection[tuple[str, str]] = ()
+    ) -> list[Obj]:
         """Objects of every listable type matching ``selector``, each once.
 
         Namespaced types are listed in ``namespaces`` only (never cluster-wide: another
         namespace is someone else's), cluster-scoped types everywhere; types the user may
-        not list are skipped.
+        not list, and the ``(group, kind)`` pairs in ``skip``, are not listed.
         """
 
         def one_type(resource: ApiResource) -> list[Obj]:
@@ -205,8 +207,9 @@ class ClusterClient:
                     found += self.list_objects(resource, selector=selector, namespace=namespace)
             return found
 
+        wanted = [r for r in self.listable_resources() if (r.group, r.kind) not in skip]
         with ThreadPoolExecutor(DISCOVERY_PARALLELISM) as pool:
-            batches = list(pool.map(one_type, self.listable_resources()))
+            batches = list(pool.map(one_type, wanted))
         unique: dict[str, Obj] = {}
         for obj in (o for batch in batches for o in batch):
             unique.setdefault(obj.get("metadata", {}).get("uid", id(obj)), obj)

@@ -45,6 +45,11 @@ class ApiResource:
     namespaced: bool
     verbs: frozenset[str]
 
+    @property
+    def group(self) -> str:
+        """The API group: ``apps`` for ``apps/v1``, empty for the core ``v1``."""
+        return self.group_version.rpartition("/")[0]
+
     def path(self, namespace: str = "", name: str = "") -> str:
         base = group_version_path(self.group_version)
         if self.namespaced and namespace:

@@ -49,13 +49,17 @@ _SERVER_METADATA = (
     "selfLink",
 )
 _LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
-_NEVER_OWNED = {
-    ("", "Endpoints"),
-    ("discovery.k8s.io", "EndpointSlice"),
-    ("", "Event"),
-    ("events.k8s.io", "Event"),
-}
-"""Kinds that copy their owner's labels (kubecfg#159) or are records, never applied by kfkit."""
+_NEVER_OWNED = frozenset(
+    {
+        ("", "ComponentStatus"),
+        ("", "Endpoints"),
+        ("discovery.k8s.io", "EndpointSlice"),
+        ("", "Event"),
+        ("events.k8s.io", "Event"),
+    }
+)
+"""Kinds the system makes, never applied by kfkit: read-only status, objects that copy their
+owner's labels (kubecfg#159), records. They are never listed in a search for applied objects."""
 
 
 @dataclass(frozen=True)
@@ -293,21 +297,20 @@ def live_objects(client: Cluster, scope: Scope, namespaces: Sequence[str] = ()) 
     """The live objects this app and environment applied (of the selected components), by labels.
 
     Namespaced objects are looked for in the environment's namespace and ``namespaces``
-    only. The exact names in the annotations must match too, and objects a controller
-    owns (they inherit labels from their owner) are left out.
+    only. The exact names in the annotations must match too; objects a controller owns
+    (they inherit labels from their owner) are left out, and kinds the system makes are
+    not even listed.
     """
-    found = []
-    for obj in client.list_labelled(scope.selector(), list(dict.fromkeys([scope.namespace, *namespaces]))):
-        oid = ObjectId.of(obj)
-        meta = obj.get("metadata") or {}
-        controlled = any(o.get("controller") for o in meta.get("ownerReferences") or [])
-        if (
-            owner_of(obj) == (scope.app, scope.env)
-            and not controlled
-            and (oid.group, oid.kind) not in _NEVER_OWNED
-        ):
-            found.append(obj)
-    return found
+    where = list(dict.fromkeys([scope.namespace, *namespaces]))
+    return [
+        obj
+        for obj in client.list_labelled(scope.selector(), where, skip=_NEVER_OWNED)
+        if owner_of(obj) == (scope.app, scope.env) and not _controlled(obj)
+    ]
+
+
+def _controlled(obj: Obj) -> bool:
+    return any(o.get("controller") for o in (obj.get("metadata") or {}).get("ownerReferences") or [])
 
 
 def prune_candidates(

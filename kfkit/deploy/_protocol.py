@@ -6,7 +6,7 @@ keeps deploy free of the Kubernetes client, so ``kfkit show`` never imports it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 from kfkit._connection import Target
@@ -39,8 +39,13 @@ class Cluster(Protocol):
         """False when the object was already gone."""
         ...
 
-    def list_labelled(self, selector: str, namespaces: Sequence[str]) -> list[Obj]:
-        """Objects of any kind matching ``selector``: namespaced ones in ``namespaces`` only."""
+    def list_labelled(
+        self, selector: str, namespaces: Sequence[str], *, skip: Collection[tuple[str, str]] = ()
+    ) -> list[Obj]:
+        """Objects of any kind matching ``selector``: namespaced ones in ``namespaces`` only.
+
+        Kinds in ``skip`` (``(group, kind)`` pairs) are not listed at all: each costs a request.
+        """
         ...
 
     def create(self, obj: Obj) -> Obj:

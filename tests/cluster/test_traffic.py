@@ -7,6 +7,7 @@ against what the server really records, including the cases that must not be ski
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -227,3 +228,69 @@ def test_a_failing_pre_flight_among_skipped_objects_still_writes_nothing(
     assert [f.object_id.name for f in caught.value.failures] == ["b"]
     assert _requests(kf) == {"list": 3, "apply-dry-run": 2}  # a and b; the Service and Deployment skipped
     assert _versions(admin, namespace) == applied
+
+
+SYSTEM_MADE = {
+    ("", "ComponentStatus"),
+    ("", "Endpoints"),
+    ("discovery.k8s.io", "EndpointSlice"),
+    ("", "Event"),
+    ("events.k8s.io", "Event"),
+}
+"""Kinds the server or its controllers make: never applied by kfkit, so never listed for prune."""
+
+
+def test_the_prune_lookup_skips_system_made_kinds_and_finds_labelled_objects_of_the_rest(
+    kf: App, admin: Any, namespace: str, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    _components(kf, config_map("keep", k="1"), config_map("drop", k="2"))
+    kf.apply(kf.plan_apply("default"))
+    marks = _live(admin, "v1", "ConfigMap", "drop", namespace)["metadata"]
+    owned = {"labels": marks["labels"], "annotations": marks["annotations"]}
+    # Written by another tool from `show --with-ownership`: kfkit's marks, no kfkit apply.
+    others: list[dict[str, Any]] = [
+        {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "robot", "namespace": namespace}},
+        {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "token", "namespace": namespace}},
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "ClusterRole",
+            "metadata": {"name": namespace},
+        },
+        {"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "keep", "namespace": namespace}},
+    ]
+    for obj in others:
+        obj["metadata"].update(owned)
+        resource = admin.resources.get(api_version=obj["apiVersion"], kind=obj["kind"])
+        resource.create(body=obj, namespace=obj["metadata"].get("namespace"))
+        if not resource.namespaced:  # outside the test's namespace: other tests' apps are "app" too
+            request.addfinalizer(functools.partial(resource.delete, name=obj["metadata"]["name"]))
+    _components(kf, config_map("keep", k="1"))
+    client = client_of(kf)
+    listed: list[tuple[str, str, str]] = []
+    list_objects = client.list_objects
+
+    def spy(resource: Any, *, selector: str, namespace: str = "") -> list[dict[str, Any]]:
+        listed.append((resource.group, resource.kind, namespace))
+        return list_objects(resource, selector=selector, namespace=namespace)
+
+    monkeypatch.setattr(client, "list_objects", spy)
+    _requests(kf)
+
+    diff = kf.diff("default")
+
+    pruned = sorted(str(d.object_id) for d in diff.objects if d.action is Action.PRUNE)
+    assert pruned == [
+        f"ClusterRole {namespace}",
+        f"ConfigMap {namespace}/drop",
+        f"Secret {namespace}/token",
+        f"ServiceAccount {namespace}/robot",
+    ]
+    listable = {(r.group, r.kind): r.namespaced for r in client.listable_resources()}
+    assert {("", "Endpoints"), ("", "Event")} <= listable.keys()  # served here, so there was a LIST to cut
+    listed.remove(("", "ConfigMap", namespace))  # the render's own kind, read first
+    assert sorted(listed) == sorted(
+        (group, kind, namespace if namespaced else "")
+        for (group, kind), namespaced in listable.items()
+        if (group, kind) not in SYSTEM_MADE
+    )
+    assert _requests(kf) == {"list": len(listed) + 1}  # one page each: nothing else went out
