@@ -34,14 +34,17 @@ class Store:
         self.root = root
         self.limit = limit
         self.written = 0
+        self._root = str(root)
 
-    def _path(self, key: str) -> Path:
-        return self.root / key[:2] / key[2:]
+    def _path(self, key: str) -> str:
+        # A string, not a Path: a warm render of 800 components looks up 800 entries.
+        return os.path.join(self._root, key[:2], key[2:])
 
     def get(self, key: str) -> bytes | None:
         path = self._path(key)
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as entry:
+                data = entry.read()
         except OSError:
             return None
         with contextlib.suppress(OSError):  # a read-only cache still serves its entries
@@ -51,8 +54,8 @@ class Store:
     def put(self, key: str, data: bytes) -> None:
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as out:
                     out.write(data)

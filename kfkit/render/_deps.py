@@ -10,7 +10,6 @@ cache entry.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +17,7 @@ from pathlib import Path
 from kfkit.errors import KfkitError
 from kfkit.jsonnet import Node, parse
 from kfkit.jsonnet._ast import Apply, Id, Import, Index, StringLit, Var, children
-from kfkit.render._cache import Store
-from kfkit.render._facts import file_facts, plain
+from kfkit.render._facts import FileIndex, file_facts
 
 __all__ = ["ENVIRONMENTS_VAR", "PARAMS_JSON", "PARAMS_VAR", "Dependencies", "dependencies"]
 
@@ -27,13 +25,6 @@ PARAMS_VAR = "__ksonnet/params"
 ENVIRONMENTS_VAR = "__ksonnet/environments"
 PARAMS_JSON = "__kfkit/params.json"
 """The ext string a render passes the params in, as JSON: ``__ksonnet/params`` parses it."""
-
-# The two lines `kfkit generate` writes at the top of a component (kfkit.app.component_source).
-_HEADER = re.compile(
-    r'local env = std\.extVar\("__ksonnet/environments"\);\n'
-    r'local params = std\.extVar\("__ksonnet/params"\)\.components'
-    r'(?:\.(?P<id>[A-Za-z_][A-Za-z0-9_]*)|\["(?P<str>[^"\\]*)"\]);\n'
-)
 
 
 @dataclass(frozen=True)
@@ -54,12 +45,12 @@ class Dependencies:
 
 
 def dependencies(
-    path: Path, component: str, jpath: Sequence[Path], store: Store | None = None
+    path: Path, component: str, jpath: Sequence[Path], index: FileIndex | None = None
 ) -> Dependencies:
     """Follow ``path``'s imports (relative first, then ``jpath`` from the end, like go-jsonnet).
 
-    Each file is read once, for its digest and its analysis both. With ``store``, large
-    files' facts (params) are remembered by their stat.
+    Each file is read once, for its digest and its analysis both; with ``index``, not at all
+    when its facts are remembered and say enough (plain, or a generated component).
     """
     seen: dict[Path, str | None] = {}
     ext_vars: set[str] = set()
@@ -70,7 +61,7 @@ def dependencies(
         if file in seen:
             continue
         try:
-            facts = file_facts(file, store)
+            facts = file_facts(file, index)
         except OSError:
             seen[file] = None
             exact = exact and not is_code
@@ -78,14 +69,16 @@ def dependencies(
         seen[file] = facts.sha256
         if not is_code or facts.plain:
             continue
+        if facts.header == component:
+            ext_vars |= {PARAMS_VAR, ENVIRONMENTS_VAR}
+            continue
         try:
-            text = _read(file) if facts.text is None else _universal(facts.text)
-            header = _HEADER.match(text)
-            if header and component in (header["id"], header["str"]) and plain(text[header.end() :]):
-                ext_vars |= {PARAMS_VAR, ENVIRONMENTS_VAR}
-                continue
-            tree = parse(text, str(file))
-        except (OSError, UnicodeDecodeError, KfkitError):
+            # Remembered facts come without the text: read it (None: not UTF-8).
+            text = facts.text if facts.text is not None else file_facts(file, None).text
+            tree = None if text is None else parse(text, str(file))
+        except (OSError, KfkitError):
+            tree = None
+        if tree is None:
             exact = False
             continue
         reads = _Reads(component)
@@ -103,16 +96,6 @@ def dependencies(
     return Dependencies(
         tuple(seen), frozenset(ext_vars), own_only, exact, digests if len(digests) == len(seen) else None
     )
-
-
-def _read(file: Path) -> str:
-    """The file's text with universal newlines, as ``read_text`` gives it, at a fraction of
-    the cost (its text layer decoded 800 components slower than the rest of the analysis)."""
-    return _universal(file.read_bytes().decode("utf-8"))
-
-
-def _universal(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _resolve(directory: Path, target: str, jpath: Sequence[Path]) -> Path | None:

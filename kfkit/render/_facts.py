@@ -1,13 +1,14 @@
-"""What the render cache needs to know of a file's content, remembered for large files by stat.
+"""What the render cache needs to know of a file's content, remembered by stat.
 
-The cache key of ``show -c one`` hashes the params file; with 800 components that is 0.9 MB
-read, decoded, scanned for imports and hashed on every render, more than the rest of the
-render costs. So, as git's index does, the facts of a large file are kept in the render
-cache under its path, device, inode, size, mtime and ctime, and an unchanged file is only
-stat-ed. Every write to a file sets its ctime to the current time (no call sets it back), so
-facts are remembered only for a file whose ctime is :data:`SETTLED` seconds older than the
-moment it was stat-ed and read: a later write, however soon, gives it another ctime, and a
-file written just now (the one ``param set`` edited) is simply read again until it settles.
+A warm render of 800 components must still know that none of their files changed: read,
+decoded, scanned and hashed, that was a third of the render. The cache key of ``show -c one``
+hashes the 0.9 MB params file, more than the rest of that render costs. So, as git's index
+does, a :class:`FileIndex` keeps the facts of an app's files in one render-cache entry under
+each file's path, device, inode, size, mtime and ctime, and an unchanged file is only stat-ed.
+Every write to a file sets its ctime to the current time (no call sets it back), so facts are
+remembered only for a file whose ctime is :data:`SETTLED` seconds older than the moment it was
+stat-ed and read: a later write, however soon, gives it another ctime, and a file written just
+now (the one ``param set`` edited) is simply read again until it settles.
 """
 
 from __future__ import annotations
@@ -19,15 +20,21 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kfkit.render._cache import Store
 
-__all__ = ["LARGE", "SETTLED", "Facts", "file_facts", "plain"]
+__all__ = ["HEADER", "SETTLED", "Facts", "FileIndex", "file_facts", "plain"]
 
-LARGE = 64 * 1024
-"""Smaller files are cheaper to read and hash than to look up."""
 SETTLED = 2.0
 """Seconds; more than any Linux filesystem's timestamp granularity (1 s at worst)."""
+
+# The two lines `kfkit generate` writes at the top of a component (kfkit.app.component_source).
+HEADER = re.compile(
+    r'local env = std\.extVar\("__ksonnet/environments"\);\n'
+    r'local params = std\.extVar\("__ksonnet/params"\)\.components'
+    r'(?:\.(?P<id>[A-Za-z_][A-Za-z0-9_]*)|\["(?P<str>[^"\\]*)"\]);\n'
+)
 
 
 @dataclass(frozen=True)
@@ -35,9 +42,12 @@ class Facts:
     sha256: str
     plain: bool
     """UTF-8 text with nothing :func:`kfkit.render._deps.dependencies` would follow in it."""
+    header: str | None
+    """The component whose params :data:`HEADER` reads, when the file is that header and plain
+    text after it (a generated component): it reads its own params and the environment only."""
     text: str | None = field(default=None, compare=False)
-    """The text when it was read to find these (so the caller need not read it again) and is
-    UTF-8; never remembered."""
+    """The text (universal newlines) when it was read to find these, so the caller need not
+    read it again; never remembered."""
 
 
 # `std` not followed by `.name`: std used as a value, or indexed with a computed name.
@@ -53,37 +63,72 @@ def plain(text: str) -> bool:
     return "import" not in text and "extVar" not in text and _STD_AS_VALUE.search(text) is None
 
 
-def file_facts(path: Path, store: Store | None) -> Facts:
-    """The file's sha256 and whether it is plain; from ``store`` when remembered there.
+def file_facts(path: Path, index: FileIndex | None) -> Facts:
+    """The file's facts; from ``index`` when remembered there. Raises OSError when it cannot be read."""
+    return _facts(path.read_bytes()) if index is None else index.facts(path)
 
-    Raises OSError when the file cannot be read.
-    """
-    start = time.time()
-    before = os.stat(path)
-    if store is None or before.st_size < LARGE:
-        return _facts(path.read_bytes())
-    key = _key(path, before)
-    data = store.get(key)
-    if data is not None:
-        return Facts(**json.loads(data))
-    facts = _facts(path.read_bytes())
-    if _stamp(os.stat(path)) == _stamp(before) and before.st_ctime_ns < (start - SETTLED) * 1e9:
-        store.put(key, json.dumps({"sha256": facts.sha256, "plain": facts.plain}).encode())
-    return facts
+
+class FileIndex:
+    """Facts of files by their stat, in one store entry per app: read on first use, written back
+    by :meth:`save` when a file's facts were new. Concurrent renders may each write it: every
+    row checks itself against its file's stat, so whichever write lands last is right too."""
+
+    def __init__(self, store: Store, app_root: Path) -> None:
+        self.store = store
+        self._key = hashlib.sha256(json.dumps(["kfkit-file-index-1", str(app_root)]).encode()).hexdigest()
+        self._rows: dict[str, Any] | None = None
+        self._changed = False
+
+    def facts(self, path: Path) -> Facts:
+        start = time.time()
+        stamp = _stamp(os.stat(path))
+        rows = self._load()
+        row = rows.get(str(path))
+        if isinstance(row, list) and len(row) == 4 and row[0] == stamp:
+            _, sha256, is_plain, header = row
+            if (
+                isinstance(sha256, str)
+                and isinstance(is_plain, bool)
+                and isinstance(header, (str, type(None)))
+            ):
+                return Facts(sha256, is_plain, header)
+        facts = _facts(path.read_bytes())
+        if _stamp(os.stat(path)) == stamp and stamp[4] < (start - SETTLED) * 1e9:
+            rows[str(path)] = [stamp, facts.sha256, facts.plain, facts.header]
+            self._changed = True
+        return facts
+
+    def save(self) -> None:
+        """Store the rows when any was added (rows of deleted files are dropped then)."""
+        if self._rows is None or not self._changed:
+            return
+        kept = {p: row for p, row in self._rows.items() if os.path.exists(p)}
+        self.store.put(self._key, json.dumps(kept).encode())
+        self._changed = False
+
+    def _load(self) -> dict[str, Any]:
+        if self._rows is None:
+            data = self.store.get(self._key)
+            try:
+                rows = json.loads(data) if data is not None else {}
+            except ValueError:
+                rows = {}
+            self._rows = rows if isinstance(rows, dict) else {}
+        return self._rows
 
 
 def _facts(content: bytes) -> Facts:
+    sha256 = hashlib.sha256(content).hexdigest()
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
-        return Facts(hashlib.sha256(content).hexdigest(), False)
-    return Facts(hashlib.sha256(content).hexdigest(), plain(text), text)
+        return Facts(sha256, False, None)
+    if "\r" in text:  # universal newlines, as read_text gives them
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    header = HEADER.match(text)
+    own = header["id"] or header["str"] if header and plain(text[header.end() :]) else None
+    return Facts(sha256, plain(text), own, text)
 
 
-def _stamp(stat: os.stat_result) -> tuple[int, ...]:
-    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-
-
-def _key(path: Path, stat: os.stat_result) -> str:
-    text = json.dumps(["kfkit-file-facts-1", str(path), *_stamp(stat)])
-    return hashlib.sha256(text.encode()).hexdigest()
+def _stamp(stat: os.stat_result) -> list[int]:
+    return [stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]

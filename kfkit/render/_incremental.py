@@ -30,6 +30,7 @@ from kfkit.errors import RenderError
 from kfkit.evaluator import Evaluation, engine_version, evaluate_snippet
 from kfkit.render._cache import Store
 from kfkit.render._deps import ENVIRONMENTS_VAR, PARAMS_JSON, PARAMS_VAR, Dependencies, dependencies
+from kfkit.render._facts import FileIndex
 
 __all__ = [
     "TEMPLATES",
@@ -58,14 +59,14 @@ def is_template_env(main: Path, jpath: Sequence[Path]) -> bool:
 
 
 def params_key(
-    app: AppDir, env: str, names: Sequence[str] | None, environments: str, store: Store
+    app: AppDir, env: str, names: Sequence[str] | None, environments: str, index: FileIndex
 ) -> str | None:
     """The sha256 naming the resolved params of ``names`` (None: all), or None: do not cache."""
     jpath = app.jpath(env)
     contents: list[tuple[str, str]] = []
     # The params files of the modules the environment renders: their paths name the modules.
     for path in (*(m.params_file for m in app.env_modules(env)), app.env_dir(env) / "params.libsonnet"):
-        deps = dependencies(path, "", jpath, store)
+        deps = dependencies(path, "", jpath, index)
         if not deps.exact or not deps.ext_vars <= {PARAMS_VAR, ENVIRONMENTS_VAR} or deps.digests is None:
             return None
         contents.extend(deps.digests)

@@ -5,7 +5,9 @@ With the components served from the cache, evaluating the params file is most of
 after ``param set``: an 800-component file is 0.9 MB of Jsonnet the engine parses whole. So
 besides an entry for the resolved params of the files as they are, the cache keeps a
 *snapshot* per app, environment and environment files: the module params text it resolved,
-where each component's block ``"name": {…}`` is in it, and every component's resolved params.
+where each component's block ``"name": {…}`` is in it, and the name of the entry holding every
+component's resolved params (an entry, not a copy: writing 800 components' params once per
+edit is enough).
 When the text changed only strictly inside one block, that block alone is evaluated (in a
 stand-in params file holding just it and ``global``) and the others come from the snapshot.
 
@@ -38,6 +40,7 @@ from kfkit.params import resolve_params
 from kfkit.params._resolve import is_template
 from kfkit.render._cache import Store
 from kfkit.render._deps import ENVIRONMENTS_VAR, dependencies
+from kfkit.render._facts import FileIndex
 from kfkit.render._incremental import digest, params_key
 
 __all__ = ["cached_params"]
@@ -46,42 +49,44 @@ Params = dict[str, dict[str, Any]]
 
 
 def cached_params(
-    app: AppDir, env: str, names: list[str] | None, environments: str, store: Store | None
+    app: AppDir, env: str, names: list[str] | None, environments: str, index: FileIndex | None
 ) -> Params:
-    """``resolve_params``, through the cache: the entry for these files, or a snapshot's update."""
-    key = params_key(app, env, names, environments, store) if store is not None else None
-    if store is None or key is None:
+    """``resolve_params``, through the cache (``index``'s store; None: none): the entry for these
+    files, or a snapshot's update."""
+    key = params_key(app, env, names, environments, index) if index is not None else None
+    if index is None or key is None:
         return resolve_params(app, env, names)
+    store = index.store
     data = store.get(key)
     if data is not None:
         cached: Params = json.loads(data)
         return cached
-    slot = _slot(app, env, environments, store) if names is None else None
+    slot = _slot(app, env, environments, index) if names is None else None
     update = _from_snapshot(app, env, store, slot) if slot is not None else None
     if update is None:
         text = _read(app.params_file)
         params = resolve_params(app, env, names)
-        snapshot = None if text is None else {"text": text, "blocks": None, "global": None, "params": params}
+        snapshot = None if text is None else {"text": text, "blocks": None, "global": None}
     else:
         params, snapshot = update
     # A file edited while this ran: what was read may not match the key, so store nothing.
-    if params_key(app, env, names, environments, store) == key:
+    if params_key(app, env, names, environments, index) == key:
         store.put(key, json.dumps(params).encode())
         if slot is not None and snapshot is not None:
-            store.put(slot, json.dumps(snapshot).encode())
+            store.put(slot, json.dumps({**snapshot, "params": key}).encode())
     return params
 
 
-def _slot(app: AppDir, env: str, environments: str, store: Store) -> str | None:
+def _slot(app: AppDir, env: str, environments: str, index: FileIndex) -> str | None:
     """The name of this app's and environment's snapshot; None when one must not be used."""
     if not is_template(app, env, "params.libsonnet"):
         return None
     if [m.name for m in app.env_modules(env)] != [ROOT_MODULE]:
         return None  # the snapshot knows the root module's params file only
-    deps = dependencies(app.env_dir(env) / "globals.libsonnet", "", app.jpath(env), store)
+    deps = dependencies(app.env_dir(env) / "globals.libsonnet", "", app.jpath(env), index)
     if not deps.exact or not deps.ext_vars <= {ENVIRONMENTS_VAR} or deps.digests is None:
         return None
-    return digest(["params-snapshot", str(app.params_file.resolve()), env, environments, deps.digests])
+    return digest(["params-snapshot-2", str(app.params_file.resolve()), env, environments, deps.digests])
 
 
 def _from_snapshot(app: AppDir, env: str, store: Store, slot: str) -> tuple[Params, dict[str, Any]] | None:
@@ -108,7 +113,10 @@ def _from_snapshot(app: AppDir, env: str, store: Store, slot: str) -> tuple[Para
         return None
     if not isinstance(node, Object) or not is_data(node):
         return None
-    params: Params = snapshot["params"]
+    entry = store.get(snapshot["params"])
+    if entry is None:
+        return None  # trimmed from the cache
+    params: Params = json.loads(entry)
     stand_in = (
         f"{{\n{_field_text(old, snapshot['global'])}\ncomponents: {{\n{json.dumps(name)}: {block}\n}},\n}}\n"
     )

@@ -34,6 +34,7 @@ from kfkit.manifests import duplicate_message, duplicate_objects, extract, sort_
 from kfkit.params import environment_ext, global_keys
 from kfkit.render._cache import Store, default_dir
 from kfkit.render._deps import ENVIRONMENTS_VAR, PARAMS_JSON, PARAMS_VAR, Dependencies, dependencies
+from kfkit.render._facts import FileIndex
 from kfkit.render._incremental import component_key, is_template_env, render_components, sees_own_params_only
 from kfkit.render._params import cached_params
 
@@ -66,12 +67,19 @@ class RenderOptions:
 def env_params(app: AppDir, env: str, options: RenderOptions | None = None) -> dict[str, dict[str, Any]]:
     """Every component's params in ``env``, as a whole render with ``options`` resolves them:
     from the render cache when the render uses it (a moment after a render, no evaluation)."""
-    return cached_params(app, env, None, environment_ext(app, env), _store(options or RenderOptions()))
+    index = _index(app, options or RenderOptions())
+    params = cached_params(app, env, None, environment_ext(app, env), index)
+    if index is not None:
+        index.save()
+    return params
 
 
-def _store(options: RenderOptions) -> Store | None:
+def _index(app: AppDir, options: RenderOptions) -> FileIndex | None:
+    """The render cache's index of the app's files, and through it its store; None: no cache."""
     # An unconfined render is never cached: its entries would serve later, confined renders.
-    return Store(default_dir()) if options.cache and not options.allow_import_outside else None
+    if not options.cache or options.allow_import_outside:
+        return None
+    return FileIndex(Store(default_dir()), app.root)
 
 
 def render(
@@ -94,14 +102,17 @@ def render(
     )
     ticker = Ticker(options.on_progress, Stage.RENDER, len(selected))
     jpaths = {m.name: [*options.jpath, *app.jpath(env, m.path)] for m in modules}
+    index = _index(app, options)
+    store = None if index is None else index.store
     deps = {
-        c.name: dependencies(c.path, c.local_name, jpaths[c.module]) for c in selected if c.kind == "jsonnet"
+        c.name: dependencies(c.path, c.local_name, jpaths[c.module], index)
+        for c in selected
+        if c.kind == "jsonnet"
     }
     own_only = all(d.exact and d.own_params_only for d in deps.values())
     environments = environment_ext(app, env)
-    store = _store(options)
     names = [c.name for c in selected] if components and own_only else None
-    params = cached_params(app, env, names, environments, store)
+    params = cached_params(app, env, names, environments, index)
     template = is_template_env(app.env_dir(env) / "main.jsonnet", jpaths[modules[0].name])
     rendered: dict[str, JsonValue] = {}
     # ksonnet rendered each module on its own: its components see only their module's params,
@@ -124,6 +135,8 @@ def render(
             max_output_bytes=options.max_output_bytes,
         )
         rendered.update(_render_module(app, env, members, local, evaluation, template, deps, store, ticker))
+    if index is not None:
+        index.save()
     # A whole render keeps every key main.jsonnet made, components or not: nothing vanishes.
     only = {c.name: str(c.path) for c in selected} if components else None
     namespace = app.env(env).destination.namespace

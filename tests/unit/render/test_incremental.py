@@ -17,7 +17,7 @@ from kfkit.errors import RenderError
 from kfkit.evaluator import Evaluation
 from kfkit.manifests import to_yaml
 from kfkit.params import set_param
-from kfkit.render import _incremental
+from kfkit.render import _facts, _incremental
 from kfkit.render._cache import Store, default_dir
 from kfkit.render._deps import PARAMS_JSON
 
@@ -191,7 +191,9 @@ def test_a_component_reading_others_params_is_passed_them_all(
 
 
 def test_a_render_reads_each_file_of_a_component_once(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
-    """For its analysis, its cache key and the check that it is text alike."""
+    """For its analysis, its cache key and the check that it is text alike (when its facts
+    are not remembered: tests/unit/render/test_facts.py)."""
+    monkeypatch.setattr(_facts, "SETTLED", 1e9)  # nothing settles
     show(app)
     reads: Counter[str] = Counter()
     original = Path.read_bytes

@@ -16,6 +16,7 @@ from kfkit.errors import KfkitError
 from kfkit.manifests import to_yaml
 from kfkit.params import resolve_params, set_param
 from kfkit.render import _params
+from kfkit.render._cache import default_dir
 
 COMPONENT = (
     'local env = std.extVar("__ksonnet/environments");\n'
@@ -208,3 +209,17 @@ def test_params_read_while_the_file_changes_are_not_stored(app: App, monkeypatch
     show(app)
     set_param(app.dir, "b", "x", 2)  # back to the text whose name was taken before the edit
     assert show(app) == show(app, cache=False)
+
+
+def test_the_snapshot_names_its_params_entry_and_a_trimmed_one_resolves_the_whole_file(
+    app: App, resolved: list[object]
+) -> None:
+    """Named, not copied: after an edit the 800 components' params are written once, not twice."""
+    show(app)
+    rendered_after(app, resolved, setting("a", "x", 4))  # blocks found
+    entries = [json.loads(p.read_bytes()) for p in default_dir().glob("*/*")]
+    (snapshot,) = [e for e in entries if isinstance(e, dict) and "blocks" in e]
+    assert sorted(snapshot) == ["blocks", "global", "params", "text"]
+    (default_dir() / snapshot["params"][:2] / snapshot["params"][2:]).unlink()
+    assert rendered_after(app, resolved, setting("b", "x", 5)) == [None]
+    assert rendered_after(app, resolved, setting("c", "x", 6)) == [["c"]]
