@@ -5,17 +5,18 @@ Every node has ``span = (start, end)``, character offsets into the source text
 editor can find the exact bytes of a value and change only those.
 
 Nothing changes a node once the parser has returned it.
-They are not ``frozen`` dataclasses only because that doubles this module's import time,
-which every kfkit command pays; for the same reason :class:`Node` compares and prints every
-node, instead of a generated ``__eq__`` and ``__repr__`` per class (half the module's cost).
+The node classes behave as slotted dataclasses (type checkers see them as such) but are not
+made by :func:`dataclasses.dataclass`, whose machinery made this module cost 32 M instructions
+to import (13 M now), paid by every ``kfkit param set``: :class:`_NodeType` gives each class
+its ``__slots__`` and the ``__init__`` a dataclass would have, and :class:`Node` compares and
+prints every node.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from typing import Any, dataclass_transform
 from typing import Literal as TypingLiteral
-from typing import TypeVar, dataclass_transform
 
 __all__ = [
     "Apply",
@@ -68,17 +69,23 @@ Span = tuple[int, int]
 StringStyle = TypingLiteral['"', "'", '@"', "@'", "|||", "|||-"]
 
 
-_N = TypeVar("_N")
-
-
 @dataclass_transform(eq_default=False)
-def _node(cls: type[_N]) -> type[_N]:
-    """A node class: a slotted dataclass that uses :class:`Node`'s ``__eq__`` and ``__repr__``."""
-    return dataclass(slots=True, repr=False, eq=False)(cls)
+class _NodeType(type):
+    """Makes a node class: ``__slots__`` from its annotations, ``__match_args__`` (its base's fields,
+    then its own) and the ``__init__`` that ``dataclass(slots=True)`` would give it."""
+
+    def __new__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> _NodeType:
+        own = tuple(namespace.get("__annotations__", ()))
+        fields = (*(getattr(bases[0], "__match_args__", ()) if bases else ()), *own)
+        namespace = {**namespace, "__slots__": own, "__match_args__": fields}
+        if own:  # a node without fields of its own (``self``, ``null``) keeps its base's ``__init__``
+            assigns = "".join(f"\n self.{f} = {f}" for f in fields)
+            exec(f"def __init__(self, {', '.join(fields)}):{assigns}", {}, namespace)
+            namespace["__init__"].__qualname__ = f"{name}.__init__"  # as a TypeError names it
+        return super().__new__(cls, name, bases, namespace)
 
 
-@_node
-class Node:
+class Node(metaclass=_NodeType):
     """Base of every node: equal when of the same type with equal fields, as dataclasses compare."""
 
     span: Span
@@ -86,17 +93,17 @@ class Node:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(self))
+        return all(getattr(self, f) == getattr(other, f) for f in self.__match_args__)
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
+        shown = ", ".join(f"{f}={getattr(self, f)!r}" for f in self.__match_args__)
         return f"{type(self).__qualname__}({shown})"
 
 
 def children(node: Node) -> Iterator[Node]:
     """The nodes directly below ``node``, in source order."""
-    for f in fields(node):
-        value = getattr(node, f.name)
+    for f in node.__match_args__:
+        value = getattr(node, f)
         if isinstance(value, Node):
             yield value
         elif isinstance(value, tuple):
@@ -106,7 +113,6 @@ def children(node: Node) -> Iterator[Node]:
 # --- literals and names ---------------------------------------------------------------------
 
 
-@_node
 class StringLit(Node):
     """A string literal: ``value`` is decoded, ``style`` is how it was written."""
 
@@ -114,7 +120,6 @@ class StringLit(Node):
     style: StringStyle
 
 
-@_node
 class NumberLit(Node):
     """A number literal; ``text`` is the source spelling (``1_000``, ``1e3``)."""
 
@@ -126,14 +131,12 @@ class NumberLit(Node):
         return float(self.text.replace("_", ""))
 
 
-@_node
 class BoolLit(Node):
     """``true`` or ``false``."""
 
     value: bool
 
 
-@_node
 class NullLit(Node):
     """``null``."""
 
@@ -141,38 +144,32 @@ class NullLit(Node):
 Literal = StringLit | NumberLit | BoolLit | NullLit
 
 
-@_node
 class Id(Node):
     """A bare identifier where a name is expected: a field name, or the ``b`` of ``a.b``."""
 
     name: str
 
 
-@_node
 class Var(Node):
     """A variable reference."""
 
     name: str
 
 
-@_node
 class Self(Node):
     """``self``."""
 
 
-@_node
 class Dollar(Node):
     """``$``, the outermost object."""
 
 
-@_node
 class SuperIndex(Node):
     """``super.x`` (``index`` is an :class:`Id`) or ``super[e]``."""
 
     index: Node
 
 
-@_node
 class InSuper(Node):
     """``e in super``."""
 
@@ -182,7 +179,6 @@ class InSuper(Node):
 # --- objects --------------------------------------------------------------------------------
 
 
-@_node
 class ComputedKey(Node):
     """A ``[expr]`` field name; the span includes the brackets."""
 
@@ -192,7 +188,6 @@ class ComputedKey(Node):
 FieldKey = Id | StringLit | ComputedKey
 
 
-@_node
 class Param(Node):
     """A function parameter, with its default value if it has one."""
 
@@ -200,7 +195,6 @@ class Param(Node):
     default: Node | None
 
 
-@_node
 class Field(Node):
     """An object field ``key[+]sep value`` or method ``key(params) sep body``.
 
@@ -217,7 +211,6 @@ class Field(Node):
     comma: Span | None
 
 
-@_node
 class Bind(Node):
     """``name = value`` or ``name(params) = value`` in a ``local``."""
 
@@ -226,7 +219,6 @@ class Bind(Node):
     value: Node
 
 
-@_node
 class ObjectLocal(Node):
     """``local x = e`` inside an object."""
 
@@ -234,7 +226,6 @@ class ObjectLocal(Node):
     comma: Span | None
 
 
-@_node
 class ObjectAssert(Node):
     """``assert cond [: message]`` inside an object."""
 
@@ -246,7 +237,6 @@ class ObjectAssert(Node):
 Member = Field | ObjectLocal | ObjectAssert
 
 
-@_node
 class Object(Node):
     """An object literal ``{ … }``; the span includes the braces."""
 
@@ -258,7 +248,6 @@ class Object(Node):
         return tuple(m for m in self.members if isinstance(m, Field))
 
 
-@_node
 class ForSpec(Node):
     """``for var in expr`` in a comprehension."""
 
@@ -266,7 +255,6 @@ class ForSpec(Node):
     expr: Node
 
 
-@_node
 class IfSpec(Node):
     """``if cond`` in a comprehension."""
 
@@ -276,7 +264,6 @@ class IfSpec(Node):
 CompSpec = ForSpec | IfSpec
 
 
-@_node
 class ObjectComp(Node):
     """``{ [k]: v for … }``; ``members`` holds the one field plus any object locals."""
 
@@ -287,14 +274,12 @@ class ObjectComp(Node):
 # --- arrays ---------------------------------------------------------------------------------
 
 
-@_node
 class Array(Node):
     """``[a, b, …]``."""
 
     elements: tuple[Node, ...]
 
 
-@_node
 class ArrayComp(Node):
     """``[body for … if …]``."""
 
@@ -305,7 +290,6 @@ class ArrayComp(Node):
 # --- expressions ----------------------------------------------------------------------------
 
 
-@_node
 class Local(Node):
     """``local a = …, b = …; body``."""
 
@@ -313,7 +297,6 @@ class Local(Node):
     body: Node
 
 
-@_node
 class Binary(Node):
     """``left op right``; ``op`` is the operator text (``+``, ``&&``, ``in``, …)."""
 
@@ -322,7 +305,6 @@ class Binary(Node):
     right: Node
 
 
-@_node
 class Unary(Node):
     """``op operand`` for ``- + ! ~``."""
 
@@ -330,7 +312,6 @@ class Unary(Node):
     operand: Node
 
 
-@_node
 class If(Node):
     """``if cond then a [else b]``."""
 
@@ -339,7 +320,6 @@ class If(Node):
     orelse: Node | None
 
 
-@_node
 class Function(Node):
     """``function(params) body``."""
 
@@ -347,7 +327,6 @@ class Function(Node):
     body: Node
 
 
-@_node
 class Arg(Node):
     """A call argument; ``name`` is set for ``name=value``."""
 
@@ -355,7 +334,6 @@ class Arg(Node):
     value: Node
 
 
-@_node
 class Apply(Node):
     """``target(args) [tailstrict]``."""
 
@@ -364,7 +342,6 @@ class Apply(Node):
     tailstrict: bool
 
 
-@_node
 class ApplyBrace(Node):
     """``target { … }``: the object is merged onto ``target`` like ``target + { … }``."""
 
@@ -372,7 +349,6 @@ class ApplyBrace(Node):
     obj: Object | ObjectComp
 
 
-@_node
 class Index(Node):
     """``target.name`` (``index`` is an :class:`Id`) or ``target[index]``."""
 
@@ -380,7 +356,6 @@ class Index(Node):
     index: Node
 
 
-@_node
 class Slice(Node):
     """``target[begin:end:step]`` with any part omitted."""
 
@@ -390,7 +365,6 @@ class Slice(Node):
     step: Node | None
 
 
-@_node
 class Import(Node):
     """``import``, ``importstr`` or ``importbin`` of a literal path."""
 
@@ -398,14 +372,12 @@ class Import(Node):
     path: StringLit
 
 
-@_node
 class Error(Node):
     """``error expr``."""
 
     expr: Node
 
 
-@_node
 class Assert(Node):
     """``assert cond [: message]; rest``."""
 
@@ -414,7 +386,6 @@ class Assert(Node):
     rest: Node
 
 
-@_node
 class Parens(Node):
     """``( inner )``."""
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
+import copy
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -252,8 +254,8 @@ def test_number_literal_value() -> None:
 
 
 def children(node: Node) -> Iterator[Node]:
-    for f in dataclasses.fields(node):
-        value = getattr(node, f.name)
+    for name in node.__match_args__:
+        value = getattr(node, name)
         items = value if isinstance(value, tuple) else (value,)
         yield from (item for item in items if isinstance(item, Node))
 
@@ -501,3 +503,28 @@ def test_nodes_compare_and_print_like_dataclasses() -> None:
     assert repr(Var((0, 1), "x")) == "Var(span=(0, 1), name='x')"
     with pytest.raises(TypeError, match="unhashable"):
         hash(Var((0, 1), "x"))
+
+
+def test_nodes_construct_like_slotted_dataclasses() -> None:
+    """What ``dataclass(slots=True)`` made them before (kfkit/jsonnet/_ast.py makes them cheaper now)."""
+    key, value = Id((0, 1), "a"), NullLit((3, 7))
+    field = Field((0, 9), key, False, ":", None, value, (7, 8))
+    assert Field.__match_args__ == ("span", "key", "plus", "sep", "params", "value", "comma")  # base's first
+    assert field == Field((0, 9), key, False, sep=":", params=None, value=value, comma=(7, 8))
+    assert [getattr(field, f) for f in Field.__match_args__] == [(0, 9), key, False, ":", None, value, (7, 8)]
+    assert NullLit((0, 4)).span == (0, 4) and NullLit.__match_args__ == ("span",)
+    make: Any = Var
+    for args, kwargs in [
+        (((0, 1), "x", "y"), {}),
+        (((0, 1), "x"), {"nam": "y"}),
+        (((0, 1), "x"), {"name": "y"}),
+    ]:
+        with pytest.raises(TypeError):
+            make(*args, **kwargs)
+    with pytest.raises(TypeError, match=r"Var.__init__\(\) missing 1 required positional argument: 'name'"):
+        make((0, 1))
+    node: Any = Var((0, 1), "x")
+    with pytest.raises(AttributeError):
+        node.other = 1  # slotted: no __dict__
+    tree = parse("{a: [1, 'x', {b: null}], c: self.a, d: std.length('x')}")
+    assert copy.deepcopy(tree) == tree and pickle.loads(pickle.dumps(tree)) == tree
