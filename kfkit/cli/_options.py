@@ -12,19 +12,26 @@ from kfkit.cli._state import state
 from kfkit.errors import UsageError
 
 if TYPE_CHECKING:
-    from kfkit import RenderOptions
+    from kfkit import ConnectionOptions, RenderOptions
 
 __all__ = [
+    "API_SPEC",
+    "ApiSpec",
     "Components",
+    "Context",
     "Env",
     "ExtStr",
     "JPath",
+    "Kubeconfig",
+    "Namespace",
     "NoCache",
     "Output",
     "ReportOutput",
+    "Server",
     "TlaStr",
     "UpgradeApis",
     "key_values",
+    "recording",
     "render_options",
     "wants_json",
 ]
@@ -104,3 +111,28 @@ def render_options(
         max_output_bytes=state().max_output_bytes,
         on_progress=progress(),
     )
+
+
+# --- where an environment's cluster is: ``kfkit init`` and ``kfkit env add`` ----------------
+
+Server = Annotated[str | None, typer.Option("--server", help="API server URL of the cluster.")]
+Namespace = Annotated[str | None, typer.Option("--namespace", "-n", help="Default namespace.")]
+Context = Annotated[
+    str | None, typer.Option("--context", help="Take the server from this kubeconfig context.")
+]
+Kubeconfig = Annotated[
+    Path | None,
+    typer.Option("--kubeconfig", help="Kubeconfig file to read --context (or the current context) from."),
+]
+API_SPEC = (  # env set adds its own choice
+    "Generate ksonnet-lib (k.libsonnet) from this OpenAPI spec and make its version the "
+    "environment's k8sVersion: version:vX.Y.Z (shipped), file:PATH, url:URL"
+)
+ApiSpec = Annotated[str | None, typer.Option("--api-spec", metavar="SOURCE", help=API_SPEC + ".")]
+
+
+def recording(kubeconfig: Path | None, context: str | None) -> ConnectionOptions:
+    """Where ``init`` and ``env add`` read the server they record, when no --server is given."""
+    from kfkit import ConnectionOptions
+
+    return ConnectionOptions(kubeconfig=str(kubeconfig) if kubeconfig else None, context=context)

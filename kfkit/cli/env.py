@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-import kfkit
 from kfkit import UsageError
-from kfkit.cli._options import Output
+from kfkit.cli._options import API_SPEC, ApiSpec, Context, Kubeconfig, Namespace, Output, Server, recording
 from kfkit.cli._output import emit, note
 from kfkit.cli._state import current_app
 
-if TYPE_CHECKING:
-    from kfkit import ConnectionOptions
-
 app = typer.Typer(help="Manage environments: where and how the app is deployed.", no_args_is_help=True)
 
-Server = Annotated[str | None, typer.Option("--server", help="API server URL of the cluster.")]
-Namespace = Annotated[str | None, typer.Option("--namespace", "-n", help="Default namespace.")]
-Context = Annotated[
-    str | None, typer.Option("--context", help="Take the server from this kubeconfig context.")
-]
 Override = Annotated[
     bool,
     typer.Option(
@@ -32,20 +22,6 @@ Override = Annotated[
         help="In app.override.yaml (this checkout only, not committed) instead of app.yaml.",
     ),
 ]
-Kubeconfig = Annotated[
-    Path | None,
-    typer.Option("--kubeconfig", help="Kubeconfig file to read --context (or the current context) from."),
-]
-_API_SPEC = (
-    "Generate ksonnet-lib (k.libsonnet) from this OpenAPI spec and make its version the "
-    "environment's k8sVersion: version:vX.Y.Z (shipped), file:PATH, url:URL"
-)
-ApiSpec = Annotated[str | None, typer.Option("--api-spec", metavar="SOURCE", help=_API_SPEC + ".")]
-
-
-def recording(kubeconfig: Path | None, context: str | None) -> ConnectionOptions:
-    """Where ``init`` and ``env add`` read the server they record, when no --server is given."""
-    return kfkit.ConnectionOptions(kubeconfig=str(kubeconfig) if kubeconfig else None, context=context)
 
 
 @app.command("add")
@@ -131,7 +107,7 @@ def set_(
         typer.Option(
             "--api-spec",
             metavar="SOURCE",
-            help=_API_SPEC + ", or cluster (the environment's server's /openapi/v2, CRDs included).",
+            help=API_SPEC + ", or cluster (the environment's server's /openapi/v2, CRDs included).",
         ),
     ] = None,
     override: Override = False,

@@ -21,35 +21,34 @@ import typer
 
 import kfkit
 from kfkit import DEFAULT_MAX_OUTPUT, __version__
-from kfkit.cli import (
-    cluster,
-    component,
-    env,
-    history,
-    import_,
-    module,
-    param,
-    pkg,
-    prototype,
-    registry,
-    review,
-    upgrade,
-    validate,
-)
-from kfkit.cli._complete import completion
 from kfkit.cli._globals import hoist
 from kfkit.cli._help import invoke
-from kfkit.cli._options import Components, Env, ExtStr, JPath, NoCache, TlaStr, UpgradeApis, render_options
+from kfkit.cli._options import (
+    ApiSpec,
+    Components,
+    Context,
+    Env,
+    ExtStr,
+    JPath,
+    Kubeconfig,
+    Namespace,
+    NoCache,
+    Server,
+    TlaStr,
+    UpgradeApis,
+    recording,
+    render_options,
+)
 from kfkit.cli._output import note, warnings_as_notes
 from kfkit.cli._progress import stop_progress
 from kfkit.cli._state import State, current_app, set_argv, set_state, state
-from kfkit.cli._tree import lazy_tree
+from kfkit.cli._tree import Branches, lazy_tree, whole
 from kfkit.errors import KfkitError, UsageError
 
 if TYPE_CHECKING:
     from kfkit import ObjectId
 
-__all__ = ["app", "main", "run"]
+__all__ = ["BRANCHES", "app", "main", "run"]
 
 app = typer.Typer(
     name="kfkit",
@@ -60,27 +59,27 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(env.app, name="env")
-app.add_typer(prototype.app, name="prototype")
-app.add_typer(component.app, name="component")
-app.add_typer(module.app, name="module")
-app.add_typer(param.app, name="param")
-app.add_typer(registry.app, name="registry")
-app.add_typer(pkg.app, name="pkg")
-app.command("diff")(cluster.diff)
-app.command("apply")(cluster.apply)
-app.command("delete")(cluster.delete)
-app.command("completion")(completion)
-app.command("review")(review.review)
-app.command("history")(history.history)
-app.command("rollback")(history.rollback)
-app.command("upgrade-apis")(upgrade.upgrade_apis)
-app.command("upgrade")(upgrade.upgrade)
-app.command("import")(import_.import_)
-app.command("validate")(validate.validate)
-app.command("generate", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
-    prototype.generate
+BRANCHES = Branches(
+    commands={
+        "diff": "cluster:diff",
+        "apply": "cluster:apply",
+        "delete": "cluster:delete",
+        "completion": "_complete:completion",
+        "review": "review:review",
+        "history": "history:history",
+        "rollback": "history:rollback",
+        "upgrade-apis": "upgrade:upgrade_apis",
+        "upgrade": "upgrade:upgrade",
+        "import": "import_:import_",
+        "validate": "validate:validate",
+        "generate": "prototype:generate",
+    },
+    groups={m: m for m in ("env", "prototype", "component", "module", "param", "registry", "pkg")},
+    settings={"generate": {"allow_extra_args": True, "ignore_unknown_options": True}},
 )
+"""The commands and groups of the other modules of kfkit.cli, before ``app``'s own in help order;
+each module is imported when the command line or a help page needs it (``whole(app, BRANCHES)``
+is the whole CLI)."""
 
 
 @app.callback()
@@ -123,14 +122,14 @@ def _root(
 def init(
     directory: Path,
     env_name: Annotated[str, typer.Option("--env", help="Name of the first environment.")] = "default",
-    server: env.Server = None,
-    namespace: env.Namespace = None,
-    context: env.Context = None,
-    kubeconfig: env.Kubeconfig = None,
+    server: Server = None,
+    namespace: Namespace = None,
+    context: Context = None,
+    kubeconfig: Kubeconfig = None,
     force: Annotated[
         bool, typer.Option("--force", help="Init into a non-empty directory; existing files are kept.")
     ] = False,
-    api_spec: env.ApiSpec = None,
+    api_spec: ApiSpec = None,
 ) -> None:
     """Create a new app in DIRECTORY (a ksonnet 0.13 layout); never overwrites a file."""
     kf = kfkit.App.init(
@@ -140,7 +139,7 @@ def init(
         namespace=namespace or "default",
         force=force,
         on_existing=lambda path: note(f"kept existing {path} (not overwritten)"),
-        connection=env.recording(kubeconfig, context),
+        connection=recording(kubeconfig, context),
         api_spec=api_spec,
     )
     note(f'created app "{kf.name}" in {directory} with environment "{env_name}"')
@@ -214,7 +213,10 @@ def run(argv: list[str] | None = None) -> int:
         with warnings_as_notes():
             try:
                 # completion walks the whole tree; a command needs only its own branch built
-                root = typer.main.get_command(app) if "__complete" in args else lazy_tree(app)
+                whole_tree = "__complete" in args
+                root = (
+                    typer.main.get_command(whole(app, BRANCHES)) if whole_tree else lazy_tree(app, BRANCHES)
+                )
                 code = invoke(root, args)
             finally:
                 stop_progress()  # a bar left by a failed stage goes before the error line

@@ -13,10 +13,11 @@ import typer
 
 from kfkit.cli._complete import candidates
 from kfkit.cli._help import teach
-from kfkit.cli.main import app as cli
+from kfkit.cli._tree import whole
+from kfkit.cli.main import BRANCHES, app
 from tests.cli.support import Kf
 
-ROOT = teach(typer.main.get_command(cli))
+ROOT = teach(typer.main.get_command(whole(app, BRANCHES)))
 
 
 @pytest.fixture

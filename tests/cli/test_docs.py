@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 
 from kfkit.cli._help import GENERATED, reference, teach
-from kfkit.cli.main import app
+from kfkit.cli._tree import whole
+from kfkit.cli.main import BRANCHES, app
 from tests.cli.support import Kf
 
 DOCS = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text()
@@ -16,7 +17,7 @@ DOCS = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text()
 def test_reference_is_generated_from_the_program() -> None:
     assert GENERATED in DOCS, "docs/cli.md lost its generated part; run scripts/cli-docs"
     generated = DOCS.partition(GENERATED)[2]
-    assert GENERATED + generated == reference(teach(typer.main.get_command(app))), (
+    assert GENERATED + generated == reference(teach(typer.main.get_command(whole(app, BRANCHES)))), (
         "docs/cli.md is stale: run scripts/cli-docs"
     )
 

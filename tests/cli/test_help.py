@@ -9,10 +9,11 @@ import pytest
 import typer
 
 from kfkit.cli._help import commands, teach
-from kfkit.cli.main import app
+from kfkit.cli._tree import whole
+from kfkit.cli.main import BRANCHES, app
 from tests.cli.support import Kf
 
-PATHS = [path for path, _ in commands(teach(typer.main.get_command(app)))]
+PATHS = [path for path, _ in commands(teach(typer.main.get_command(whole(app, BRANCHES))))]
 LEFTOVERS = re.compile(r"<(str|bool|int|float|path|list\[[^]]*\])>|list\[|``|\{\[|\bTEXT\b|\bINTEGER\b")
 
 

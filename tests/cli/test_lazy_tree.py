@@ -7,11 +7,11 @@ import typer
 from typer.core import TyperGroup
 
 from kfkit.cli._help import commands, help_page, teach
-from kfkit.cli._tree import Pending, lazy_tree
-from kfkit.cli.main import app
+from kfkit.cli._tree import Pending, lazy_tree, whole
+from kfkit.cli.main import BRANCHES, app
 from tests.cli.support import Kf
 
-FULL = dict(commands(teach(typer.main.get_command(app))))
+FULL = dict(commands(teach(typer.main.get_command(whole(app, BRANCHES)))))
 
 
 @pytest.mark.parametrize("path", list(FULL), ids=[p or "kfkit" for p in FULL])
@@ -22,14 +22,14 @@ def test_each_help_page_equals_the_whole_trees(kf: Kf, path: str) -> None:
 
 
 def test_only_the_resolved_branch_is_built() -> None:
-    root, whole = lazy_tree(app), FULL[""]
-    assert isinstance(whole, TyperGroup)
-    assert list(root.commands) == list(whole.commands)
+    root, full = lazy_tree(app, BRANCHES), FULL[""]
+    assert isinstance(full, TyperGroup)
+    assert list(root.commands) == list(full.commands)
     assert all(isinstance(sub, Pending) for sub in root.commands.values())
     with typer.Context(root) as ctx:
         param = root.get_command(ctx, "param")
     assert isinstance(param, TyperGroup) and param is root.commands["param"]
-    want = whole.commands["param"]
+    want = full.commands["param"]
     assert isinstance(want, TyperGroup)
     assert list(param.commands) == list(want.commands)
     assert all(isinstance(sub, Pending) for sub in param.commands.values())  # a group's branch too

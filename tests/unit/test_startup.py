@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import kfkit
+from kfkit.cli.main import BRANCHES
 
 NETWORK = ("urllib.request", "http.client", "ssl", "email")
 """What only a download (``kfkit import URL``) or a cluster needs: ~25 ms of imports."""
@@ -69,6 +70,12 @@ def _heavy(loaded: set[str], names: tuple[str, ...] = HEAVY) -> set[str]:
     return {m for m in loaded if m in names or m.startswith(tuple(f"{n}." for n in names))}
 
 
+def _cli_modules(loaded: set[str]) -> set[str]:
+    """The modules of kfkit.cli that define commands (and ``_complete``, which defines ``completion``)."""
+    helpers = ("_globals", "_help", "_options", "_output", "_progress", "_report", "_state", "_tree")
+    return {m.removeprefix("kfkit.cli.") for m in loaded if m.startswith("kfkit.cli.")} - set(helpers)
+
+
 def test_import_kfkit_loads_nothing_else() -> None:
     loaded = _loaded("import kfkit")
     assert {m for m in loaded if m.startswith("kfkit")} == {"kfkit"}
@@ -84,11 +91,36 @@ def test_help_and_version_load_no_library_stage(argv: list[str]) -> None:
     assert not _heavy(loaded, ("kfkit._model", "kfkit._progress", "kfkit._connection"))
 
 
+EVERY_COMMAND_MODULE = {
+    "main",
+    *BRANCHES.groups,
+    *(where.split(":")[0] for where in BRANCHES.commands.values()),
+}
+
+
+@pytest.mark.parametrize(
+    ("argv", "modules"),
+    [
+        (["--help"], EVERY_COMMAND_MODULE),  # its page lists every command's help
+        (["version"], {"main"}),
+        (["param", "--help"], {"main", "param"}),
+        (["apply", "--help"], {"main", "cluster"}),
+        (["generate", "--help"], {"main", "prototype"}),
+    ],
+)
+def test_a_command_module_loads_only_when_the_command_line_needs_it(
+    argv: list[str], modules: set[str]
+) -> None:
+    """kfkit/cli/_tree.py: the root names the commands of the other modules of kfkit.cli."""
+    assert _cli_modules(_loaded(_cli(*argv))) == modules
+
+
 def test_a_param_edit_loads_no_render_or_cluster_stage(tmp_path: Path) -> None:
     kf = kfkit.App.init(tmp_path / "app", server="")
     kf.generate("tf-serving", "model-server", {"name": "inception"})
     loaded = _loaded(_cli("param", "set", "model-server", "replicas", "2"), cwd=kf.root)
     assert "kfkit.params" in loaded
+    assert _cli_modules(loaded) == {"main", "param"}
     unneeded = (
         *FOR_RENDERING,
         *FOR_PACKAGES,
