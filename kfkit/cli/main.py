@@ -10,6 +10,7 @@ user never sees a traceback they did not ask for.
 from __future__ import annotations
 
 import errno
+import gc
 import sys
 import time
 import traceback
@@ -265,4 +266,10 @@ def unexpected(exc: Exception) -> str:
 
 def main() -> None:
     """Console-script entry point."""
-    sys.exit(run())
+    code = run()
+    gc.freeze()  # the collection at exit need not walk what the command made: the process ends
+    sys.exit(code)
+
+
+gc.freeze()  # kfkit/cli/__init__.py paused the collector for the imports; they live until exit
+gc.enable()

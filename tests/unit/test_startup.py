@@ -115,6 +115,20 @@ def test_a_command_module_loads_only_when_the_command_line_needs_it(
     assert _cli_modules(_loaded(_cli(*argv))) == modules
 
 
+def test_the_cli_imports_without_garbage_collections_then_freezes_them() -> None:
+    """kfkit/cli/__init__.py pauses the collector; kfkit.cli.main freezes what was imported and resumes it."""
+    code = (
+        "import gc, kfkit.cli\n"
+        "made = lambda: sum(s['collections'] for s in gc.get_stats())\n"
+        "before = made()\n"
+        "assert not gc.isenabled()\n"
+        "import kfkit.cli.main\n"
+        "assert made() == before, (made(), before)\n"
+        "assert gc.isenabled() and gc.get_freeze_count() > 10_000, gc.get_freeze_count()"
+    )
+    assert "typer" in _loaded(code)
+
+
 def test_a_param_edit_loads_no_render_or_cluster_stage(tmp_path: Path) -> None:
     kf = kfkit.App.init(tmp_path / "app", server="")
     kf.generate("tf-serving", "model-server", {"name": "inception"})
