@@ -1,6 +1,7 @@
-"""``kfkit param``: set, delete, list and diff params, per component and per environment."""
+"""``kfkit param``: set, delete, list and diff params, per component and per environment.
 
-from __future__ import annotations
+Annotations are not strings here (no ``from __future__ import annotations``): see kfkit/cli/main.py.
+"""
 
 import json
 from difflib import get_close_matches
@@ -55,7 +56,7 @@ def set_(
     note(f"set {key} in {path.relative_to(kf.root)}")
 
 
-def _warn_if_misspelt(kf: App, component: str, key: str) -> None:
+def _warn_if_misspelt(kf: "App", component: str, key: str) -> None:
     """``modelpath`` when the component has ``modelPath``: set anyway, but say so (ksonnet did not)."""
     name = key.split(".")[0]
     declared = sorted({r.param for r in kf.params(component) if r.component == component})

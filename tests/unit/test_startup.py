@@ -129,6 +129,17 @@ def test_the_cli_imports_without_garbage_collections_then_freezes_them() -> None
     assert "typer" in _loaded(code)
 
 
+def test_the_commands_built_on_every_run_have_annotations_typer_need_not_compile() -> None:
+    """The root callback (every command line) and ``param set``: no string annotations to evaluate."""
+    from kfkit.cli import main, param
+
+    assert main.app.registered_callback is not None and main.app.registered_callback.callback is not None
+    for command in (main.app.registered_callback.callback, main.show, main.version, param.set_):
+        assert command.__annotations__ and not any(
+            isinstance(a, str) for a in command.__annotations__.values()
+        )
+
+
 def test_a_param_edit_loads_no_render_or_cluster_stage(tmp_path: Path) -> None:
     kf = kfkit.App.init(tmp_path / "app", server="")
     kf.generate("tf-serving", "model-server", {"name": "inception"})
