@@ -7,7 +7,7 @@ editor can find the exact bytes of a value and change only those.
 Nothing changes a node once the parser has returned it.
 The node classes behave as slotted dataclasses (type checkers see them as such) but are not
 made by :func:`dataclasses.dataclass`, whose machinery made this module cost 32 M instructions
-to import (13 M now), paid by every ``kfkit param set``: :class:`_NodeType` gives each class
+to import (4 M now), paid by every ``kfkit param set``: :class:`_NodeType` gives each class
 its ``__slots__`` and the ``__init__`` a dataclass would have, and :class:`Node` compares and
 prints every node.
 """
@@ -72,17 +72,27 @@ StringStyle = TypingLiteral['"', "'", '@"', "@'", "|||", "|||-"]
 @dataclass_transform(eq_default=False)
 class _NodeType(type):
     """Makes a node class: ``__slots__`` from its annotations, ``__match_args__`` (its base's fields,
-    then its own) and the ``__init__`` that ``dataclass(slots=True)`` would give it."""
+    then its own) and the ``__init__`` that ``dataclass(slots=True)`` would give it, compiled
+    when the class is first instantiated (a params file needs about 8 of the 37)."""
 
     def __new__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> _NodeType:
         own = tuple(namespace.get("__annotations__", ()))
         fields = (*(getattr(bases[0], "__match_args__", ()) if bases else ()), *own)
-        namespace = {**namespace, "__slots__": own, "__match_args__": fields}
-        if own:  # a node without fields of its own (``self``, ``null``) keeps its base's ``__init__``
-            assigns = "".join(f"\n self.{f} = {f}" for f in fields)
-            exec(f"def __init__(self, {', '.join(fields)}):{assigns}", {}, namespace)
-            namespace["__init__"].__qualname__ = f"{name}.__init__"  # as a TypeError names it
-        return super().__new__(cls, name, bases, namespace)
+        extra = {"__slots__": own, "__match_args__": fields, "__init__": _first_init}
+        return super().__new__(cls, name, bases, {**namespace, **extra})
+
+
+def _first_init(self: Node, *args: Any, **kwargs: Any) -> None:
+    """A node class's ``__init__`` until its first use: compiles the real one, installs it, calls it."""
+    cls = type(self)
+    fields = cls.__match_args__
+    assigns = "".join(f"\n self.{f} = {f}" for f in fields)
+    made: dict[str, Any] = {}
+    exec(f"def __init__(self, {', '.join(fields)}):{assigns}", {}, made)
+    init = made["__init__"]
+    init.__qualname__ = f"{cls.__name__}.__init__"  # as a TypeError names it
+    cls.__init__ = init  # type: ignore[method-assign]
+    init(self, *args, **kwargs)
 
 
 class Node(metaclass=_NodeType):

@@ -528,3 +528,19 @@ def test_nodes_construct_like_slotted_dataclasses() -> None:
         node.other = 1  # slotted: no __dict__
     tree = parse("{a: [1, 'x', {b: null}], c: self.a, d: std.length('x')}")
     assert copy.deepcopy(tree) == tree and pickle.loads(pickle.dumps(tree)) == tree
+
+
+class _Probe(Node):
+    """A node class no test has made an instance of yet: its ``__init__`` is compiled on first use."""
+
+    name: str
+
+
+def test_a_node_class_compiles_its_init_on_first_use() -> None:
+    first = _Probe.__init__
+    with pytest.raises(
+        TypeError, match=r"_Probe.__init__\(\) missing 1 required positional argument: 'name'"
+    ):
+        _Probe((0, 1))  # type: ignore[call-arg]
+    assert _Probe.__init__ is not first  # compiled by that first call, even though it failed
+    assert _Probe((0, 1), name="x") == _Probe((0, 1), "x") and _Probe.__match_args__ == ("span", "name")
