@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kfkit._types import JsonValue
 from kfkit.app import (
@@ -38,9 +38,11 @@ Edit = Callable[[Document], str]
 Overrides = Mapping[Path, str]
 
 
-@dataclass(frozen=True)
-class Check:
-    """How to verify an edit: evaluate the layer, and what the layer must become."""
+class Check(NamedTuple):
+    """How to verify an edit: evaluate the layer, and what the layer must become.
+
+    A NamedTuple, not a frozen dataclass: a fifth of the import cost, paid by every ``param set`` (#12).
+    """
 
     read: Callable[[Overrides], Any]
     """The evaluated layer, with some files' text served from memory."""
