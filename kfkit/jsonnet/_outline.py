@@ -3,7 +3,8 @@
 ``param set`` in an 800-component params file (0.9 MB) spent nearly all its time lexing and
 parsing the whole file in Python. An :class:`Outline` records, for one exact text, what an
 edit inside a component's block ``"name": {…}`` needs of the rest of the file: where each
-block is, the fields leading to it, and the file's writing style (its quote counts and
+block is, the fields leading to it, where ``global`` is (a render evaluating one block needs
+its text), and the file's writing style (its quote counts and
 indentation steps). It is made once from a whole parse; after an edit that changed only the
 inside of one block, :meth:`Outline.after` gives the new text's outline by reading that block
 alone, so the next edit parses nothing but its own block either.
@@ -88,6 +89,8 @@ class Outline:
 
     root: tuple[int, int]
     components: _Field
+    global_field: _Field | None
+    """The ``global`` field, if any: a render re-evaluating one block needs its text."""
     blocks: dict[str, _Field]
     """Each component whose params are an object literal, named once."""
     single: int
@@ -105,7 +108,8 @@ class Outline:
             return None
         fields = [m for m in root.members if isinstance(m, Field)]
         found = [f for f in fields if key_name(f.key) == "components"]
-        if len(found) != 1 or not isinstance(found[0].value, Object):
+        global_ = [f for f in fields if key_name(f.key) == "global"]
+        if len(found) != 1 or not isinstance(found[0].value, Object) or len(global_) > 1:
             return None
         members = [m for m in found[0].value.members if isinstance(m, Field)]
         names = Counter(key_name(m.key) for m in members)
@@ -117,7 +121,8 @@ class Outline:
         kinds = Counter(t.kind for t in doc._tokens)
         steps = indent_steps(doc.source)
         single, double = kinds[Kind.STRING_SINGLE], kinds[Kind.STRING_DOUBLE]
-        return cls(root.span, _Field.of(found[0]), blocks, single, double, steps)
+        global_field = _Field.of(global_[0]) if global_ else None
+        return cls(root.span, _Field.of(found[0]), global_field, blocks, single, double, steps)
 
     def document(self, source: str, filename: str, name: str) -> Document | None:
         """A document of ``source`` (the text this outline is of) for edits inside ``name``'s
@@ -168,6 +173,7 @@ class Outline:
         return Outline(
             (self.root[0], self.root[1] + delta),
             self.components.shifted(start, delta),
+            None if self.global_field is None else self.global_field.shifted(start, delta),
             {n: f.shifted(start, delta) for n, f in self.blocks.items()},
             self.single - before[Kind.STRING_SINGLE] + after[Kind.STRING_SINGLE],
             self.double - before[Kind.STRING_DOUBLE] + after[Kind.STRING_DOUBLE],
@@ -175,8 +181,17 @@ class Outline:
         )
 
     def to_json(self) -> str:
-        fields = {"root": self.root, "components": self.components, "blocks": self.blocks}
-        return json.dumps({**fields, "single": self.single, "double": self.double, "steps": self.steps})
+        return json.dumps(
+            {
+                "root": self.root,
+                "components": self.components,
+                "global": self.global_field,
+                "blocks": self.blocks,
+                "single": self.single,
+                "double": self.double,
+                "steps": self.steps,
+            }
+        )
 
     @classmethod
     def from_json(cls, text: str) -> Outline:
@@ -188,6 +203,7 @@ class Outline:
         return cls(
             (root[0], root[1]),
             _Field.load(data["components"]),
+            None if data["global"] is None else _Field.load(data["global"]),
             {str(n): _Field.load(f) for n, f in data["blocks"].items()},
             int(data["single"]),
             int(data["double"]),

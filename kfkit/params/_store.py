@@ -32,7 +32,14 @@ from kfkit.app import (
 from kfkit.errors import KfkitError, ParamsError, UsageError
 from kfkit.jsonnet import Document, ObjectRef, Outline
 
-__all__ = ["Check", "LockOptions", "add_component_params", "edit_file", "remove_component_params"]
+__all__ = [
+    "Check",
+    "LockOptions",
+    "add_component_params",
+    "edit_file",
+    "remembered_outline",
+    "remove_component_params",
+]
 
 Edit = Callable[[Document], str]
 Overrides = Mapping[Path, str]
@@ -93,7 +100,7 @@ def edit_file(
         except OSError as exc:
             raise ParamsError(f"{where}: cannot read: {exc.strerror or exc}") from exc
         large = within is not None and len(original) >= OUTLINE_FROM
-        outline = _load_outline(original) if large else None
+        outline = remembered_outline(original) if large else None
         made = _edit_in_block(outline, within, original, where, edit)
         if made is None:
             whole = Document(original, where)
@@ -123,7 +130,7 @@ def _outlines() -> Path:
     return cache_dir() / "params-outlines"
 
 
-def _load_outline(text: str) -> Outline | None:
+def remembered_outline(text: str) -> Outline | None:
     """The outline remembered for exactly this text, if any (a bad entry is no entry)."""
     try:
         return Outline.from_json((_outlines() / _digest(text)).read_text(encoding="utf-8"))

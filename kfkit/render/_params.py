@@ -97,7 +97,9 @@ def _from_snapshot(app: AppDir, env: str, store: Store, slot: str) -> tuple[Para
         return None
     snapshot: dict[str, Any] = json.loads(data)
     old: str = snapshot["text"]
-    if snapshot["blocks"] is None and not _find_blocks(snapshot, str(app.params_file)):
+    if snapshot["blocks"] is None and not (
+        _outlined(snapshot, new) or _find_blocks(snapshot, str(app.params_file))
+    ):
         return None
     blocks: dict[str, list[int]] = snapshot["blocks"]
     head, end = changed_span(old, new)
@@ -130,6 +132,32 @@ def _from_snapshot(app: AppDir, env: str, store: Store, slot: str) -> tuple[Para
     if snapshot["global"] is not None and snapshot["global"][0] > start:
         snapshot["global"] = [snapshot["global"][0] + delta, snapshot["global"][1] + delta]
     return params, snapshot
+
+
+def _outlined(snapshot: dict[str, Any], new: str) -> bool:
+    """Record where the blocks and ``global`` are from the outline ``param set`` left of the
+    file's new text, if the edit is inside one block: the first edit after a whole resolution
+    then parses no more than the edit did (a whole parse of 800 components takes 0.9 s)."""
+    from kfkit.params._store import remembered_outline  # lazy: only the first edit after one
+
+    outline = remembered_outline(new)
+    if outline is None or outline.components.sep != ":":
+        return False
+    old: str = snapshot["text"]
+    head, end = changed_span(old, new)
+    delta = len(new) - len(old)
+    blocks = {n: f.value for n, f in outline.blocks.items() if f.sep == ":"}
+    if sum(s < head and end + delta < e for s, e in blocks.values()) != 1:
+        return False
+
+    def back(offset: int) -> int:
+        """An offset into the new text as an offset into the old one: all else is unchanged."""
+        return offset if offset <= head else offset - delta
+
+    snapshot["blocks"] = {n: [back(s), back(e)] for n, (s, e) in blocks.items()}
+    field = outline.global_field
+    snapshot["global"] = None if field is None else [back(field.start), back(field.value_end)]
+    return True
 
 
 def _find_blocks(snapshot: dict[str, Any], filename: str) -> bool:

@@ -128,6 +128,19 @@ def test_what_gets_no_outline() -> None:
         assert Outline.of(Document(text, "p")) is None, text
 
 
+def test_the_global_field_is_outlined_wherever_it_is() -> None:
+    for name, text in FILES.items():
+        outline = OUTLINES[name]
+        assert outline is not None and outline.global_field is not None
+        start, end = outline.global_field.start, outline.global_field.value_end
+        assert text[start:end].startswith("global:") and text[start:end].endswith("}")
+    outline = Outline.of(Document("{ components: {} }", "p"))
+    assert outline is not None and outline.global_field is None
+    assert (
+        Outline.of(Document('{ global: {}, components: {}, "\\u0067lobal": {} }', "p")) is None
+    )  # one name, two spellings
+
+
 def test_only_blocks_that_are_object_literals_named_once_are_outlined() -> None:
     outline = Outline.of(Document('{ components: { a: {}, b: 1, c: {}, "\\u0063": {}, d: [] } }', "p"))
     assert outline is not None
