@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from kfkit.app import (
     Component,
     cache_dir,
     locked,
+    make_temp,
     remove_stale_temps,
     write_atomic,
 )
@@ -143,7 +143,7 @@ def _save_outline(text: str, outline: Outline) -> None:
     directory = _outlines()
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+        fd, tmp = make_temp(directory, ".tmp-")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(outline.to_json())
         os.replace(tmp, directory / _digest(text))

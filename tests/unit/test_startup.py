@@ -158,6 +158,8 @@ def test_a_param_edit_loads_no_render_or_cluster_stage(tmp_path: Path) -> None:
         "ruamel",
         "re2",
         "hashlib",  # only a large params file's outline is keyed by digest
+        "tempfile",  # kfkit.app.make_temp does without it (and without random)
+        "random",
     )
     assert not _heavy(loaded, unneeded)
     assert {r.param: r.value for r in kf.params("model-server")}["replicas"] == 2
