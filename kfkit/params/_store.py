@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kfkit._types import JsonValue
 from kfkit.app import (
@@ -30,7 +30,10 @@ from kfkit.app import (
     write_atomic,
 )
 from kfkit.errors import KfkitError, ParamsError, UsageError
-from kfkit.jsonnet import Document, ObjectRef, Outline
+
+if TYPE_CHECKING:
+    from kfkit.jsonnet import Outline  # imported where a large file needs it: a small one never does
+from kfkit.jsonnet import Document, ObjectRef
 
 __all__ = [
     "Check",
@@ -115,6 +118,8 @@ def edit_file(
             _verify(where, check, {real: new})
         write_atomic(real, new)
         if large and within is not None:
+            from kfkit.jsonnet import Outline
+
             outline = outline or Outline.of(doc)
             after = outline.after(original, new, within, where) if outline else None
             if after is not None:
@@ -132,6 +137,8 @@ def _outlines() -> Path:
 
 def remembered_outline(text: str) -> Outline | None:
     """The outline remembered for exactly this text, if any (a bad entry is no entry)."""
+    from kfkit.jsonnet import Outline
+
     try:
         return Outline.from_json((_outlines() / _digest(text)).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
