@@ -24,13 +24,13 @@ from typing import Any
 
 from kfkit.render._cache import Store
 
-__all__ = ["HEADER", "SETTLED", "Facts", "FileIndex", "file_facts", "plain"]
+__all__ = ["SETTLED", "Facts", "FileIndex", "file_facts"]
 
 SETTLED = 2.0
 """Seconds; more than any Linux filesystem's timestamp granularity (1 s at worst)."""
 
 # The two lines `kfkit generate` writes at the top of a component (kfkit.app.component_source).
-HEADER = re.compile(
+_HEADER = re.compile(
     r'local env = std\.extVar\("__ksonnet/environments"\);\n'
     r'local params = std\.extVar\("__ksonnet/params"\)\.components'
     r'(?:\.(?P<id>[A-Za-z_][A-Za-z0-9_]*)|\["(?P<str>[^"\\]*)"\]);\n'
@@ -43,7 +43,7 @@ class Facts:
     plain: bool
     """UTF-8 text with nothing :func:`kfkit.render._deps.dependencies` would follow in it."""
     header: str | None
-    """The component whose params :data:`HEADER` reads, when the file is that header and plain
+    """The component whose params the generated header reads, when the file is that header and plain
     text after it (a generated component): it reads its own params and the environment only."""
     text: str | None = field(default=None, compare=False)
     """The text (universal newlines) when it was read to find these, so the caller need not
@@ -55,7 +55,7 @@ class Facts:
 _STD_AS_VALUE = re.compile(r"std(?<!\wstd)(?!\w)(?!\s*\.\s*[A-Za-z_])")
 
 
-def plain(text: str) -> bool:
+def _plain(text: str) -> bool:
     """Nothing to follow, told without parsing: no import, no extVar, ``std`` only as ``std.name``.
 
     Conservative: the words in a comment or string send the file to the parser instead.
@@ -125,9 +125,9 @@ def _facts(content: bytes) -> Facts:
         return Facts(sha256, False, None)
     if "\r" in text:  # universal newlines, as read_text gives them
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    header = HEADER.match(text)
-    own = header["id"] or header["str"] if header and plain(text[header.end() :]) else None
-    return Facts(sha256, plain(text), own, text)
+    header = _HEADER.match(text)
+    own = (header["id"] or header["str"]) if header and _plain(text[header.end() :]) else None
+    return Facts(sha256, _plain(text), own, text)
 
 
 def _stamp(stat: os.stat_result) -> list[int]:
