@@ -7,8 +7,10 @@ every string that any of those readers would retype is single-quoted.
 
 from __future__ import annotations
 
+import io
 import json
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import yaml
@@ -29,37 +31,66 @@ _RETYPED = re.compile(
 )
 
 
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
 class _Dumper(yaml.CSafeDumper):
-    """libyaml's emitter with kfkit's string style choices."""
+    """libyaml's emitter, fed nodes that :meth:`node` builds (PyYAML's generic representer
+    cost twice the emitting for a large render), remembering how each scalar resolves."""
+
+    def __init__(self, stream: io.StringIO, resolved: dict[tuple[str, tuple[bool, bool]], str]) -> None:
+        super().__init__(stream, default_flow_style=False, allow_unicode=True, width=1 << 30)
+        self._resolved = resolved
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """The emitter asks twice per scalar; an object's keys and values repeat a lot."""
+        scalar = kind is yaml.ScalarNode
+        known = self._resolved.get((value, implicit)) if scalar else None
+        if known is None:
+            known = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]  # untyped in the stubs
+            if scalar:
+                self._resolved[value, implicit] = known
+        assert known is not None
+        return known
+
+    def node(self, value: Any) -> yaml.Node:
+        """The YAML node of a JSON value: keys sorted, block style, kfkit's string styles; a
+        repeated Python object is written again, never as an anchor and alias."""
+        if isinstance(value, str):
+            if _RETYPED.match(value) and value not in ("", ".", "_"):
+                return yaml.ScalarNode(_STR, value, style="'")
+            return yaml.ScalarNode(_STR, value, style="|" if "\n" in value else None)
+        if isinstance(value, dict):
+            pairs = [(self.node(k), self.node(v)) for k, v in sorted(value.items())]
+            return yaml.MappingNode(_MAP, pairs, flow_style=False)
+        if isinstance(value, list):
+            return yaml.SequenceNode(_SEQ, [self.node(v) for v in value], flow_style=False)
+        node: yaml.Node = self.represent_data(value)  # null, booleans and numbers as PyYAML writes them
+        return node
 
 
-def _represent_str(dumper: _Dumper, value: str) -> yaml.Node:
-    if _RETYPED.match(value) and value not in ("", ".", "_"):
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="'")
-    if "\n" in value:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
-
-
-_Dumper.add_representer(str, _represent_str)
+def _documents(values: Iterable[Any]) -> Iterator[str]:
+    """Each value as a document of its own (one stream would write ``--- {}`` for an empty one)."""
+    resolved: dict[tuple[str, tuple[bool, bool]], str] = {}
+    for value in values:
+        stream = io.StringIO()
+        dumper = _Dumper(stream, resolved)
+        dumper.open()
+        dumper.serialize(dumper.node(value))
+        dumper.close()
+        yield stream.getvalue()
 
 
 def yaml_document(value: Any) -> str:
     """One YAML document: sorted keys, 2-space indent, block style (ksonnet's look)."""
-    text: str = yaml.dump(
-        value,
-        Dumper=_Dumper,
-        sort_keys=True,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=1 << 30,
-    )
-    return text
+    return next(_documents([value]))
 
 
 def to_yaml(objects: list[Obj]) -> str:
     """A multi-document stream with ``---`` before each object, as ``ks show`` printed."""
-    return "".join(f"---\n{yaml_document(obj)}" for obj in objects)
+    return "".join(f"---\n{document}" for document in _documents(objects))
 
 
 def to_json(objects: list[Obj]) -> str:
