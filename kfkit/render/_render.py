@@ -40,6 +40,9 @@ from kfkit.render._params import cached_params
 
 __all__ = ["DEFAULT_MAX_OUTPUT", "RenderOptions", "env_params", "render"]
 
+_FEW = 8
+"""Components up to which a render reads their small files afresh rather than the index of all."""
+
 
 @dataclass(frozen=True)
 class RenderOptions:
@@ -74,12 +77,13 @@ def env_params(app: AppDir, env: str, options: RenderOptions | None = None) -> d
     return params
 
 
-def _index(app: AppDir, options: RenderOptions) -> FileIndex | None:
-    """The render cache's index of the app's files, and through it its store; None: no cache."""
+def _index(app: AppDir, options: RenderOptions, *, small: bool = True) -> FileIndex | None:
+    """The render cache's index of the app's files (of its small files too unless ``small`` is
+    false), and through it its store; None: no cache."""
     # An unconfined render is never cached: its entries would serve later, confined renders.
     if not options.cache or options.allow_import_outside:
         return None
-    return FileIndex(Store(default_dir()), app.root)
+    return FileIndex(Store(default_dir()), app.root, small=small)
 
 
 def render(
@@ -102,7 +106,7 @@ def render(
     )
     ticker = Ticker(options.on_progress, Stage.RENDER, len(selected))
     jpaths = {m.name: [*options.jpath, *app.jpath(env, m.path)] for m in modules}
-    index = _index(app, options)
+    index = _index(app, options, small=len(selected) > _FEW)
     store = None if index is None else index.store
     deps = {
         c.name: dependencies(c.path, c.local_name, jpaths[c.module], index)

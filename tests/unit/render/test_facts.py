@@ -12,7 +12,7 @@ import pytest
 from kfkit import App, RenderOptions
 from kfkit.manifests import to_yaml
 from kfkit.params import set_param
-from kfkit.render import _facts
+from kfkit.render import _facts, _render
 from kfkit.render._cache import Store, default_dir
 from kfkit.render._facts import FileIndex
 
@@ -134,8 +134,11 @@ def test_an_unreadable_index_is_a_slower_render_and_deleted_files_leave_it(tmp_p
 
 
 @pytest.mark.usefixtures("settled")
-def test_a_warm_render_reads_no_component_file(tmp_path: Path, reads: Counter[str]) -> None:
+def test_a_warm_render_reads_no_component_file(
+    tmp_path: Path, reads: Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Its files are only stat-ed: what a cached render of 800 components spent most on."""
+    monkeypatch.setattr(_render, "_FEW", 1)  # two components count as many
     app = App.init(tmp_path / "app")
     for name in ("model", "other"):
         app.generate("tf-serving", name, {}, {"modelPath": f"/models/{name}"})
@@ -166,3 +169,36 @@ def test_show_dash_c_sees_a_same_size_edit_of_a_large_params_file(tmp_path: Path
     assert any(default_dir().glob("*/*"))
     set_param(app.dir, "model", "modelPath", "/models/xyz")  # the file keeps its size
     assert "/models/xyz" in args()
+
+
+@pytest.mark.usefixtures("settled")
+def test_show_dash_c_reads_its_small_files_rather_than_every_files_facts(
+    tmp_path: Path, reads: Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Decoding 800 rows cost more than the rest of ``show -c one``; the large params file's
+    digest still comes from its own, small index entry."""
+    monkeypatch.setattr(_render, "_FEW", 2)  # three components count as many, one as few
+    app = App.init(tmp_path / "app")
+    for name in ("model", "other", "third"):
+        app.generate("tf-serving", name, {}, {"modelPath": f"/models/{name}"})
+    set_param(app.dir, "other", "notes", "n" * LARGE)
+    App.load(app.root).render("default")
+    App.load(app.root).render("default", components=["model"])  # its params, cached
+    loaded: list[bool] = []
+    load = FileIndex._load
+
+    def spy(self: FileIndex, large: bool) -> dict[str, object]:
+        loaded.append(large)
+        return load(self, large)
+
+    monkeypatch.setattr(FileIndex, "_load", spy)
+    reads.clear()
+    fresh = App.load(app.root).render("default", components=["model"], options=RenderOptions(cache=False))
+    reads.clear()
+    assert App.load(app.root).render("default", components=["model"]) == fresh
+    assert set(loaded) == {True}
+    assert reads[str(app.root / "components" / "model.jsonnet")] == 1
+    assert reads[str(app.dir.params_file)] == 0
+    loaded.clear()
+    App.load(app.root).render("default")
+    assert set(loaded) == {False, True}
