@@ -14,7 +14,7 @@ if TYPE_CHECKING:
         LibrarySpec,
         RegistrySpec,
     )
-    from kfkit.app._files import DEFAULT_LOCK_TIMEOUT, locked, make_temp, remove_stale_temps, write_atomic
+    from kfkit.app._files import DEFAULT_LOCK_TIMEOUT, locked, remove_stale_temps, write_atomic
     from kfkit.app._import import NewComponent, plan_import
     from kfkit.app._layout import CACHE_ENV, KSONNET_LIB, LIB, VENDOR, cache_dir, find_root
     from kfkit.app._package import (
@@ -93,7 +93,6 @@ __all__ = [
     "installed_packages",
     "list_packages",
     "locked",
-    "make_temp",
     "module_name",
     "parse_parts_yaml",
     "parse_prototype",
@@ -126,7 +125,6 @@ _HOMES = {
     "kfkit.app._files": (
         "DEFAULT_LOCK_TIMEOUT",
         "locked",
-        "make_temp",
         "remove_stale_temps",
         "write_atomic",
     ),

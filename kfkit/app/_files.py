@@ -10,10 +10,11 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from kfkit._atomic import make_temp
 from kfkit._constants import DEFAULT_LOCK_TIMEOUT
 from kfkit.errors import AppError
 
-__all__ = ["DEFAULT_LOCK_TIMEOUT", "locked", "make_temp", "remove_stale_temps", "write_atomic"]
+__all__ = ["DEFAULT_LOCK_TIMEOUT", "locked", "remove_stale_temps", "write_atomic"]
 
 
 def write_atomic(path: Path, text: str, *, replace: bool = True) -> None:
@@ -51,17 +52,6 @@ def _write(path: Path, text: str, *, replace: bool) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-
-
-def make_temp(directory: Path, prefix: str, suffix: str = "") -> tuple[int, str]:
-    """A new file only this process can read, open for writing, and its path: ``tempfile.mkstemp``
-    without importing tempfile and random, ~1 % of every command that writes (#12)."""
-    while True:
-        name = str(directory / f"{prefix}{os.urandom(6).hex()}{suffix}")
-        try:
-            return os.open(name, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600), name
-        except FileExistsError:  # taken (2**-48 per name): draw another
-            continue
 
 
 def _umask() -> int:

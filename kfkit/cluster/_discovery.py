@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
+
+from kfkit._atomic import replace_file
 
 __all__ = ["AGGREGATED", "DISCOVERY_PARALLELISM", "TTL", "ApiResource", "Discovery", "group_version_path"]
 
@@ -170,15 +170,7 @@ class Discovery:
             },
         }
         with contextlib.suppress(OSError):
-            self._cache_file.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=self._cache_file.parent, prefix=".discovery-")
-            try:
-                with os.fdopen(fd, "w") as out:
-                    json.dump(data, out)
-                os.replace(temp, self._cache_file)
-            except OSError:
-                os.unlink(temp)
-                raise
+            replace_file(self._cache_file, json.dumps(data).encode(), prefix=".discovery-")
 
 
 def cache_file(cache_dir: Path, server: str) -> Path:

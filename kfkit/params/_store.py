@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from kfkit._atomic import replace_file
 from kfkit._types import JsonValue
 from kfkit.app import (
     DEFAULT_LOCK_TIMEOUT,
@@ -25,7 +25,6 @@ from kfkit.app import (
     Component,
     cache_dir,
     locked,
-    make_temp,
     remove_stale_temps,
     write_atomic,
 )
@@ -149,11 +148,7 @@ def _save_outline(text: str, outline: Outline) -> None:
     """Remember ``outline`` for ``text``, keeping the few newest: a cache, so failing is fine."""
     directory = _outlines()
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = make_temp(directory, ".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(outline.to_json())
-        os.replace(tmp, directory / _digest(text))
+        replace_file(directory / _digest(text), outline.to_json().encode())
         kept = sorted(directory.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
         for stale in kept[_OUTLINES_KEPT:]:
             stale.unlink()

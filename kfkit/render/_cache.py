@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
+from kfkit._atomic import replace_file
 from kfkit.app import cache_dir
 
 __all__ = ["Store", "default_dir"]
@@ -52,17 +52,8 @@ class Store:
         return data
 
     def put(self, key: str, data: bytes) -> None:
-        path = self._path(key)
         try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
+            replace_file(self._path(key), data)
         except OSError:
             return
         self.written += len(data)

@@ -19,10 +19,10 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from kfkit import __version__
+from kfkit._atomic import replace_file
 from kfkit._types import Obj
 
 __all__ = ["CleanObjects"]
@@ -78,15 +78,7 @@ class CleanObjects:
             return
         lines = [*self._known, *self._new][-MAX_OBJECTS:]
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "w", encoding="ascii") as out:
-                    out.write("".join(f"{line}\n" for line in lines))
-                os.replace(tmp, self.path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
+            replace_file(self.path, "".join(f"{line}\n" for line in lines).encode("ascii"))
             contexts = sorted(self.path.parent.glob("*.txt"), key=lambda p: p.stat().st_mtime, reverse=True)
         except OSError:
             return

@@ -158,7 +158,7 @@ def test_a_param_edit_loads_no_render_or_cluster_stage(tmp_path: Path) -> None:
         "ruamel",
         "re2",
         "hashlib",  # only a large params file's outline is keyed by digest
-        "tempfile",  # kfkit.app.make_temp does without it (and without random)
+        "tempfile",  # kfkit._atomic does without it (and without random)
         "kfkit.jsonnet._outline",  # only a large params file has an outline
         "random",
     )
@@ -216,5 +216,6 @@ def test_show_loads_only_the_render_stage(tmp_path: Path) -> None:
         loaded = _loaded(_cli(*argv), cwd=kf.root)
         assert "kfkit.render" in loaded
         unneeded = ("kfkit.deploy", "kfkit.ksonnetlib", "kfkit.validate", "kfkit.cluster", *FOR_PACKAGES)
+        unneeded += ("tempfile", "random")  # cache entries are written through kfkit._atomic
         assert "concurrent.futures" not in loaded, argv  # one evaluation: no thread pool
         assert not _heavy(loaded, (*unneeded, *NETWORK, "kubernetes", "jsonschema", "pydantic")), argv

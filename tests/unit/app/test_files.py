@@ -1,4 +1,5 @@
-"""kfkit/app/_files.py: temp files and atomic writes, without the tempfile module (#12: start-up)."""
+"""kfkit/_atomic.py and kfkit/app/_files.py: temp files and atomic writes, without the tempfile module
+(#12: start-up)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kfkit.app import make_temp, write_atomic
+from kfkit._atomic import make_temp, replace_file
+from kfkit.app import write_atomic
 
 
 def test_a_temp_file_is_new_private_and_open_for_writing(tmp_path: Path) -> None:
@@ -45,3 +47,18 @@ def test_write_atomic_keeps_the_mode_and_leaves_no_temp_file(tmp_path: Path) -> 
     with pytest.raises(FileExistsError):
         write_atomic(path, "{}", replace=False)
     assert path.read_text() == "{ a: 1 }" and [p.name for p in tmp_path.iterdir()] == ["params.libsonnet"]
+
+
+def test_replace_file_makes_the_directory_and_leaves_no_temp_file(tmp_path: Path) -> None:
+    target = tmp_path / "cache" / "ab" / "entry"
+    replace_file(target, b"one")
+    replace_file(target, b"two")
+    assert target.read_bytes() == b"two" and [p.name for p in target.parent.iterdir()] == ["entry"]
+
+
+def test_replace_file_that_fails_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> None:
+    target = tmp_path / "entry"
+    target.mkdir()  # a directory cannot be replaced by a file
+    with pytest.raises(IsADirectoryError):
+        replace_file(target, b"new")
+    assert target.is_dir() and [p.name for p in tmp_path.iterdir()] == ["entry"]
