@@ -10,7 +10,7 @@ from kfkit.params._params import (
     set_param,
 )
 from kfkit.params._resolve import env_globals, environment_ext, global_keys, module_params, resolve_params
-from kfkit.params._store import add_component_params, edit_file, remove_component_params
+from kfkit.params._store import add_component_params, edit_file, remembered_outline, remove_component_params
 from kfkit.params._values import parse_key, parse_value
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "module_params",
     "parse_key",
     "parse_value",
+    "remembered_outline",
     "remove_component_params",
     "resolve_params",
     "set_param",

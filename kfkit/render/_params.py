@@ -36,7 +36,7 @@ from kfkit.errors import KfkitError
 from kfkit.jsonnet import Document, is_data, key_name, parse
 from kfkit.jsonnet._ast import Field, Object
 from kfkit.jsonnet._edit import changed_span
-from kfkit.params import resolve_params
+from kfkit.params import remembered_outline, resolve_params
 from kfkit.params._resolve import is_template
 from kfkit.render._cache import Store
 from kfkit.render._deps import ENVIRONMENTS_VAR, dependencies
@@ -138,8 +138,6 @@ def _outlined(snapshot: dict[str, Any], new: str) -> bool:
     """Record where the blocks and ``global`` are from the outline ``param set`` left of the
     file's new text, if the edit is inside one block: the first edit after a whole resolution
     then parses no more than the edit did (a whole parse of 800 components takes 0.9 s)."""
-    from kfkit.params._store import remembered_outline  # lazy: only the first edit after one
-
     outline = remembered_outline(new)
     if outline is None or outline.components.sep != ":":
         return False
