@@ -29,8 +29,11 @@ def replace_file(path: str | Path, data: bytes, *, prefix: str = ".tmp-") -> Non
     """Put ``data`` at ``path`` (a cache entry: private to the user), making its directory.
     Raises OSError, with nothing left behind."""
     directory = os.path.dirname(path)
-    os.makedirs(directory, exist_ok=True)
-    fd, temp = make_temp(directory, prefix)
+    try:
+        fd, temp = make_temp(directory, prefix)
+    except FileNotFoundError:  # its first file: make it only then (a render writes 800 entries)
+        os.makedirs(directory, exist_ok=True)
+        fd, temp = make_temp(directory, prefix)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
