@@ -7,9 +7,9 @@ numbers from a loaded or a different machine stay comparable. The references:
 - Tanka's ``tk eval`` of the same components, when a ``tk`` binary is found
   ($KFKIT_BENCH_TK, $PATH, or ~/.cache/kfkit/bench/bin/tk; ``--build-tk`` builds it from the
   pinned tools module tools/tanka, through the Go module proxy, on the same go-jsonnet version as
-  kfkit's binding). Without it that row is skipped, and the parallel
-  render's wall time is read against the engine alone, which evaluates single-threaded as
-  ``tk eval`` does (same engine, same Jsonnet).
+  kfkit's binding). Without it that row is skipped, and the render in worker processes is read
+  against the engine alone, which evaluates in one process as ``tk eval`` does (same engine,
+  same Jsonnet).
 
 Writes benchmarks/results/results.md (min/median/max), results.json and, when matplotlib
 is installed (``pip install -e '.[bench]'``), results.png.
@@ -30,7 +30,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,10 +42,11 @@ import _gojsonnet  # noqa: E402
 from _app import make_app  # noqa: E402
 
 from kfkit import App, RenderOptions  # noqa: E402
+from kfkit._workers import cores  # noqa: E402
 from kfkit.app import parse_prototype  # noqa: E402
 from kfkit.app._prototype import prototype_params  # noqa: E402
 from kfkit.params import _store, set_param  # noqa: E402
-from kfkit.render import _facts, _incremental  # noqa: E402
+from kfkit.render import _facts  # noqa: E402
 
 ROOT = HERE.parent
 RESULTS = HERE / "results"
@@ -151,16 +151,6 @@ def engine_alone(app: App, *, with_params: bool = False) -> Callable[[], object]
     )
 
 
-def one_thread(app: App, runs: int) -> tuple[list[float], list[float]]:
-    """The --no-cache render with its components in one evaluation group (one thread)."""
-    parallel_from = _incremental._MIN_GROUP
-    _incremental._MIN_GROUP = 1 << 30  # a group per this many components: never a second one
-    try:
-        return timed(lambda: app.render("default", options=RenderOptions(cache=False)), runs)
-    finally:
-        _incremental._MIN_GROUP = parallel_from
-
-
 def cores_note(rows: list[Row]) -> str:
     """How many cores each render kept busy: its CPU time over its wall time (medians)."""
     busy = [
@@ -174,30 +164,28 @@ def cores_note(rows: list[Row]) -> str:
     )
 
 
-def gil_note() -> str:
-    """Whether go-jsonnet releases the GIL: a Python loop's speed while an evaluation runs."""
-    code = "std.length([std.md5(std.toString(i)) for i in std.range(1, 60000)])"
+def memory_note(app: App) -> str:
+    """Peak memory of a cold render in worker processes and in one process, each in a fresh
+    interpreter (a process's peak never goes down, so an earlier render would hide it)."""
+    script = (
+        "import resource, sys\nfrom kfkit import App, RenderOptions\n"
+        "options = RenderOptions(cache=False, processes=sys.argv[2] == 'y')\n"
+        "App.load(sys.argv[1]).render('default', options=options)\n"
+        "peak = lambda who: resource.getrusage(who).ru_maxrss / 2**20\n"
+        "print(f'{peak(resource.RUSAGE_SELF):.2f} {peak(resource.RUSAGE_CHILDREN):.2f}')"
+    )
 
-    def loop_rate(work: Callable[[], object]) -> float:
-        done = threading.Event()
+    def peaks(processes: str) -> tuple[float, float]:
+        argv = [sys.executable, "-c", script, str(app.dir.root), processes]
+        own, worker = subprocess.run(argv, capture_output=True, check=True).stdout.split()
+        return float(own), float(worker)
 
-        def run() -> None:
-            work()
-            done.set()
-
-        thread = threading.Thread(target=run)
-        thread.start()
-        count, start = 0, time.perf_counter()
-        while not done.is_set():
-            count += 1
-        thread.join()
-        return count / (time.perf_counter() - start)
-
-    idle = loop_rate(lambda: time.sleep(1.0))
-    busy = loop_rate(lambda: _gojsonnet.evaluate_snippet("gil", code))
+    app.render("default", options=RenderOptions(cache=False))  # generates the ksonnet-lib: not measured
+    (own, worker), (alone, _) = peaks("y"), peaks("n")
     return (
-        f"GIL: a Python loop runs at {busy / idle:.2f}x its speed while go-jsonnet evaluates in another "
-        "thread (near 1: the binding releases the GIL, so kfkit renders in threads, not processes)."
+        f"Peak memory (RSS) of a cold render: with worker processes {own:.2f} GB in kfkit's own process "
+        f"and {worker:.2f} GB in the largest worker (one per core, so about {own + cores() * worker:.2f} GB "
+        f"in all); in one process {alone:.2f} GB."
     )
 
 
@@ -264,12 +252,17 @@ def render_rows(n: int, runs: int, tk: str | None, tmp: Path) -> list[Row]:
     )
     no_cache = RenderOptions(cache=False)
     cold = Row(
-        f"kfkit render N={n}, --no-cache (components in parallel)",
+        f"kfkit render N={n}, --no-cache (components in worker processes)",
         timed(lambda: app.render("default", options=no_cache), runs),
         engine.name,
         "CPU ≤ 1.05x engine alone" + ("" if tk else "; wall ≤ 0.6x tk eval (no tk: of the engine alone)"),
     )
-    single = Row(f"kfkit render N={n}, --no-cache, one thread", one_thread(app, runs), engine.name)
+    in_process = RenderOptions(cache=False, processes=False)
+    single = Row(
+        f"kfkit render N={n}, --no-cache, processes=False (one evaluation in this process)",
+        timed(lambda: app.render("default", options=in_process), runs),
+        engine.name,
+    )
     # kfkit evaluates the params file on every --no-cache render; the engine above got them for free.
     with_params = Row(
         f"go-jsonnet alone, N={n}, evaluating the params file too",
@@ -279,7 +272,7 @@ def render_rows(n: int, runs: int, tk: str | None, tmp: Path) -> list[Row]:
         engine,
         cold,
         single,
-        Row("kfkit render --no-cache, parallel vs one thread", cold.measured, single.name),
+        Row("kfkit render --no-cache, worker processes vs one evaluation", cold.measured, single.name),
     ]
     rows += [
         with_params,
@@ -478,7 +471,8 @@ def main() -> None:
         rows = prototype_rows(args.runs)
         rows += render_rows(args.n, args.runs, tk, Path(tmp))
         rows += startup_rows(max(args.runs, 5), Path(tmp))
-    write_results(rows, header + "\n\n" + gil_note() + "\n\n" + cores_note(rows))
+        memory = memory_note(make_app(Path(tmp) / "memory", args.n))
+    write_results(rows, "\n\n".join([header, memory, cores_note(rows)]))
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ import _gojsonnet
 from kfkit._types import JsonValue
 from kfkit.errors import Location, RenderError
 
-__all__ = ["Evaluation", "engine_version", "evaluate_file", "evaluate_snippet"]
+__all__ = ["Evaluation", "engine_version", "evaluate_file", "evaluate_snippet", "evaluate_snippet_json"]
 
 
 @dataclass(frozen=True)
@@ -63,15 +63,22 @@ def evaluate_file(path: Path, evaluation: Evaluation) -> JsonValue:
     text = evaluation.overrides.get(path.resolve())
     if text is not None:
         return evaluate_snippet(str(path), text, evaluation)
-    return _run(lambda kw: _gojsonnet.evaluate_file(str(path), **kw), evaluation)
+    result: JsonValue = json.loads(_run(lambda kw: _gojsonnet.evaluate_file(str(path), **kw), evaluation))
+    return result
 
 
 def evaluate_snippet(name: str, code: str, evaluation: Evaluation) -> JsonValue:
     """Evaluate Jsonnet source text; ``name`` is what error messages call it."""
+    result: JsonValue = json.loads(evaluate_snippet_json(name, code, evaluation))
+    return result
+
+
+def evaluate_snippet_json(name: str, code: str, evaluation: Evaluation) -> str:
+    """:func:`evaluate_snippet`'s value as the engine's JSON text, for a caller that passes it on."""
     return _run(lambda kw: _gojsonnet.evaluate_snippet(name, code, **kw), evaluation)
 
 
-def _run(call: Callable[[dict[str, Any]], str], evaluation: Evaluation) -> JsonValue:
+def _run(call: Callable[[dict[str, Any]], str], evaluation: Evaluation) -> str:
     from kfkit import _natives  # lazy: RE2 and the YAML parser are not needed to know the version
 
     kwargs: dict[str, Any] = {
@@ -104,8 +111,7 @@ def _run(call: Callable[[dict[str, Any]], str], evaluation: Evaluation) -> JsonV
             f"the render is {len(output) / 2**20:.0f} MiB of JSON, over the limit of "
             f"{limit / 2**20:.0f} MiB (--max-output-mb raises it)"
         )
-    result: JsonValue = json.loads(output)
-    return result
+    return output
 
 
 class _Importer:

@@ -11,22 +11,21 @@ render this way: there main's output is the components document itself. An edite
 may read hidden fields or skip components, which cached JSON cannot reproduce; those
 environments render in one evaluation as before.
 
-Misses are evaluated in groups, one thread per core: go-jsonnet releases the GIL.
+Many misses are evaluated in groups, one worker process per core (:mod:`kfkit._workers`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from kfkit import __version__
 from kfkit._types import JsonValue
+from kfkit._workers import Job, WorkerFailed, cores, evaluate_in_workers
 from kfkit.app import AppDir
 from kfkit.app._layout import BUILTIN
-from kfkit.errors import RenderError
 from kfkit.evaluator import Evaluation, engine_version, evaluate_snippet
 from kfkit.render._cache import Store
 from kfkit.render._deps import ENVIRONMENTS_VAR, PARAMS_JSON, PARAMS_VAR, Dependencies, dependencies
@@ -35,6 +34,7 @@ from kfkit.render._facts import FileIndex
 __all__ = [
     "TEMPLATES",
     "component_key",
+    "components_document",
     "digest",
     "is_template_env",
     "params_key",
@@ -44,7 +44,9 @@ __all__ = [
 
 TEMPLATES = BUILTIN / "environments"
 _SCHEMA = "kfkit-render-1"
-_MIN_GROUP = 8  # below this, a second thread costs more than it saves
+_MIN_GROUP = 32  # fewer per worker, and starting it costs more than it saves (docs/rendering.md)
+_NAME = "<extvar:__ksonnet/components>"
+"""What errors call the components document: the ext var it stands in for, as through main."""
 
 
 def is_template_env(main: Path, jpath: Sequence[Path]) -> bool:
@@ -115,6 +117,7 @@ def render_components(
     store: Store | None,
     *,
     on_done: Callable[[int], None] | None = None,
+    processes: bool = True,
 ) -> dict[str, JsonValue]:
     """Each component's value (``codes``: its Jsonnet), from ``store`` where its key is there.
 
@@ -122,6 +125,7 @@ def render_components(
     the missing ones, it passes the engine no more params than they read.
 
     ``on_done(n)`` hears how many are done: the cached ones at once, then each evaluated group.
+    ``processes``: many missing components may be evaluated in worker processes.
     """
     on_done = on_done or (lambda _: None)
     values: dict[str, JsonValue] = {}
@@ -134,7 +138,7 @@ def render_components(
         else:
             values[name] = json.loads(data)
     on_done(len(values))
-    for name, value in _evaluate(missing, evaluation, on_done).items():
+    for name, value in _evaluate(missing, evaluation, on_done, processes).items():
         values[name] = value
         key = keys.get(name)
         if store is not None and key is not None:
@@ -148,38 +152,41 @@ def _evaluate(
     codes: Mapping[str, str],
     evaluation: Callable[[Collection[str]], Evaluation],
     on_done: Callable[[int], None],
+    processes: bool,
 ) -> dict[str, JsonValue]:
-    """One evaluation per group of components, the groups on parallel threads.
+    """One evaluation, or with ``processes`` and enough components, one per core in workers.
 
-    When a group fails, all of them are evaluated together once more, so the error is the
-    one a single evaluation reports (the first failing component by name), whatever the
-    threads did.
+    When a worker fails, all the components are evaluated together in this process, so an
+    error is the one a single evaluation reports (the first failing component by name),
+    whatever the workers did.
     """
     if not codes:
         return {}
     names = sorted(codes)
-    workers = min(os.cpu_count() or 1, max(1, len(names) // _MIN_GROUP))
-    if workers == 1:
-        alone = _evaluate_group(codes, evaluation(codes))
-        on_done(len(alone))
-        return alone
-    from concurrent.futures import ThreadPoolExecutor  # lazy: ~15 M instructions, unused by small renders
-
-    groups = [{n: codes[n] for n in names[i::workers]} for i in range(workers)]
+    count = min(cores(), len(names) // _MIN_GROUP) if processes else 1
     values: dict[str, JsonValue] = {}
-    try:
-        with ThreadPoolExecutor(workers) as pool:
-            for result in pool.map(lambda group: _evaluate_group(group, evaluation(group)), groups):
-                values.update(result)
-                on_done(len(result))
-    except RenderError:
-        return _evaluate_group(codes, evaluation(codes))
-    return values
+    if count > 1:
+        groups = [{n: codes[n] for n in names[i::count]} for i in range(count)]
+        jobs = [Job(_NAME, components_document(group), evaluation(group)) for group in groups]
+        try:
+            for group in evaluate_in_workers(jobs):
+                assert isinstance(group, dict)
+                values.update(group)
+                on_done(len(group))
+            return values
+        except WorkerFailed:
+            pass
+    alone = _evaluate_group(codes, evaluation(codes))
+    on_done(len(alone) - len(values))  # what the workers did not report
+    return alone
 
 
 def _evaluate_group(codes: Mapping[str, str], evaluation: Evaluation) -> dict[str, JsonValue]:
-    document = "{\n" + "".join(f"  {json.dumps(n)}: {code},\n" for n, code in codes.items()) + "}\n"
-    # Named as the ext var it stands in for, so engine errors read as they do through main.
-    value = evaluate_snippet("<extvar:__ksonnet/components>", document, evaluation)
+    value = evaluate_snippet(_NAME, components_document(codes), evaluation)
     assert isinstance(value, dict)
     return value
+
+
+def components_document(codes: Mapping[str, str]) -> str:
+    """The Jsonnet object of the components keyed by name, as main.jsonnet gets it."""
+    return "{\n" + "".join(f"  {json.dumps(n)}: {code},\n" for n, code in codes.items()) + "}\n"

@@ -35,7 +35,13 @@ from kfkit.params import environment_ext, global_keys
 from kfkit.render._cache import Store, default_dir
 from kfkit.render._deps import ENVIRONMENTS_VAR, PARAMS_JSON, PARAMS_VAR, Dependencies, dependencies
 from kfkit.render._facts import FileIndex
-from kfkit.render._incremental import component_key, is_template_env, render_components, sees_own_params_only
+from kfkit.render._incremental import (
+    component_key,
+    components_document,
+    is_template_env,
+    render_components,
+    sees_own_params_only,
+)
 from kfkit.render._params import cached_params
 
 __all__ = ["DEFAULT_MAX_OUTPUT", "RenderOptions", "env_params", "render"]
@@ -61,6 +67,10 @@ class RenderOptions:
     """A render larger than this (as JSON) fails instead of exhausting memory downstream."""
     on_progress: OnProgress | None = field(default=None, compare=False, repr=False)
     """Told how many of the selected components are rendered, as they are (:mod:`kfkit._progress`)."""
+    processes: bool = True
+    """Evaluate many uncached components in worker processes, one per core (each with Go's
+    collector set for one short evaluation: faster, for more memory; ``GOGC`` in the
+    environment sets it instead); False: every evaluation in this process."""
     duplicates: Literal["error", "warn", "keep"] = "error"
     """An object rendered by two components: an error (``apply``, so it never flips between
     owners), a warning with both objects kept (``show``, as ksonnet showed them), or kept
@@ -138,7 +148,11 @@ def render(
             confine=None if options.allow_import_outside else [*app.import_roots, *options.jpath],
             max_output_bytes=options.max_output_bytes,
         )
-        rendered.update(_render_module(app, env, members, local, evaluation, template, deps, store, ticker))
+        rendered.update(
+            _render_module(
+                app, env, members, local, evaluation, template, deps, store, ticker, options.processes
+            )
+        )
     if index is not None:
         index.save()
     # A whole render keeps every key main.jsonnet made, components or not: nothing vanishes.
@@ -164,10 +178,12 @@ def _render_module(
     deps: Mapping[str, Dependencies],
     store: Store | None,
     ticker: Ticker,
+    processes: bool,
 ) -> dict[str, JsonValue]:
     """One module's components (keyed by qualified name) through main.jsonnet, or the render cache.
 
-    ``params`` are those the module's components see, by local name.
+    ``params`` are those the module's components see, by local name; ``processes`` as
+    :attr:`RenderOptions.processes`.
     """
     codes = _component_codes(app, env, members, params, deps)
     main_file = app.env_dir(env) / "main.jsonnet"
@@ -195,10 +211,14 @@ def _render_module(
             )
 
         rendered = _ksonnet_lib_on_demand(
-            app, env, lambda: render_components(codes, keys, evaluation_for, store, on_done=ticker.tick)
+            app,
+            env,
+            lambda: render_components(
+                codes, keys, evaluation_for, store, on_done=ticker.tick, processes=processes
+            ),
         )
     else:
-        document = "{\n" + "".join(f"  {json.dumps(n)}: {code},\n" for n, code in codes.items()) + "}\n"
+        document = components_document(codes)
         main = replace(
             _seeing(evaluation, params), ext_codes={**evaluation.ext_codes, "__ksonnet/components": document}
         )
