@@ -166,13 +166,18 @@ def cores_note(rows: list[Row]) -> str:
 
 def memory_note(app: App) -> str:
     """Peak memory of a cold render in worker processes and in one process, each in a fresh
-    interpreter (a process's peak never goes down, so an earlier render would hide it)."""
+    interpreter (a process's peak never goes down, so an earlier render would hide it).
+
+    The render's own peak is VmHWM, not ``ru_maxrss``: Linux carries the latter over from the
+    process that started it, and this one is large by now. Its workers' peak is ``ru_maxrss``
+    of its children, which it started small.
+    """
     script = (
-        "import resource, sys\nfrom kfkit import App, RenderOptions\n"
+        "import re, resource, sys\nfrom kfkit import App, RenderOptions\n"
         "options = RenderOptions(cache=False, processes=sys.argv[2] == 'y')\n"
         "App.load(sys.argv[1]).render('default', options=options)\n"
-        "peak = lambda who: resource.getrusage(who).ru_maxrss / 2**20\n"
-        "print(f'{peak(resource.RUSAGE_SELF):.2f} {peak(resource.RUSAGE_CHILDREN):.2f}')"
+        "own = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]) / 2**20\n"
+        "print(f'{own:.2f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20:.2f}')"
     )
 
     def peaks(processes: str) -> tuple[float, float]:
