@@ -50,11 +50,35 @@ class WorkerFailed(Exception):
 
 
 def cores() -> int:
-    """The cores this process may run on (its affinity, as taskset and cpusets set it)."""
+    """The cores this process may use: its affinity (taskset, cpusets), lowered to its cgroup's
+    CPU quota, so a CI job limited to 2 CPUs on a 64-core node starts 2 workers, not 64."""
     try:
-        return len(os.sched_getaffinity(0))
+        count = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        count = os.cpu_count() or 1
+    quota = _cpu_quota()
+    return count if quota is None else max(1, min(count, quota))
+
+
+CGROUP = Path("/sys/fs/cgroup")
+"""Where a container sees its own cgroup (v2: ``cpu.max``; v1: ``cpu/cpu.cfs_quota_us``)."""
+
+
+def _cpu_quota() -> int | None:
+    """The cgroup's CPU quota in whole cores, rounded up; None: no quota, or none readable."""
+    try:
+        quota, period = (CGROUP / "cpu.max").read_text().split()
+    except (OSError, ValueError):
+        try:
+            quota = (CGROUP / "cpu" / "cpu.cfs_quota_us").read_text().strip()
+            period = (CGROUP / "cpu" / "cpu.cfs_period_us").read_text().strip()
+        except OSError:
+            return None
+    try:
+        q, p = int(quota), int(period)
+    except ValueError:  # "max": no quota
+        return None
+    return -(-q // p) if q > 0 and p > 0 else None  # v1 says -1 for none
 
 
 def evaluate_in_workers(jobs: Sequence[Job]) -> Iterator[JsonValue]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -213,3 +214,26 @@ def test_a_worker_writes_the_engine_s_json_and_fails_without_a_value() -> None:
     assert (good.returncode, json.loads(good.stdout)) == (0, {"a": None, "b": [1, "x"]})
     bad = run('error "no"')
     assert bad.returncode == 1 and bad.stdout == b""
+
+
+@pytest.mark.parametrize(
+    ("files", "quota"),
+    [
+        ({"cpu.max": "max 100000\n"}, None),
+        ({"cpu.max": "150000 100000\n"}, 2),
+        ({"cpu.max": "50000 100000\n"}, 1),
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+        ({"cpu/cpu.cfs_quota_us": "300000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 3),
+        ({}, None),
+    ],
+    ids=["v2-none", "v2-1.5", "v2-0.5", "v1-none", "v1-3", "no-cgroup"],
+)
+def test_workers_are_as_many_as_the_cgroup_s_cpu_quota_allows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], quota: int | None
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+    monkeypatch.setattr(_workers, "CGROUP", tmp_path)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: set(range(8)))
+    assert _workers.cores() == (8 if quota is None else quota)
