@@ -97,6 +97,20 @@ def timed(
     return wall, cpu
 
 
+def interleaved(
+    contenders: dict[str, Callable[[], object]], runs: int
+) -> dict[str, tuple[list[float], list[float]]]:
+    """Each one's wall and CPU times, taken in turns (every round runs each once): a drift in
+    the machine's speed during the run then touches them all alike, not one row more."""
+    measured: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in contenders}
+    for _ in range(runs):
+        for name, fn in contenders.items():
+            wall, cpu = timed(fn, 1)
+            measured[name][0].extend(wall)
+            measured[name][1].extend(cpu)
+    return measured
+
+
 def command(
     args: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> Callable[[], object]:
@@ -252,37 +266,19 @@ def render_rows(n: int, runs: int, tk: str | None, tmp: Path) -> list[Row]:
     os.environ["KFKIT_CACHE_DIR"] = str(tmp / "cache")
     app = make_app(tmp / f"app{n}", n)
     one = make_app(tmp / "app1", 1)
-    engine = Row(
-        f"go-jsonnet alone, N={n} (reference: one evaluation, as tk eval)", timed(engine_alone(app), runs)
-    )
-    no_cache = RenderOptions(cache=False)
-    cold = Row(
-        f"kfkit render N={n}, --no-cache (components in worker processes)",
-        timed(lambda: app.render("default", options=no_cache), runs),
-        engine.name,
-        "CPU ≤ 1.05x engine alone" + ("" if tk else "; wall ≤ 0.6x tk eval (no tk: of the engine alone)"),
-    )
-    in_process = RenderOptions(cache=False, processes=False)
-    single = Row(
-        f"kfkit render N={n}, --no-cache, processes=False (one evaluation in this process)",
-        timed(lambda: app.render("default", options=in_process), runs),
-        engine.name,
-    )
+    no_cache, in_process = RenderOptions(cache=False), RenderOptions(cache=False, processes=False)
+    engine = f"go-jsonnet alone, N={n} (reference: one evaluation, as tk eval)"
+    cold = f"kfkit render N={n}, --no-cache (components in worker processes)"
+    single = f"kfkit render N={n}, --no-cache, processes=False (one evaluation in this process)"
     # kfkit evaluates the params file on every --no-cache render; the engine above got them for free.
-    with_params = Row(
-        f"go-jsonnet alone, N={n}, evaluating the params file too",
-        timed(engine_alone(app, with_params=True), runs),
-    )
-    rows = [
-        engine,
-        cold,
-        single,
-        Row("kfkit render --no-cache, worker processes vs one evaluation", cold.measured, single.name),
-    ]
-    rows += [
-        with_params,
-        Row("kfkit render --no-cache vs the engine with params", cold.measured, with_params.name),
-    ]
+    with_params = f"go-jsonnet alone, N={n}, evaluating the params file too"
+    contenders: dict[str, Callable[[], object]] = {
+        engine: engine_alone(app),
+        cold: lambda: app.render("default", options=no_cache),
+        single: lambda: app.render("default", options=in_process),
+        with_params: engine_alone(app, with_params=True),
+    }
+    tanka, show = f"tk eval N={n}", f"kfkit show default --no-cache, N={n}"
     if tk is not None:
         tk_env = tanka_project(app, tmp / "tanka")
         # An import, not the JSON itself: one argument may not exceed 128 KiB (Linux's MAX_ARG_STRLEN).
@@ -290,29 +286,41 @@ def render_rows(n: int, runs: int, tk: str | None, tmp: Path) -> list[Row]:
         tk_cmd = [tk, "eval", str(tk_env), "--ext-code", f"__ksonnet/environments={ENVIRONMENTS}"]
         tk_cmd += ["--ext-code", f"__ksonnet/params=import {params_json}"]
         check_same_output(tk_cmd, app)
-        tanka = Row(f"tk eval N={n}", timed(command(tk_cmd), runs))
-        show = [*KFKIT, "show", "default", "--no-cache"]
+        contenders[tanka] = command(tk_cmd)
+        # Both commands whole: start-up, evaluation, and writing every object out (kfkit as YAML).
+        contenders[show] = command([*KFKIT, "show", "default", "--no-cache"], cwd=app.dir.root)
+    measured = interleaved(contenders, runs)
+    rows = [
+        Row(engine, measured[engine]),
+        Row(cold, measured[cold], engine, "" if tk else "wall ≤ 0.6x tk eval (no tk: of the engine alone)"),
+        Row(single, measured[single], engine),
+        Row("kfkit render --no-cache, worker processes vs one evaluation", measured[cold], single),
+        Row(with_params, measured[with_params]),
+        Row("kfkit render --no-cache vs the engine with params", measured[cold], with_params),
+        # The same collector setting on both sides: what kfkit's own work adds to the engine's.
+        Row(
+            "kfkit render --no-cache, processes=False vs the engine with params",
+            measured[single],
+            with_params,
+            "CPU ≤ 1.05x",
+        ),
+    ]
+    if tk is not None:
         rows += [
-            tanka,
-            Row("kfkit render --no-cache vs tk eval", cold.measured, tanka.name),
-            # Both commands whole: start-up, evaluation, and writing every object out (kfkit as YAML).
-            Row(
-                f"kfkit show default --no-cache, N={n}",
-                timed(command(show, cwd=app.dir.root), runs),
-                tanka.name,
-                "wall ≤ 0.6x tk eval",
-            ),
+            Row(tanka, measured[tanka]),
+            Row("kfkit render --no-cache vs tk eval", measured[cold], tanka, "wall ≤ 0.6x tk eval"),
+            Row(show, measured[show], tanka, "wall ≤ 0.6x tk eval"),
         ]
     cache_dir = tmp / "cache"
     rows.append(
         Row(
             f"kfkit render N={n}, cold cache",
             timed(lambda: app.render("default"), runs, lambda: shutil.rmtree(cache_dir, ignore_errors=True)),
-            cold.name,
+            cold,
         )
     )
     app.render("default")
-    rows.append(Row(f"kfkit render N={n}, warm cache", timed(lambda: app.render("default"), runs), cold.name))
+    rows.append(Row(f"kfkit render N={n}, warm cache", timed(lambda: app.render("default"), runs), cold))
     values = iter(range(1_000_000))
     rows.append(
         Row(
@@ -322,7 +330,7 @@ def render_rows(n: int, runs: int, tk: str | None, tmp: Path) -> list[Row]:
                 runs,
                 lambda: set_param(app.dir, "model-0003", "modelName", f"m{next(values)}"),
             ),
-            cold.name,
+            cold,
             "≤ 0.1x cold",
         )
     )
