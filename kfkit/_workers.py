@@ -12,8 +12,8 @@ failure is only a non-zero exit: the caller evaluates in its own process again, 
 the error exactly as it would have been without workers (or the value, if the worker died
 of something else).
 
-The worker is started with ``python -P``, so an app's directory (the working directory of
-most commands) cannot put a ``kfkit`` package of its own in front of kfkit's.
+A worker starts with ``python -P`` and kfkit's own directory first on its path: no Python
+file in an app's directory (the working directory of most commands) is ever imported.
 """
 
 from __future__ import annotations
