@@ -267,6 +267,7 @@ def render_rows(n: int, runs: int, tk: str | None, tmp: Path) -> list[Row]:
     app = make_app(tmp / f"app{n}", n)
     one = make_app(tmp / "app1", 1)
     no_cache, in_process = RenderOptions(cache=False), RenderOptions(cache=False, processes=False)
+    app.render("default", options=in_process)  # generates the ksonnet-lib, which no timed render should
     engine = f"go-jsonnet alone, N={n} (reference: one evaluation, as tk eval)"
     cold = f"kfkit render N={n}, --no-cache (components in worker processes)"
     single = f"kfkit render N={n}, --no-cache, processes=False (one evaluation in this process)"
