@@ -4,7 +4,7 @@ Threads in one process share one Go runtime, whose collector already keeps a sec
 busy; separate processes each get their own, and Go reads ``GOGC`` only from the environment
 a process starts with, so only a worker can be given a collector tuned for one short
 evaluation (``GOGC=400``: a quarter of the collections, for more memory), unless the user set
-``GOGC`` themselves. Measured on 2 cores, 800 tf-serving components: 0.55-0.64x the wall time
+``GOGC`` themselves. Measured on 2 cores, 800 tf-serving components: 0.54-0.63x the wall time
 of one evaluation, against 0.79-0.81x for two threads (docs/rendering.md).
 
 A worker reads one job (JSON) on stdin and writes the engine's JSON text on stdout. Any
