@@ -163,7 +163,8 @@ def _evaluate(
     if not codes:
         return {}
     names = sorted(codes)
-    count = min(cores(), len(names) // _MIN_GROUP) if processes else 1
+    most = len(names) // _MIN_GROUP if processes else 1
+    count = min(cores(), most) if most > 1 else 1  # cores() reads cgroup files: only when it matters
     values: dict[str, JsonValue] = {}
     if count > 1:
         groups = [{n: codes[n] for n in names[i::count]} for i in range(count)]
