@@ -97,17 +97,42 @@ def timed(
     return wall, cpu
 
 
-def interleaved(
-    contenders: dict[str, Callable[[], object]], runs: int
-) -> dict[str, tuple[list[float], list[float]]]:
+Measure = Callable[[], tuple[float, float]]
+"""One run of something: its wall and CPU seconds."""
+
+
+def outside(fn: Callable[[], object]) -> Measure:
+    """``fn``'s times as this process sees them (a command's include its start-up)."""
+
+    def measure() -> tuple[float, float]:
+        (wall,), (cpu,) = timed(fn, 1)
+        return wall, cpu
+
+    return measure
+
+
+def fresh(what: str, app: App) -> Measure:
+    """``what`` (a key of FRESH) in an interpreter of its own, timed there once it is set up
+    (imports, the app read): no contender inherits another's Python or Go heap, as none of
+    ``tk eval``'s runs does; in one long-lived process they did, and drifted with it."""
+    argv = [sys.executable, str(Path(__file__).resolve()), "--fresh", what, str(app.dir.root)]
+
+    def measure() -> tuple[float, float]:
+        wall, cpu = subprocess.run(argv, check=True, capture_output=True, text=True).stdout.split()
+        return float(wall), float(cpu)
+
+    return measure
+
+
+def interleaved(contenders: dict[str, Measure], runs: int) -> dict[str, tuple[list[float], list[float]]]:
     """Each one's wall and CPU times, taken in turns (every round runs each once): a drift in
     the machine's speed during the run then touches them all alike, not one row more."""
     measured: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in contenders}
     for _ in range(runs):
-        for name, fn in contenders.items():
-            wall, cpu = timed(fn, 1)
-            measured[name][0].extend(wall)
-            measured[name][1].extend(cpu)
+        for name, measure in contenders.items():
+            wall, cpu = measure()
+            measured[name][0].append(wall)
+            measured[name][1].append(cpu)
     return measured
 
 
@@ -163,6 +188,17 @@ def engine_alone(app: App, *, with_params: bool = False) -> Callable[[], object]
     return lambda: json.loads(
         _gojsonnet.evaluate_snippet("engine", code, ext_codes=ext() if with_params else given)
     )
+
+
+FRESH: dict[str, Callable[[App], Callable[[], object]]] = {
+    "engine": engine_alone,
+    "engine-with-params": functools.partial(engine_alone, with_params=True),
+    "render": lambda app: lambda: app.render("default", options=RenderOptions(cache=False)),
+    "render-in-process": lambda app: (
+        lambda: app.render("default", options=RenderOptions(cache=False, processes=False))
+    ),
+}
+"""What :func:`fresh` can time, each made ready for one app."""
 
 
 def cores_note(rows: list[Row]) -> str:
@@ -266,18 +302,18 @@ def render_rows(n: int, runs: int, tk: str | None, tmp: Path) -> list[Row]:
     os.environ["KFKIT_CACHE_DIR"] = str(tmp / "cache")
     app = make_app(tmp / f"app{n}", n)
     one = make_app(tmp / "app1", 1)
-    no_cache, in_process = RenderOptions(cache=False), RenderOptions(cache=False, processes=False)
-    app.render("default", options=in_process)  # generates the ksonnet-lib, which no timed render should
+    no_cache = RenderOptions(cache=False)
+    app.render("default", options=no_cache)  # generates the ksonnet-lib, which no timed render should
     engine = f"go-jsonnet alone, N={n} (reference: one evaluation, as tk eval)"
     cold = f"kfkit render N={n}, --no-cache (components in worker processes)"
     single = f"kfkit render N={n}, --no-cache, processes=False (one evaluation in this process)"
     # kfkit evaluates the params file on every --no-cache render; the engine above got them for free.
     with_params = f"go-jsonnet alone, N={n}, evaluating the params file too"
-    contenders: dict[str, Callable[[], object]] = {
-        engine: engine_alone(app),
-        cold: lambda: app.render("default", options=no_cache),
-        single: lambda: app.render("default", options=in_process),
-        with_params: engine_alone(app, with_params=True),
+    contenders = {
+        engine: fresh("engine", app),
+        cold: fresh("render", app),
+        single: fresh("render-in-process", app),
+        with_params: fresh("engine-with-params", app),
     }
     tanka, show = f"tk eval N={n}", f"kfkit show default --no-cache, N={n}"
     if tk is not None:
@@ -287,9 +323,9 @@ def render_rows(n: int, runs: int, tk: str | None, tmp: Path) -> list[Row]:
         tk_cmd = [tk, "eval", str(tk_env), "--ext-code", f"__ksonnet/environments={ENVIRONMENTS}"]
         tk_cmd += ["--ext-code", f"__ksonnet/params=import {params_json}"]
         check_same_output(tk_cmd, app)
-        contenders[tanka] = command(tk_cmd)
+        contenders[tanka] = outside(command(tk_cmd))
         # Both commands whole: start-up, evaluation, and writing every object out (kfkit as YAML).
-        contenders[show] = command([*KFKIT, "show", "default", "--no-cache"], cwd=app.dir.root)
+        contenders[show] = outside(command([*KFKIT, "show", "default", "--no-cache"], cwd=app.dir.root))
     measured = interleaved(contenders, runs)
     rows = [
         Row(engine, measured[engine]),
@@ -466,7 +502,13 @@ def main() -> None:
     parser.add_argument(
         "--only", choices=["startup"], help="only these rows (startup: seconds, into results/startup.*)"
     )
+    parser.add_argument("--fresh", nargs=2, metavar=("WHAT", "APP"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.fresh:  # one run of FRESH[WHAT] in this new interpreter: fresh()'s other end
+        what, root = args.fresh
+        (wall,), (cpu,) = timed(FRESH[what](App.load(root)), 1)
+        print(wall, cpu)
+        return
     if args.only == "startup":
         header = (
             f"# kfkit start-up: {max(args.runs, 5)} runs, {os.cpu_count()} cores, "
