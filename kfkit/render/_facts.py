@@ -24,7 +24,7 @@ from typing import Any
 
 from kfkit.render._cache import Store
 
-__all__ = ["SETTLED", "Facts", "FileIndex", "file_facts"]
+__all__ = ["LARGE", "SETTLED", "Facts", "FileIndex", "file_facts"]
 
 SETTLED = 2.0
 """Seconds; more than any Linux filesystem's timestamp granularity (1 s at worst)."""

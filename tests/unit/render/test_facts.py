@@ -14,9 +14,7 @@ from kfkit.manifests import to_yaml
 from kfkit.params import set_param
 from kfkit.render import _facts, _render
 from kfkit.render._cache import Store, default_dir
-from kfkit.render._facts import FileIndex
-
-LARGE = 64 * 1024
+from kfkit.render._facts import LARGE, FileIndex
 
 
 def large(path: Path, fill: str = "a") -> bytes:
