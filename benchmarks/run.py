@@ -511,7 +511,7 @@ def main() -> None:
         return
     if args.only == "startup":
         header = (
-            f"# kfkit start-up: {max(args.runs, 5)} runs, {os.cpu_count()} cores, "
+            f"# kfkit start-up: {max(args.runs, 5)} runs, {cores()} cores, "
             f"load average {os.getloadavg()[0]:.1f} at start"
         )
         with tempfile.TemporaryDirectory() as tmp:
@@ -520,7 +520,7 @@ def main() -> None:
     tk = find_tk(args.build_tk)
     load = os.getloadavg()[0]
     header = (
-        f"# kfkit benchmarks: N={args.n}, {args.runs} runs, {os.cpu_count()} cores, "
+        f"# kfkit benchmarks: N={args.n}, {args.runs} runs, {cores()} cores, "
         f"load average {load:.1f} at start, go-jsonnet {_gojsonnet.version}, tk: {tk or 'not found'}"
     )
     with tempfile.TemporaryDirectory() as tmp:

@@ -89,10 +89,10 @@ def evaluate_in_workers(jobs: Sequence[Job]) -> Iterator[JsonValue]:
     """
     environment = {"GOGC": GOGC, **os.environ}
     command = [sys.executable, "-P", "-c", _START, str(Path(__file__).resolve().parents[1])]
+    pipe = subprocess.PIPE
     workers: list[subprocess.Popen[bytes]] = []
     try:
         for _ in jobs:  # all started first: their interpreters start up side by side
-            pipe = subprocess.PIPE
             workers.append(
                 subprocess.Popen(command, stdin=pipe, stdout=pipe, stderr=subprocess.DEVNULL, env=environment)
             )
