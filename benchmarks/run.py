@@ -24,6 +24,7 @@ import argparse
 import functools
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -115,13 +116,20 @@ def fresh(what: str, app: App) -> Measure:
     """``what`` (a key of FRESH) in an interpreter of its own, timed there once it is set up
     (imports, the app read): no contender inherits another's Python or Go heap, as none of
     ``tk eval``'s runs does; in one long-lived process they did, and drifted with it."""
-    argv = [sys.executable, str(Path(__file__).resolve()), "--fresh", what, str(app.dir.root)]
 
     def measure() -> tuple[float, float]:
-        wall, cpu = subprocess.run(argv, check=True, capture_output=True, text=True).stdout.split()
-        return float(wall), float(cpu)
+        wall, cpu, *_ = fresh_run(what, app)
+        return wall, cpu
 
     return measure
+
+
+def fresh_run(what: str, app: App) -> list[float]:
+    """One ``run.py --fresh``: wall and CPU seconds, then the peak memory in GB of that
+    interpreter (VmHWM: ``ru_maxrss`` would carry over this large process's) and of the largest
+    process it started."""
+    argv = [sys.executable, str(Path(__file__).resolve()), "--fresh", what, str(app.dir.root)]
+    return [float(v) for v in subprocess.run(argv, check=True, capture_output=True, text=True).stdout.split()]
 
 
 def interleaved(contenders: dict[str, Measure], runs: int) -> dict[str, tuple[list[float], list[float]]]:
@@ -216,27 +224,10 @@ def cores_note(rows: list[Row]) -> str:
 
 def memory_note(app: App) -> str:
     """Peak memory of a cold render in worker processes and in one process, each in a fresh
-    interpreter (a process's peak never goes down, so an earlier render would hide it).
-
-    The render's own peak is VmHWM, not ``ru_maxrss``: Linux carries the latter over from the
-    process that started it, and this one is large by now. Its workers' peak is ``ru_maxrss``
-    of its children, which it started small.
-    """
-    script = (
-        "import re, resource, sys\nfrom kfkit import App, RenderOptions\n"
-        "options = RenderOptions(cache=False, processes=sys.argv[2] == 'y')\n"
-        "App.load(sys.argv[1]).render('default', options=options)\n"
-        "own = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]) / 2**20\n"
-        "print(f'{own:.2f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20:.2f}')"
-    )
-
-    def peaks(processes: str) -> tuple[float, float]:
-        argv = [sys.executable, "-c", script, str(app.dir.root), processes]
-        own, worker = subprocess.run(argv, capture_output=True, check=True).stdout.split()
-        return float(own), float(worker)
-
+    interpreter (a process's peak never goes down, so an earlier render would hide it)."""
     app.render("default", options=RenderOptions(cache=False))  # generates the ksonnet-lib: not measured
-    (own, worker), (alone, _) = peaks("y"), peaks("n")
+    *_, own, worker = fresh_run("render", app)
+    *_, alone, _ = fresh_run("render-in-process", app)
     return (
         f"Peak memory (RSS) of a cold render: with worker processes {own:.2f} GB in kfkit's own process "
         f"and {worker:.2f} GB in the largest worker (one per core, so about {own + cores() * worker:.2f} GB "
@@ -507,7 +498,9 @@ def main() -> None:
     if args.fresh:  # one run of FRESH[WHAT] in this new interpreter: fresh()'s other end
         what, root = args.fresh
         (wall,), (cpu,) = timed(FRESH[what](App.load(root)), 1)
-        print(wall, cpu)
+        peak = re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text())
+        own = int(peak[1]) / 2**20 if peak else 0.0
+        print(wall, cpu, own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20)
         return
     if args.only == "startup":
         header = (
