@@ -214,7 +214,13 @@ def _render_module(
             app,
             env,
             lambda: render_components(
-                codes, keys, evaluation_for, store, on_done=ticker.tick, processes=processes
+                codes,
+                keys,
+                evaluation_for,
+                store,
+                on_done=ticker.tick,
+                processes=processes,
+                imported=_imported_bytes(members, deps),
             ),
         )
     else:
@@ -230,6 +236,21 @@ def _render_module(
             f"not {type(rendered).__name__}"
         )
     return rendered
+
+
+def _imported_bytes(members: Sequence[Component], deps: Mapping[str, Dependencies]) -> int | None:
+    """The size of the files the components import, all told (None: not known, as when an
+    import was not followed or a file cannot be read)."""
+    files: set[Path] = set()
+    for c in members:
+        if c.name in deps:
+            if not deps[c.name].exact:
+                return None
+            files.update(deps[c.name].files[1:])  # the first is the component itself
+    try:
+        return sum(f.stat().st_size for f in files)
+    except OSError:
+        return None
 
 
 def _seeing(evaluation: Evaluation, params: Mapping[str, JsonValue]) -> Evaluation:

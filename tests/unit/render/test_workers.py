@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,11 +44,11 @@ class Spy:
     """What the render did: the jobs given to workers, and the groups evaluated in this process."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.jobs: list[Sequence[Job]] = []
+        self.jobs: list[Sequence[Sequence[Job]]] = []
         self.here: list[set[str]] = []
         workers, group = _workers.evaluate_in_workers, _incremental._evaluate_group
 
-        def in_workers(jobs: Sequence[Job]) -> Iterator[JsonValue]:
+        def in_workers(jobs: Sequence[Sequence[Job]]) -> Iterator[JsonValue]:
             self.jobs.append(jobs)
             return workers(jobs)
 
@@ -126,8 +128,10 @@ def test_a_failing_component_is_reported_as_one_evaluation_reports_it(tmp_path: 
         (sys, "executable", "/nonexistent/python"),  # no worker starts
         (_workers, "_START", "import sys; sys.exit(3)"),  # a worker exits without a value
         (_workers, "_START", "import sys; print('{not json')"),  # a worker answers nonsense
+        (_workers, "_START", "pass"),  # exits well, answering nothing
+        (_workers, "_START", "import sys; sys.stdout.write('2\\n{}' * 2)"),  # more values than jobs
     ],
-    ids=["no-start", "exit", "garbage"],
+    ids=["no-start", "exit", "garbage", "silent", "extra"],
 )
 def test_a_broken_worker_leaves_the_render_to_this_process(
     many: App, spy: Spy, monkeypatch: pytest.MonkeyPatch, breakage: tuple[object, str, str]
@@ -161,23 +165,79 @@ def test_workers_read_no_python_from_the_working_directory(
     assert len(spy.jobs) == 1 and not spy.here
 
 
-def test_workers_collect_garbage_as_the_user_set_else_for_one_short_evaluation(
-    monkeypatch: pytest.MonkeyPatch,
+def test_a_worker_evaluates_its_share_in_batches_unless_its_imports_are_large(
+    many: App, spy: Spy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen: list[str | None] = []
+    monkeypatch.setattr(_incremental, "_BATCH", 10)
+    expected = show(many, processes=False)
+    assert show(many) == expected
+    share = MANY // 2
+    assert [len(batch) for batch in spy.jobs[-1]] == [-(-share // 10)] * 2
+    names = [n for batch in spy.jobs[-1] for job in batch for n in re.findall(r'^  "(.+)": ', job.code, re.M)]
+    assert sorted(names) == sorted(set(names)) and len(names) == MANY  # each component in one job
+    # A library bigger than a batch may parse again: the worker's share in one evaluation.
+    big = "{ value: 'one', pad: '%s' }" % ("x" * _incremental._BATCH_IMPORTS)
+    (many.root / "lib" / "util.libsonnet").write_text(big)
+    assert show(many) == expected
+    assert [len(batch) for batch in spy.jobs[-1]] == [1, 1]
+    # So may one whose imports kfkit cannot follow (std passed around as a value).
+    (many.root / "lib" / "util.libsonnet").write_text("{ value: 'one' }")
+    (many.root / "components" / "c00.jsonnet").write_text("local s = std; " + PLAIN % "c00")
+    assert show(many) == expected
+    assert [len(batch) for batch in spy.jobs[-1]] == [1, 1]
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({}, _workers.COLLECTOR),
+        ({"GOGC": "150"}, {"GOGC": "150"}),
+        ({"GOMEMLIMIT": "1GiB"}, {"GOMEMLIMIT": "1GiB"}),
+    ],
+    ids=["kfkit's", "user-gogc", "user-limit"],
+)
+def test_workers_collect_garbage_as_the_user_set_else_as_kfkit_tuned_it(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], expected: dict[str, str]
+) -> None:
+    seen: list[dict[str, str]] = []
     popen = subprocess.Popen
 
     def recording(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
-        seen.append(kwargs["env"].get("GOGC"))
+        seen.append({k: v for k, v in kwargs["env"].items() if k in ("GOGC", "GOMEMLIMIT")})
         return popen(*args, **kwargs)
 
     monkeypatch.setattr(subprocess, "Popen", recording)
+    for name in ("GOGC", "GOMEMLIMIT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
     job = Job("<two>", "1 + 1", Evaluation())
-    monkeypatch.delenv("GOGC", raising=False)
-    assert list(evaluate_in_workers([job])) == [2]
-    monkeypatch.setenv("GOGC", "150")
-    assert list(evaluate_in_workers([job, job])) == [2, 2]
-    assert seen == ["400", "150", "150"]
+    assert list(evaluate_in_workers([[job], [job, job]])) == [2, 2, 2]
+    assert seen == [expected, expected]
+
+
+def test_values_arrive_while_workers_still_evaluate_and_closing_stops_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A worker that answers its first job, then takes forever over the second.
+    monkeypatch.setattr(
+        _workers, "_START", "import sys, time; print(1); print(7, end='', flush=True); time.sleep(60)"
+    )
+    started: list[subprocess.Popen[bytes]] = []
+    popen = subprocess.Popen
+
+    def recording(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", recording)
+    job = Job("<two>", "1 + 1", Evaluation())
+    values = evaluate_in_workers([[job, job]])
+    start = time.monotonic()
+    assert next(values) == 7
+    assert time.monotonic() - start < 30
+    values.close()
+    assert [worker.poll() for worker in started] == [-9]  # killed, not left running
 
 
 def test_a_job_reaches_the_worker_whole() -> None:
@@ -202,18 +262,22 @@ def test_a_job_reaches_the_worker_whole() -> None:
     assert decode(json.loads(json.dumps(data))) == job
 
 
-def test_a_worker_writes_the_engine_s_json_and_fails_without_a_value() -> None:
-    def run(code: str) -> subprocess.CompletedProcess[bytes]:
-        job = json.dumps(encode(Job("<snippet>", code, Evaluation())))
+def test_a_worker_writes_each_value_once_evaluated_and_fails_at_the_first_error() -> None:
+    def run(*codes: str) -> tuple[int, list[JsonValue]]:
+        jobs = json.dumps([encode(Job("<snippet>", code, Evaluation())) for code in codes])
         serve = "from kfkit._workers import serve; serve()"
-        return subprocess.run(
-            [sys.executable, "-c", serve], input=job.encode(), capture_output=True, check=False
+        done = subprocess.run(
+            [sys.executable, "-c", serve], input=jobs.encode(), capture_output=True, check=False
         )
+        values, rest = [], done.stdout
+        while rest:  # each value: its length in bytes on a line, then the engine's JSON
+            length, _, rest = rest.partition(b"\n")
+            values.append(json.loads(rest[: int(length)]))
+            rest = rest[int(length) :]
+        return done.returncode, values
 
-    good = run('{b: [1, "x"], a: null}')
-    assert (good.returncode, json.loads(good.stdout)) == (0, {"a": None, "b": [1, "x"]})
-    bad = run('error "no"')
-    assert bad.returncode == 1 and bad.stdout == b""
+    assert run('{b: [1, "x"], a: null}', "[]") == (0, [{"a": None, "b": [1, "x"]}, []])
+    assert run("1", 'error "no"', "3") == (1, [1])
 
 
 @pytest.mark.parametrize(
