@@ -1,14 +1,14 @@
 """Jsonnet evaluations in worker processes of their own: how a large render uses every core.
 
 Threads in one process share one Go runtime, whose collector already keeps a second core
-busy; separate processes each get their own, and Go reads ``GOGC`` and ``GOMEMLIMIT`` only
-from the environment a process starts with, so only a worker can be given a collector tuned
-for its work (:data:`COLLECTOR`), unless the user set either themselves. A worker evaluates
+busy; separate processes each get their own, and Go reads ``GOGC`` only from the
+environment a process starts with, so only a worker can be given a collector tuned for its
+work (:data:`GOGC`), unless the user set it themselves. A worker evaluates
 a batch of jobs one after another, each a few dozen components: what one evaluation built is
 garbage once its JSON is written, so each collection finds little alive, where one
 evaluation of all the worker's components kept every value alive to the end. Measured on
-2 cores, 800 tf-serving components: 0.37-0.53x the wall time of one evaluation in the
-caller's process, and 0.70-0.83x that of one evaluation per worker (docs/rendering.md).
+2 cores, 800 tf-serving components: 0.37-0.47x the wall time of one evaluation in the
+caller's process, and 0.71-0.91x that of one evaluation per worker (docs/rendering.md).
 
 A worker reads its jobs (JSON) on stdin and writes each value on stdout as soon as it is
 evaluated; the caller reads every worker at once, so none blocks on a full pipe. Any
@@ -36,11 +36,11 @@ from kfkit.evaluator import Evaluation, evaluate_snippet_json
 
 __all__ = ["Job", "WorkerFailed", "cores", "decode", "encode", "evaluate_in_workers", "serve"]
 
-COLLECTOR = {"GOGC": "off", "GOMEMLIMIT": "384MiB"}
-"""The workers' collector when the user's environment sets neither variable: a collection
-only when the heap reaches 384 MiB. With little alive between jobs, that is a few cheap
-collections, in memory touched once (measured: ``GOGC=400`` collects more often for the same
-batches; a 768 MiB limit faults in more fresh pages than the collections it saves)."""
+GOGC = "800"
+"""The workers' collector setting when the user's environment has none: a collection each
+time the heap grows to 9x what the last one left alive. With little alive between jobs, that
+is a few cheap collections; a memory limit instead (``GOGC=off GOMEMLIMIT=…``) was as fast
+here, but a batch whose values outgrow the limit collects without end (3x slower, measured)."""
 
 _START = "import sys; sys.path.insert(0, sys.argv[1]); from kfkit._workers import serve; serve()"
 
@@ -97,8 +97,7 @@ def evaluate_in_workers(batches: Sequence[Sequence[Job]]) -> Generator[JsonValue
     Raises :class:`WorkerFailed` when a worker cannot start or does not answer; workers still
     running then are stopped.
     """
-    user_set = "GOGC" in os.environ or "GOMEMLIMIT" in os.environ
-    environment = dict(os.environ) if user_set else {**COLLECTOR, **os.environ}
+    environment = {"GOGC": GOGC, **os.environ}
     command = [sys.executable, "-P", "-c", _START, str(Path(__file__).resolve().parents[1])]
     pipe = subprocess.PIPE
     workers: list[subprocess.Popen[bytes]] = []
