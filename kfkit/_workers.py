@@ -3,18 +3,18 @@
 Threads in one process share one Go runtime, whose collector already keeps a second core
 busy; separate processes each get their own, and Go reads ``GOGC`` only from the
 environment a process starts with, so only a worker can be given a collector tuned for its
-work (:data:`GOGC`), unless the user set it themselves. A worker evaluates
-a batch of jobs one after another, each a few dozen components: what one evaluation built is
-garbage once its JSON is written, so each collection finds little alive, where one
-evaluation of all the worker's components kept every value alive to the end. Measured on
-2 cores, 800 tf-serving components: 0.37-0.47x the wall time of one evaluation in the
-caller's process, and 0.71-0.91x that of one evaluation per worker (docs/rendering.md).
+work (:data:`GOGC`), unless the user set it themselves. A worker evaluates a batch of jobs
+one after another, each a few dozen components: what one evaluation built is garbage once
+its JSON is written, so each collection finds little alive, where one evaluation of all the
+worker's components kept every value alive to the end. Measured on 2 cores, 800 tf-serving
+components: 0.37-0.47x the wall time of one evaluation in the caller's process, and
+0.71-0.91x that of one evaluation per worker (docs/rendering.md).
 
 A worker reads its jobs (JSON) on stdin and writes each value on stdout as soon as it is
 evaluated; the caller reads every worker at once, so none blocks on a full pipe. Any
-failure is only a non-zero exit: the caller evaluates in its own process again, which gives
-the error exactly as it would have been without workers (or the value, if the worker died
-of something else).
+failure is only a non-zero exit, or an answer that is not what was asked: the caller
+evaluates in its own process again, which gives the error exactly as it would have been
+without workers (or the value, if the worker died of something else).
 
 A worker starts with ``python -P`` and kfkit's own directory first on its path: no Python
 file in an app's directory (the working directory of most commands) is ever imported.
