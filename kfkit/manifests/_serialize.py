@@ -34,52 +34,75 @@ _RETYPED = re.compile(
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+# The events PyYAML's serializer sends for any block mapping or sequence: the same every time.
+_MAPPING_START = yaml.MappingStartEvent(None, _MAP, True, flow_style=False)
+_MAPPING_END = yaml.MappingEndEvent()
+_SEQUENCE_START = yaml.SequenceStartEvent(None, _SEQ, True, flow_style=False)
+_SEQUENCE_END = yaml.SequenceEndEvent()
 
 
-class _Dumper(yaml.CSafeDumper):
-    """libyaml's emitter, fed nodes that :meth:`node` builds (PyYAML's generic representer
-    cost twice the emitting for a large render), remembering how each scalar resolves."""
+class _Emitter(yaml.CSafeDumper):
+    """libyaml's emitter, fed the events :meth:`write` makes of a JSON value, as PyYAML's
+    serializer would make them of its representer's nodes: keys sorted, block style, kfkit's
+    string styles. Building nodes cost twice the emitting for a large render, and a node
+    met twice is written as an anchor and alias; an event can be sent any number of times,
+    so each distinct string's is made once per stream (``scalars``) and sent again."""
 
-    def __init__(self, stream: io.StringIO, resolved: dict[tuple[str, tuple[bool, bool]], str]) -> None:
+    def __init__(self, stream: io.StringIO, scalars: dict[str, yaml.ScalarEvent]) -> None:
         super().__init__(stream, default_flow_style=False, allow_unicode=True, width=1 << 30)
-        self._resolved = resolved
+        self._scalars = scalars
 
-    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
-        """The emitter asks twice per scalar; an object's keys and values repeat a lot."""
-        scalar = kind is yaml.ScalarNode
-        known = self._resolved.get((value, implicit)) if scalar else None
-        if known is None:
-            known = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]  # untyped in the stubs
-            if scalar:
-                self._resolved[value, implicit] = known
-        assert known is not None
-        return known
+    def write(self, value: Any) -> None:
+        """``value`` as a stream of one document."""
+        self.emit(yaml.StreamStartEvent())
+        self.emit(yaml.DocumentStartEvent(explicit=False))
+        self._value(value)
+        self.emit(yaml.DocumentEndEvent(explicit=False))
+        self.emit(yaml.StreamEndEvent())
 
-    def node(self, value: Any) -> yaml.Node:
-        """The YAML node of a JSON value: keys sorted, block style, kfkit's string styles; a
-        repeated Python object is written again, never as an anchor and alias."""
+    def _value(self, value: Any) -> None:
         if isinstance(value, str):
-            if _RETYPED.match(value) and value not in ("", ".", "_"):
-                return yaml.ScalarNode(_STR, value, style="'")
-            return yaml.ScalarNode(_STR, value, style="|" if "\n" in value else None)
-        if isinstance(value, dict):
-            pairs = [(self.node(k), self.node(v)) for k, v in sorted(value.items())]
-            return yaml.MappingNode(_MAP, pairs, flow_style=False)
-        if isinstance(value, list):
-            return yaml.SequenceNode(_SEQ, [self.node(v) for v in value], flow_style=False)
-        node: yaml.Node = self.represent_data(value)  # null, booleans and numbers as PyYAML writes them
-        return node
+            event = self._scalars.get(value)
+            if event is None:
+                event = self._scalars[value] = self._scalar(_STR, value, _style(value))
+            self.emit(event)
+        elif isinstance(value, dict):
+            self.emit(_MAPPING_START)
+            for key in sorted(value):
+                self._value(key)
+                self._value(value[key])
+            self.emit(_MAPPING_END)
+        elif isinstance(value, list):
+            self.emit(_SEQUENCE_START)
+            for item in value:
+                self._value(item)
+            self.emit(_SEQUENCE_END)
+        else:  # null, booleans and numbers as PyYAML writes them
+            node = self.represent_data(value)
+            assert isinstance(node, yaml.ScalarNode), f"not a JSON value: {value!r}"
+            self.emit(self._scalar(node.tag, node.value, node.style))
+
+    def _scalar(self, tag: str, text: str, style: str | None) -> yaml.ScalarEvent:
+        """A scalar's event: may it be plain, may it be quoted, and still read back as ``tag``
+        (the emitter quotes a string that would read back as anything else)."""
+        plain = self.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]  # untyped in the stubs
+        quoted = self.resolve(yaml.ScalarNode, text, (False, True))  # type: ignore[no-untyped-call]
+        return yaml.ScalarEvent(None, tag, (tag == plain, tag == quoted), text, style=style)
+
+
+def _style(text: str) -> str | None:
+    """Single quotes for what a reader would retype, a literal block for several lines."""
+    if _RETYPED.match(text) and text not in ("", ".", "_"):
+        return "'"
+    return "|" if "\n" in text else None
 
 
 def _documents(values: Iterable[Any]) -> Iterator[str]:
     """Each value as a document of its own (one stream would write ``--- {}`` for an empty one)."""
-    resolved: dict[tuple[str, tuple[bool, bool]], str] = {}
+    scalars: dict[str, yaml.ScalarEvent] = {}
     for value in values:
         stream = io.StringIO()
-        dumper = _Dumper(stream, resolved)
-        dumper.open()
-        dumper.serialize(dumper.node(value))
-        dumper.close()
+        _Emitter(stream, scalars).write(value)
         yield stream.getvalue()
 
 

@@ -1,5 +1,5 @@
-"""kfkit's YAML writer builds libyaml's nodes itself: its output must be what PyYAML's own
-representer wrote with kfkit's string styles, byte for byte, for any JSON value."""
+"""kfkit's YAML writer sends libyaml's emitter events itself: its output must be what PyYAML's
+own representer wrote with kfkit's string styles, byte for byte, for any JSON value."""
 
 from __future__ import annotations
 
@@ -62,6 +62,13 @@ def test_a_document_is_what_pyyamls_representer_wrote(value: Any) -> None:
 @given(st.lists(st.dictionaries(TEXT, VALUES, max_size=4), max_size=4))
 def test_a_stream_is_each_document_after_a_separator(objects: list[Any]) -> None:
     assert to_yaml(objects) == "".join(f"---\n{reference(obj)}" for obj in objects)
+
+
+def test_equal_scalars_of_other_types_keep_their_own_form_across_documents() -> None:
+    # The writer reuses one event per distinct string: True == 1 == 1.0 must not share it.
+    values = [{"1": [True, 1, 1.0, "1", "true", None, "null"]}, {"true": ["1", 1, True, "a\nb"], "1": "1"}]
+    assert to_yaml(values) == "".join(f"---\n{reference(v)}" for v in values)
+    assert "- true\n- 1\n- 1.0\n- '1'\n- 'true'\n- null\n- 'null'\n" in to_yaml(values)
 
 
 def test_a_repeated_python_object_is_written_out_each_time_never_as_an_alias() -> None:
