@@ -66,7 +66,10 @@ def test_a_stream_is_each_document_after_a_separator(objects: list[Any]) -> None
 
 def test_equal_scalars_of_other_types_keep_their_own_form_across_documents() -> None:
     # The writer reuses one event per distinct string: True == 1 == 1.0 must not share it.
-    values = [{"1": [True, 1, 1.0, "1", "true", None, "null"]}, {"true": ["1", 1, True, "a\nb"], "1": "1"}]
+    values: list[dict[str, Any]] = [
+        {"1": [True, 1, 1.0, "1", "true", None, "null"]},
+        {"true": ["1", 1, True, "a\nb"], "1": "1"},
+    ]
     assert to_yaml(values) == "".join(f"---\n{reference(v)}" for v in values)
     assert "- true\n- 1\n- 1.0\n- '1'\n- 'true'\n- null\n- 'null'\n" in to_yaml(values)
 
