@@ -68,9 +68,9 @@ class RenderOptions:
     on_progress: OnProgress | None = field(default=None, compare=False, repr=False)
     """Told how many of the selected components are rendered, as they are (:mod:`kfkit._progress`)."""
     processes: bool = True
-    """Evaluate many uncached components in worker processes, one per core (each with Go's
-    collector set for one short evaluation: faster, for more memory; ``GOGC`` in the
-    environment sets it instead); False: every evaluation in this process."""
+    """Evaluate many uncached components in worker processes, one per core, each with Go's
+    collector tuned for its batches (``GOGC`` in the environment sets it instead); False:
+    every evaluation in this process."""
     duplicates: Literal["error", "warn", "keep"] = "error"
     """An object rendered by two components: an error (``apply``, so it never flips between
     owners), a warning with both objects kept (``show``, as ksonnet showed them), or kept

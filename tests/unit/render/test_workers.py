@@ -103,6 +103,17 @@ def test_a_large_render_in_workers_equals_one_evaluation(many: App, spy: Spy) ->
     assert [e.done for e in events][-1] == events[-1].total == MANY
 
 
+def test_the_values_workers_stream_fill_the_cache_a_warm_render_reads(many: App, spy: Spy) -> None:
+    expected = show(many, processes=False)
+    options = RenderOptions(ext_strs={"flavour": "v"})  # the cache on
+    assert to_yaml(many.render("default", options=options)) == expected
+    assert len(spy.jobs) == 1
+    spy.here.clear()
+    assert to_yaml(many.render("default", options=options)) == expected
+    # Every Jsonnet component from the cache; only the YAML one, whose code is its data, again.
+    assert len(spy.jobs) == 1 and spy.here == [{"plain"}]
+
+
 def test_processes_false_and_a_small_render_start_no_worker(tmp_path: Path, many: App, spy: Spy) -> None:
     show(many, processes=False)
     small = App.init(tmp_path / "small")
@@ -175,7 +186,7 @@ def test_a_worker_evaluates_its_share_in_batches_unless_its_imports_are_large(
     assert [len(batch) for batch in spy.jobs[-1]] == [-(-share // 10)] * 2
     names = [n for batch in spy.jobs[-1] for job in batch for n in re.findall(r'^  "(.+)": ', job.code, re.M)]
     assert sorted(names) == sorted(set(names)) and len(names) == MANY  # each component in one job
-    # A library bigger than a batch may parse again: the worker's share in one evaluation.
+    # A library too big to parse again for every batch: the worker's share in one evaluation.
     big = "{ value: 'one', pad: '%s' }" % ("x" * _incremental._BATCH_IMPORTS)
     (many.root / "lib" / "util.libsonnet").write_text(big)
     assert show(many) == expected
